@@ -1,0 +1,47 @@
+# The two commands: `make run` serves a demo; `make test` runs every check. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format lock setup
+
+setup: $(INSTALLED)
+
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# A working demo on the embedded SQLite database under var/ (no environment needed).
+run: export DEBUG ?= true
+run: $(INSTALLED)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/uvicorn alloy.asgi:application --host $(HOST) --port $(PORT)
+
+test: $(INSTALLED)
+	scripts/ensure-postgres.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-pin every package from requirements.in.
+lock:
+	rm -rf /tmp/alloy-lock && $(PYTHON) -m venv /tmp/alloy-lock
+	/tmp/alloy-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Generated from requirements.in by \`make lock\`: the exact versions every machine installs."; \
+	  /tmp/alloy-lock/bin/pip freeze; } > requirements.txt

@@ -1,0 +1,135 @@
+"""Settings for Alloy MCP, read from the environment (12-factor, django-environ).
+
+Every setting has a working local default so `make run` needs no environment at all; production
+sets at least `SECRET_KEY`, `DATABASE_URL` (PostgreSQL), `ALLOY_PUBLIC_URL` and `ALLOWED_HOSTS`.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
+    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
+
+# The origin people and Claude reach this service at; session links and OAuth metadata use it.
+ALLOY_PUBLIC_URL = env.str("ALLOY_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+_public_host = urlsplit(ALLOY_PUBLIC_URL).hostname or "127.0.0.1"
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[_public_host, "localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[ALLOY_PUBLIC_URL])
+
+# Hosts whose session links we accept when a link is pasted (see sessions_app/links.py).
+ALLOY_LINK_HOSTS = [host.lower() for host in env.list("ALLOY_LINK_HOSTS", default=["alloy.app", _public_host])]
+# The largest text any MCP tool result may carry; longer content is paged or truncated explicitly.
+ALLOY_MCP_MAX_RESULT_CHARS = env.int("ALLOY_MCP_MAX_RESULT_CHARS", default=40_000)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "oauth2_provider",
+    "workspaces",
+    "sessions_app",
+    "mcp_gateway",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "alloy.urls"
+ASGI_APPLICATION = "alloy.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'alloy.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's psycopg pool: connections are reused across requests and threads without
+    # persistent per-thread connections (the pool requires CONN_MAX_AGE = 0).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    # Shared by every process: credential cache invalidation and rate limits need it across workers.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "workspaces.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# django-oauth-toolkit's models are swapped for ours (mcp_gateway) so that grants and tokens can
+# carry the one workspace a user consented to. Swapping is only possible before the first migration.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "mcp_gateway.OAuthApplication"
+OAUTH2_PROVIDER_GRANT_MODEL = "mcp_gateway.OAuthGrant"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "mcp_gateway.OAuthAccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "mcp_gateway.OAuthRefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "mcp_gateway.OAuthIDToken"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "mcp_gateway.OAuthDeviceGrant"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,251 @@
+"""The session document: one session as JSON, one per line in a JSON Lines file.
+
+This module is the format only (described for people in docs/session-format.md): it validates a
+decoded line into a `SessionDocument`, and turns stored rows back into the same canonical JSON.
+Validation errors name the field the way a person finds it in the file: `messages[3].role`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from sessions_app.languages import media_type_for_path
+from sessions_app.models import SESSION_ID_PATTERN, Blob, Message, Session, SessionFile
+from workspaces.models import WORKSPACE_SLUG_PATTERN
+
+MAX_PATH_LENGTH = 1024
+
+
+class DocumentError(Exception):
+    """A document that cannot be imported: `field` says where (e.g. `files[2].path`), `str()` what."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class MessageDocument(_Strict):
+    role: Literal["user", "assistant", "system", "tool"]
+    author: str = Field(default="", max_length=150)
+    content: str
+    created_at: AwareDatetime | None = None
+
+
+class FileDocument(_Strict):
+    path: str = Field(min_length=1, max_length=MAX_PATH_LENGTH)
+    # prototype files: the current content, as text or (binary files) base64
+    content: str | None = None
+    content_base64: str | None = None
+    # dev session changes: null/absent before = added, null/absent after = deleted
+    before: str | None = None
+    after: str | None = None
+    before_base64: str | None = None
+    after_base64: str | None = None
+    media_type: str | None = Field(default=None, max_length=100)
+
+
+class SessionDocument(_Strict):
+    workspace: str = Field(pattern=f"^{WORKSPACE_SLUG_PATTERN}$")
+    id: str = Field(pattern=f"^{SESSION_ID_PATTERN}$")
+    kind: Literal["prototype", "dev"]
+    title: str = Field(min_length=1, max_length=300)
+    status: Literal["active", "completed", "archived"] = "active"
+    created_at: AwareDatetime
+    updated_at: AwareDatetime | None = None
+    created_by: str | None = Field(default=None, max_length=254)
+    messages: list[MessageDocument] = []
+    files: list[FileDocument] = []
+
+
+@dataclass(frozen=True)
+class FileContent:
+    """One side of a file, decoded: text, or bytes for a binary file."""
+
+    text: str | None = None
+    data: bytes | None = None
+
+    @property
+    def is_binary(self) -> bool:
+        return self.data is not None
+
+    @property
+    def raw(self) -> bytes:
+        return self.data if self.data is not None else (self.text or "").encode()
+
+    @cached_property
+    def digest(self) -> str:
+        # Text and binary of the same bytes are different blobs: they export differently.
+        kind = b"binary\0" if self.is_binary else b"text\0"
+        return hashlib.sha256(kind + self.raw).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    before: FileContent | None
+    after: FileContent | None
+    media_type: str
+
+
+def parse_document(decoded: Any) -> SessionDocument:
+    """Validate one decoded JSON value; raise `DocumentError` naming the first bad field."""
+    if not isinstance(decoded, dict):
+        raise DocumentError("", "each line must be a JSON object describing one session")
+    try:
+        document = SessionDocument.model_validate(decoded)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise DocumentError(_field_name(first["loc"]), _plain(first)) from None
+    file_changes(document)  # checks paths and contents against the session's kind
+    if document.updated_at and document.updated_at < document.created_at:
+        raise DocumentError("updated_at", "must not be earlier than created_at")
+    return document
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _plain(error: dict[str, Any]) -> str:
+    if error["type"] == "missing":
+        return "is required"
+    if error["type"] == "extra_forbidden":
+        return "is not a field of this format (see docs/session-format.md)"
+    if error["type"] == "string_pattern_mismatch" and error["loc"] == ("id",):
+        return "must be 8 to 64 of A-Z, a-z, 0-9, '_' and '-'"
+    if error["type"] == "string_pattern_mismatch" and error["loc"] == ("workspace",):
+        return "must be a workspace slug: lower-case letters, digits and inner hyphens"
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def check_path(path: str, field: str) -> None:
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or "\0" in path or any(part in ("", ".", "..") for part in parts):
+        raise DocumentError(field, "must be a relative path with '/' separators, without '.', '..' or empty parts")
+
+
+def _side(file: FileDocument, text_field: str, base64_field: str, where: str) -> FileContent | None:
+    text, encoded = getattr(file, text_field), getattr(file, base64_field)
+    if text is not None and encoded is not None:
+        raise DocumentError(f"{where}.{base64_field}", f"give {text_field} or {base64_field}, not both")
+    if encoded is not None:
+        try:
+            return FileContent(data=base64.b64decode(encoded, validate=True))
+        except (binascii.Error, ValueError):
+            raise DocumentError(f"{where}.{base64_field}", "is not valid base64") from None
+    if text is not None:
+        if "\0" in text:
+            raise DocumentError(
+                f"{where}.{text_field}", f"contains NUL characters; send binary files as {base64_field}"
+            )
+        return FileContent(text=text)
+    return None
+
+
+def file_changes(document: SessionDocument) -> list[FileChange]:
+    """The document's files as decoded changes, checked against the session's kind."""
+    seen: set[str] = set()
+    changes = []
+    for position, file in enumerate(document.files):
+        where = f"files[{position}]"
+        check_path(file.path, f"{where}.path")
+        if file.path in seen:
+            raise DocumentError(f"{where}.path", f"{file.path} appears twice in this session")
+        seen.add(file.path)
+        if document.kind == "prototype":
+            if any(v is not None for v in (file.before, file.after, file.before_base64, file.after_base64)):
+                raise DocumentError(f"{where}", "prototype files have content (or content_base64), not before/after")
+            before, after = None, _side(file, "content", "content_base64", where)
+            if after is None:
+                raise DocumentError(f"{where}.content", "is required (or content_base64 for a binary file)")
+        else:
+            if file.content is not None or file.content_base64 is not None:
+                raise DocumentError(f"{where}", "dev session files have before and/or after, not content")
+            before = _side(file, "before", "before_base64", where)
+            after = _side(file, "after", "after_base64", where)
+            if before is None and after is None:
+                raise DocumentError(f"{where}", "needs before (deleted), after (added) or both (modified)")
+            if before == after:
+                raise DocumentError(f"{where}", "before and after are the same; list only changed files")
+        binary = (before is not None and before.is_binary) or (after is not None and after.is_binary)
+        if file.media_type and not binary:
+            raise DocumentError(f"{where}.media_type", "is only for binary (base64) files")
+        media_type = (file.media_type or media_type_for_path(file.path)) if binary else ""
+        changes.append(FileChange(path=file.path, before=before, after=after, media_type=media_type))
+    return changes
+
+
+def document_digest(document: SessionDocument) -> str:
+    """A stable digest of the document's content, to tell an unchanged re-import."""
+    canonical = json.dumps(document.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- export: stored rows back to the canonical document -------------------------------------------
+
+
+def format_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def session_header(session: Session) -> dict[str, Any]:
+    """The document's fields before `messages` and `files`, in the canonical order."""
+    return {
+        "workspace": session.workspace.slug,
+        "id": session.public_id,
+        "kind": session.kind,
+        "title": session.title,
+        "status": session.status,
+        "created_at": format_time(session.created_at),
+        "updated_at": format_time(session.updated_at),
+        "created_by": session.created_by.email if session.created_by else None,
+    }
+
+
+def message_document(message: Message) -> dict[str, Any]:
+    return {
+        "role": message.role,
+        "author": message.author,
+        "content": message.content,
+        "created_at": format_time(message.created_at),
+    }
+
+
+def _side_fields(blob: Blob | None, text_field: str, base64_field: str) -> dict[str, Any]:
+    if blob is not None and blob.is_binary:
+        return {base64_field: base64.b64encode(bytes(blob.data or b"")).decode()}
+    return {text_field: blob.text if blob is not None else None}
+
+
+def file_document(file: SessionFile, kind: str) -> dict[str, Any]:
+    document: dict[str, Any] = {"path": file.path}
+    if kind == "prototype":
+        document |= _side_fields(file.after, "content", "content_base64")
+    else:
+        document |= _side_fields(file.before, "before", "before_base64")
+        document |= _side_fields(file.after, "after", "after_base64")
+    if file.media_type:
+        document["media_type"] = file.media_type
+    return document

@@ -1,0 +1,41 @@
+"""manage.py export_sessions WORKSPACE [--session ID] [--output PATH]: sessions as JSON Lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sessions_app.errors import SessionNotFound
+from sessions_app.exports import write_session_documents
+from workspaces.models import Workspace
+from workspaces.selectors import workspace_get
+
+
+class Command(BaseCommand):
+    help = "Export a workspace's sessions as JSON Lines (the format import_sessions reads)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("workspace", help="The workspace's slug.")
+        parser.add_argument("--session", dest="session_id", help="Export only this session id.")
+        parser.add_argument("--output", "-o", help="Write to this file instead of standard output.")
+
+    def handle(self, *args: Any, workspace: str, session_id: str | None, output: str | None, **options: Any) -> None:
+        try:
+            target = workspace_get(slug=workspace)
+        except Workspace.DoesNotExist:
+            raise CommandError(f"No workspace {workspace!r}.") from None
+        try:
+            if output:
+                with open(output, "w", encoding="utf-8") as out:
+                    count = write_session_documents(workspace=target, write=out.write, session_id=session_id)
+            else:
+                count = write_session_documents(
+                    workspace=target, write=lambda text: self.stdout.write(text, ending=""), session_id=session_id
+                )
+                self.stdout.flush()
+        except SessionNotFound as error:
+            raise CommandError(str(error)) from None
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
+        self.stderr.write(f"Exported {count} session(s) of {target.slug}.")

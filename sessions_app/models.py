@@ -1,0 +1,158 @@
+"""Sessions, their chat and their files.
+
+File text is stored once per distinct content (`Blob`, keyed by a SHA-256 digest), so a thousand
+sessions of one codebase share one copy; a `SessionFile` row points at its `before` and `after`
+blobs. Prototype files have only `after` (their current content); a dev session's changed files have
+both, `before` empty for an added file and `after` empty for a deleted one.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from workspaces.models import Workspace
+
+SESSION_ID_PATTERN = r"[A-Za-z0-9_-]{8,64}"
+
+
+def new_session_id() -> str:
+    """128 random bits, URL-safe: opaque and unguessable (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def for_workspace(self, workspace: Workspace) -> SessionQuerySet:
+        """The one choke point for tenancy: every read of sessions starts here."""
+        return self.filter(workspace=workspace)
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        PROTOTYPE = "prototype", "Prototype"
+        DEV = "dev", "Dev"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ARCHIVED = "archived", "Archived"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sessions")
+    public_id = models.CharField(
+        "id",
+        max_length=64,
+        unique=True,
+        default=new_session_id,
+        validators=[RegexValidator(f"^{SESSION_ID_PATTERN}$", "8 to 64 of A-Z, a-z, 0-9, '_' and '-'.")],
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Digest of the last imported document: re-importing the same document writes nothing.
+    imported_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # list_sessions: a workspace's sessions newest first, keyset-paged on (updated_at, id).
+            models.Index(fields=["workspace", "-updated_at", "-id"], name="session_ws_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.public_id})"
+
+    def link(self) -> str:
+        """The canonical link a person would paste (see sessions_app/links.py)."""
+        from sessions_app.links import session_link
+
+        return session_link(workspace_slug=self.workspace.slug, kind=self.kind, session_id=self.public_id)
+
+
+class Message(models.Model):
+    class Role(models.TextChoices):
+        USER = "user", "User"
+        ASSISTANT = "assistant", "Assistant"
+        SYSTEM = "system", "System"
+        TOOL = "tool", "Tool"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages")
+    # Position in the chat, from 0; the keyset for chat pages.
+    index = models.PositiveIntegerField()
+    role = models.CharField(max_length=10, choices=Role.choices)
+    author = models.CharField(max_length=150, blank=True)
+    content = models.TextField(blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "index"], name="message_unique_index_per_session")]
+        ordering = ["session", "index"]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.role}"
+
+
+class Blob(models.Model):
+    """One distinct file content, text or binary, stored once."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    size = models.BigIntegerField(help_text="Bytes (UTF-8 for text).")
+    is_binary = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    data = models.BinaryField(null=True, blank=True)
+    line_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
+class SessionFile(models.Model):
+    class Status(models.TextChoices):
+        ADDED = "added", "Added"
+        MODIFIED = "modified", "Modified"
+        DELETED = "deleted", "Deleted"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=1024)
+    language = models.CharField(max_length=40, blank=True)
+    media_type = models.CharField(max_length=100, blank=True)
+    # Dev sessions only; empty for prototype files.
+    status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    before = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    after = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Lines added and removed (dev sessions; computed once at import).
+    additions = models.PositiveIntegerField(null=True, blank=True)
+    deletions = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Also the index for file lists keyset-paged by path and for path-prefix filters.
+            models.UniqueConstraint(fields=["session", "path"], name="sessionfile_unique_path_per_session"),
+            models.CheckConstraint(
+                condition=models.Q(before__isnull=False) | models.Q(after__isnull=False),
+                name="sessionfile_has_content",
+            ),
+        ]
+        ordering = ["session", "path"]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def current(self) -> Blob | None:
+        """The content a reader sees: `after`, or `before` for a deleted file."""
+        return self.after or self.before
+
+    @property
+    def is_binary(self) -> bool:
+        blob = self.current
+        return bool(blob and blob.is_binary)

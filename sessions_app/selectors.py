@@ -1,0 +1,293 @@
+"""Every read of sessions, chats and files. Each function takes the caller's workspace.
+
+Tenancy is enforced here, once: a session is only ever looked up through
+`Session.objects.for_workspace(workspace)`, and messages and files only through a session found that
+way. A session of another workspace is "not found" with exactly the message a missing one gets.
+Each function issues a constant number of queries whatever the session's size (two for a page:
+the session, then the keyset page), which tests assert.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from sessions_app.diffs import FileDiff, diff_texts, split_lines
+from sessions_app.errors import FileNotFound, InvalidArgument, NotADevSession, SessionNotFound
+from sessions_app.links import parse_session_ref
+from sessions_app.models import Message, Session, SessionFile
+from sessions_app.pagination import Page, check_limit, decode_cursor, encode_cursor
+from workspaces.models import Workspace
+
+MAX_SESSIONS_PAGE = 100
+MAX_MESSAGES_PAGE = 500
+MAX_FILES_PAGE = 1000
+MAX_DIFFS_PAGE = 100
+MAX_CONTEXT_LINES = 50
+MAX_QUERY_LENGTH = 200
+
+
+def _count_of(model: type[Message] | type[SessionFile]) -> Coalesce:
+    rows = model.objects.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("*"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+def _sessions(workspace: Workspace) -> QuerySet[Session]:
+    """The workspace's sessions with what every caller shows: workspace, creator, counts."""
+    return (
+        Session.objects.for_workspace(workspace)
+        .select_related("workspace", "created_by")
+        .annotate(message_count=_count_of(Message), file_count=_count_of(SessionFile))
+    )
+
+
+def session_get(*, workspace: Workspace, ref: str) -> Session:
+    """The session a link or bare id names, within `workspace`.
+
+    Raises `InvalidSessionLink` for text that is neither, and `SessionNotFound` when the session does
+    not exist, or exists in another workspace (the same message either way).
+    """
+    session_ref = parse_session_ref(ref)
+    not_found = SessionNotFound(f"No session with id {session_ref.session_id} in workspace {workspace.slug}.")
+    if session_ref.workspace_slug is not None and session_ref.workspace_slug != workspace.slug:
+        raise not_found
+    session = _sessions(workspace).filter(public_id=session_ref.session_id).first()
+    if session is None:
+        raise not_found
+    return session
+
+
+def session_list(
+    *,
+    workspace: Workspace,
+    query: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page[Session]:
+    """The workspace's sessions, most recently updated first; `query` searches titles."""
+    check_limit(limit, maximum=MAX_SESSIONS_PAGE)
+    sessions = _sessions(workspace)
+    if query:
+        if len(query) > MAX_QUERY_LENGTH:
+            raise InvalidArgument(f"query must be at most {MAX_QUERY_LENGTH} characters.")
+        sessions = sessions.filter(title__icontains=query.strip())
+    if kind is not None:
+        if kind not in Session.Kind.values:
+            raise InvalidArgument(f"kind must be one of: {', '.join(Session.Kind.values)}.")
+        sessions = sessions.filter(kind=kind)
+    if status is not None:
+        if status not in Session.Status.values:
+            raise InvalidArgument(f"status must be one of: {', '.join(Session.Status.values)}.")
+        sessions = sessions.filter(status=status)
+    if cursor:
+        updated_at, pk = _session_position(decode_cursor(cursor, "sessions"))
+        sessions = sessions.filter(Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, pk__lt=pk))
+    rows = list(sessions.order_by("-updated_at", "-pk")[: limit + 1])
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = encode_cursor("sessions", [last.updated_at.isoformat(), last.pk])
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def _session_position(position: list) -> tuple[datetime, int]:
+    try:
+        updated_at, pk = position
+        return datetime.fromisoformat(updated_at), int(pk)
+    except (TypeError, ValueError):
+        raise InvalidArgument("That cursor is not one this list issued; leave it out to start again.") from None
+
+
+def message_page(
+    *, workspace: Workspace, session_ref: str, cursor: str | None = None, limit: int = 50
+) -> tuple[Session, Page[Message]]:
+    """A page of the chat, oldest → newest, keyset-paged by message index."""
+    check_limit(limit, maximum=MAX_MESSAGES_PAGE)
+    session = session_get(workspace=workspace, ref=session_ref)
+    after_index = _int_position(decode_cursor(cursor, "messages")) if cursor else -1
+    rows = list(session.messages.filter(index__gt=after_index).order_by("index")[: limit + 1])
+    items = rows[:limit]
+    next_cursor = encode_cursor("messages", [items[-1].index]) if len(rows) > limit else None
+    return session, Page(items=items, next_cursor=next_cursor)
+
+
+def _int_position(position: list) -> int:
+    if len(position) != 1 or not isinstance(position[0], int):
+        raise InvalidArgument("That cursor is not one this list issued; leave it out to start again.")
+    return position[0]
+
+
+def _str_position(position: list) -> str:
+    if len(position) != 1 or not isinstance(position[0], str):
+        raise InvalidArgument("That cursor is not one this list issued; leave it out to start again.")
+    return position[0]
+
+
+def normalize_path(path: str) -> str:
+    """Paths are stored relative, with "/" separators: accept "./src/a.ts" and "/src/a.ts" too."""
+    cleaned = path.strip().replace("\\", "/")
+    while cleaned.startswith("./"):
+        cleaned = cleaned[2:]
+    return cleaned.lstrip("/")
+
+
+def _files_with_metadata(session: Session) -> QuerySet[SessionFile]:
+    """File rows with their blobs' size and binary flag, but not their content."""
+    return session.files.select_related("before", "after").defer(
+        "before__text", "before__data", "after__text", "after__data"
+    )
+
+
+def file_page(
+    *,
+    workspace: Workspace,
+    session_ref: str,
+    path_prefix: str | None = None,
+    cursor: str | None = None,
+    limit: int = 200,
+) -> tuple[Session, Page[SessionFile]]:
+    """A page of the session's files by path; for dev sessions, the changed files."""
+    check_limit(limit, maximum=MAX_FILES_PAGE)
+    session = session_get(workspace=workspace, ref=session_ref)
+    files = _files_with_metadata(session)
+    if path_prefix:
+        files = files.filter(path__startswith=normalize_path(path_prefix))
+    if cursor:
+        files = files.filter(path__gt=_str_position(decode_cursor(cursor, "files")))
+    rows = list(files.order_by("path")[: limit + 1])
+    items = rows[:limit]
+    next_cursor = encode_cursor("files", [items[-1].path]) if len(rows) > limit else None
+    return session, Page(items=items, next_cursor=next_cursor)
+
+
+def _file_not_found(session: Session, path: str) -> FileNotFound:
+    """'No file at that path', with the closest paths this session has (one query, error path only)."""
+    paths = list(session.files.order_by("path").values_list("path", flat=True))
+    name = path.rsplit("/", 1)[-1]
+    same_name = [candidate for candidate in paths if candidate.rsplit("/", 1)[-1] == name]
+    suggestions = list(dict.fromkeys(same_name[:3] + difflib.get_close_matches(path, paths, n=3, cutoff=0.6)))[:3]
+    if suggestions:
+        return FileNotFound(f"No file at {path} in this session; did you mean {' or '.join(suggestions)}?")
+    return FileNotFound(f"No file at {path} in this session; list the session's files to see its paths.")
+
+
+def file_get(*, workspace: Workspace, session_ref: str, path: str) -> tuple[Session, SessionFile]:
+    """One file with its content."""
+    session = session_get(workspace=workspace, ref=session_ref)
+    wanted = normalize_path(path)
+    file = session.files.select_related("before", "after").filter(path=wanted).first()
+    if file is None:
+        raise _file_not_found(session, wanted)
+    return session, file
+
+
+@dataclass(frozen=True)
+class FileText:
+    session: Session
+    file: SessionFile
+    version: str  # "after" (current) or "before"
+    is_binary: bool
+    text: str  # the requested lines; "" for a binary file
+    start_line: int
+    end_line: int  # inclusive; start_line - 1 when the file is empty
+    total_lines: int
+
+
+def file_text(
+    *,
+    workspace: Workspace,
+    session_ref: str,
+    path: str,
+    version: str | None = None,
+    start_line: int | None = None,
+    end_line: int | None = None,
+) -> FileText:
+    """A file's text, or a window of its lines (1-based, inclusive).
+
+    `version` is for dev sessions: "after" (default; the file as the session left it) or "before".
+    A deleted file has only "before", which is what it defaults to.
+    """
+    session, file = file_get(workspace=workspace, session_ref=session_ref, path=path)
+    if version not in (None, "before", "after"):
+        raise InvalidArgument('version must be "before" or "after".')
+    if session.kind == Session.Kind.PROTOTYPE and version == "before":
+        raise InvalidArgument("Prototype files have only their current content; leave version out.")
+    if version is None:
+        version = "after" if file.after_id else "before"
+    blob = file.after if version == "after" else file.before
+    if blob is None:
+        missing = (
+            "added in this session, so it has no before"
+            if version == "before"
+            else ("deleted in this session, so it has no after; ask for version before")
+        )
+        raise InvalidArgument(f"{file.path} was {missing}.")
+    if blob.is_binary:
+        return FileText(session, file, version, True, "", 1, 0, 0)
+    lines = split_lines(blob.text)
+    total = len(lines)
+    first = 1 if start_line is None else start_line
+    last = total if end_line is None else min(end_line, total)
+    if first < 1 or (end_line is not None and end_line < first):
+        raise InvalidArgument("start_line must be 1 or more and end_line at least start_line.")
+    if total and first > total:
+        raise InvalidArgument(f"{file.path} has {total} lines; start_line must be at most {total}.")
+    return FileText(session, file, version, False, "".join(lines[first - 1 : last]), first, max(last, first - 1), total)
+
+
+@dataclass(frozen=True)
+class DiffEntry:
+    file: SessionFile
+    is_binary: bool
+    diff: FileDiff | None  # None for a binary file
+
+
+def diff_page(
+    *,
+    workspace: Workspace,
+    session_ref: str,
+    path: str | None = None,
+    context_lines: int = 3,
+    cursor: str | None = None,
+    limit: int = 10,
+) -> tuple[Session, Page[DiffEntry]]:
+    """Unified diffs of a dev session's changed files: one file by `path`, or all, by path."""
+    check_limit(limit, maximum=MAX_DIFFS_PAGE)
+    if not isinstance(context_lines, int) or not 0 <= context_lines <= MAX_CONTEXT_LINES:
+        raise InvalidArgument(f"context_lines must be a whole number from 0 to {MAX_CONTEXT_LINES}.")
+    session = session_get(workspace=workspace, ref=session_ref)
+    if session.kind != Session.Kind.DEV:
+        raise NotADevSession("This is a prototype session: it has files, not diffs; read its files instead.")
+    files = session.files.select_related("before", "after").order_by("path")
+    if path is not None:
+        wanted = normalize_path(path)
+        rows = list(files.filter(path=wanted))
+        if not rows:
+            raise _file_not_found(session, wanted)
+        next_cursor = None
+    else:
+        if cursor:
+            files = files.filter(path__gt=_str_position(decode_cursor(cursor, "diffs")))
+        rows = list(files[: limit + 1])
+        next_cursor = encode_cursor("diffs", [rows[limit - 1].path]) if len(rows) > limit else None
+        rows = rows[:limit]
+    return session, Page(items=[_diff_entry(file, context_lines) for file in rows], next_cursor=next_cursor)
+
+
+def _diff_entry(file: SessionFile, context_lines: int) -> DiffEntry:
+    if file.is_binary or (file.before and file.before.is_binary):
+        return DiffEntry(file=file, is_binary=True, diff=None)
+    before = file.before.text if file.before else None
+    after = file.after.text if file.after else None
+    return DiffEntry(
+        file=file,
+        is_binary=False,
+        diff=diff_texts(before=before, after=after, path=file.path, context_lines=context_lines),
+    )

@@ -1,0 +1,207 @@
+"""Writes: importing session documents.
+
+One document is written in one transaction: either the whole session (its row, chat and files) is
+stored, or nothing of it is. Re-importing a session replaces it in place, and re-importing the same
+document writes nothing at all (its digest is kept on the session).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from sessions_app.diffs import count_changes, split_lines
+from sessions_app.documents import (
+    DocumentError,
+    FileChange,
+    FileContent,
+    SessionDocument,
+    document_digest,
+    file_changes,
+)
+from sessions_app.languages import language_for_path
+from sessions_app.models import Blob, Message, Session, SessionFile
+from workspaces.models import Membership, User, Workspace
+
+BATCH_SIZE = 2000
+
+
+class ImportOutcome(enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class ResolvedDocument:
+    document: SessionDocument
+    workspace: Workspace
+    created_by: User | None
+    existing: Session | None
+    digest: str
+
+
+def resolve_document(*, document: SessionDocument) -> ResolvedDocument:
+    """Check what the document refers to (workspace, creator, an existing session) without writing."""
+    workspace = Workspace.objects.filter(slug=document.workspace).first()
+    if workspace is None:
+        raise DocumentError("workspace", f"no workspace {document.workspace!r}; create it first")
+    created_by = None
+    if document.created_by is not None:
+        email = document.created_by.strip().lower()
+        membership = Membership.objects.select_related("user").filter(workspace=workspace, user__email=email).first()
+        if membership is None:
+            raise DocumentError("created_by", f"{email} is not a member of workspace {workspace.slug}")
+        created_by = membership.user
+    existing = Session.objects.filter(public_id=document.id).first()
+    if existing is not None and existing.workspace_id != workspace.id:
+        raise DocumentError("id", f"session {document.id} already belongs to another workspace")
+    return ResolvedDocument(document, workspace, created_by, existing, document_digest(document))
+
+
+def session_import(*, document: SessionDocument) -> ImportOutcome:
+    """Create or replace the session the document describes, all in one transaction."""
+    with transaction.atomic():
+        resolved = resolve_document(document=document)
+        session = resolved.existing
+        replaced_blob_ids: set[int] = set()
+        if session is not None:
+            session = Session.objects.select_for_update().get(pk=session.pk)
+            if session.imported_digest == resolved.digest:
+                return ImportOutcome.UNCHANGED
+            replaced_blob_ids = _blob_ids_of(session)
+            session.messages.all().delete()
+            session.files.all().delete()
+        outcome = ImportOutcome.CREATED if session is None else ImportOutcome.UPDATED
+        session = _save_session(resolved, session or Session())
+        _create_messages(session, document)
+        _create_files(session, file_changes(document))
+        if replaced_blob_ids:
+            _delete_unreferenced_blobs(replaced_blob_ids)
+    return outcome
+
+
+def _save_session(resolved: ResolvedDocument, session: Session) -> Session:
+    document = resolved.document
+    session.workspace = resolved.workspace
+    session.public_id = document.id
+    session.kind = document.kind
+    session.title = document.title
+    session.status = document.status
+    session.created_by = resolved.created_by
+    session.created_at = document.created_at
+    session.updated_at = document.updated_at or document.created_at
+    session.imported_digest = resolved.digest
+    session.full_clean(exclude=["workspace", "created_by"], validate_unique=False)
+    session.save()
+    return session
+
+
+def _create_messages(session: Session, document: SessionDocument) -> None:
+    Message.objects.bulk_create(
+        (
+            Message(
+                session=session,
+                index=index,
+                role=message.role,
+                author=message.author,
+                content=message.content,
+                created_at=message.created_at,
+            )
+            for index, message in enumerate(document.messages)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _create_files(session: Session, changes: list[FileChange]) -> None:
+    contents = [side for change in changes for side in (change.before, change.after) if side is not None]
+    blob_ids = _blob_ids_for(contents)
+    rows = []
+    for change in changes:
+        additions = deletions = None
+        if session.kind == Session.Kind.DEV and not any(
+            side is not None and side.is_binary for side in (change.before, change.after)
+        ):
+            additions, deletions = count_changes(
+                before=change.before.text if change.before else "",
+                after=change.after.text if change.after else "",
+            )
+        rows.append(
+            SessionFile(
+                session=session,
+                path=change.path,
+                language=language_for_path(change.path),
+                media_type=change.media_type,
+                status=_status(session, change),
+                before_id=blob_ids[change.before.digest] if change.before else None,
+                after_id=blob_ids[change.after.digest] if change.after else None,
+                additions=additions,
+                deletions=deletions,
+            )
+        )
+    SessionFile.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _status(session: Session, change: FileChange) -> str:
+    if session.kind != Session.Kind.DEV:
+        return ""
+    if change.before is None:
+        return SessionFile.Status.ADDED
+    if change.after is None:
+        return SessionFile.Status.DELETED
+    return SessionFile.Status.MODIFIED
+
+
+def _blob_ids_for(contents: Iterable[FileContent]) -> dict[str, int]:
+    """Blob ids by digest, creating the blobs not stored yet (content is stored once, ever)."""
+    by_digest = {content.digest: content for content in contents}
+    ids = _existing_blob_ids(list(by_digest))
+    missing = [content for digest, content in by_digest.items() if digest not in ids]
+    if missing:
+        Blob.objects.bulk_create(
+            (
+                Blob(
+                    digest=content.digest,
+                    size=len(content.raw),
+                    is_binary=content.is_binary,
+                    text=content.text or "",
+                    data=content.data,
+                    line_count=0 if content.is_binary else len(split_lines(content.text or "")),
+                )
+                for content in missing
+            ),
+            batch_size=BATCH_SIZE,
+            # Another import may store the same content at the same moment: keep theirs.
+            ignore_conflicts=True,
+        )
+        ids |= _existing_blob_ids([content.digest for content in missing])
+    return ids
+
+
+def _existing_blob_ids(digests: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(digests), BATCH_SIZE):
+        chunk = digests[start : start + BATCH_SIZE]
+        ids.update(Blob.objects.filter(digest__in=chunk).values_list("digest", "id"))
+    return ids
+
+
+def _blob_ids_of(session: Session) -> set[int]:
+    ids: set[int] = set()
+    for before_id, after_id in session.files.values_list("before_id", "after_id"):
+        ids.update(blob_id for blob_id in (before_id, after_id) if blob_id is not None)
+    return ids
+
+
+def _delete_unreferenced_blobs(blob_ids: set[int]) -> None:
+    """Drop the replaced session's blobs that no file points at any more."""
+    still_used = (
+        SessionFile.objects.filter(before_id__in=blob_ids)
+        .values_list("before_id", flat=True)
+        .union(SessionFile.objects.filter(after_id__in=blob_ids).values_list("after_id", flat=True))
+    )
+    Blob.objects.filter(id__in=blob_ids - set(still_used)).delete()

@@ -1,0 +1,88 @@
+"""factory-boy factories for the models tests build on."""
+
+from __future__ import annotations
+
+import hashlib
+
+import factory
+from django.utils import timezone
+
+from sessions_app.diffs import count_changes, split_lines
+from sessions_app.models import Blob, Message, Session, SessionFile
+from workspaces.models import Membership, User, Workspace
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    name = factory.Faker("name")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class WorkspaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workspace
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"workspace-{n}")
+    name = factory.LazyAttribute(lambda workspace: workspace.slug.title())
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    workspace = factory.SubFactory(WorkspaceFactory)
+    role = Membership.Role.MEMBER
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    kind = Session.Kind.PROTOTYPE
+    title = factory.Sequence(lambda n: f"Session {n}")
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.LazyAttribute(lambda session: session.created_at)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    session = factory.SubFactory(SessionFactory)
+    index = factory.Sequence(int)
+    role = Message.Role.USER
+    author = "Ada"
+    content = factory.Sequence(lambda n: f"message {n}")
+    created_at = factory.LazyFunction(timezone.now)
+
+
+def blob_for(text: str) -> Blob:
+    digest = hashlib.sha256(b"text\0" + text.encode()).hexdigest()
+    blob, _ = Blob.objects.get_or_create(
+        digest=digest, defaults={"size": len(text.encode()), "text": text, "line_count": len(split_lines(text))}
+    )
+    return blob
+
+
+def add_file(session: Session, path: str, *, before: str | None = None, after: str | None = None) -> SessionFile:
+    """A prototype file (`after` only) or a dev change (`before` and/or `after`)."""
+    status, additions, deletions = "", None, None
+    if session.kind == Session.Kind.DEV:
+        status = "added" if before is None else "deleted" if after is None else "modified"
+        additions, deletions = count_changes(before=before or "", after=after or "")
+    return SessionFile.objects.create(
+        session=session,
+        path=path,
+        status=status,
+        before=blob_for(before) if before is not None else None,
+        after=blob_for(after) if after is not None else None,
+        additions=additions,
+        deletions=deletions,
+    )

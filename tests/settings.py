@@ -1,0 +1,11 @@
+"""Settings for the test suite: the real settings, on PostgreSQL, with test-only defaults."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/alloy_mcp")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("ALLOY_PUBLIC_URL", "https://mcp.alloy.test")
+
+from alloy.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
