@@ -108,6 +108,7 @@ def parse_document(decoded: Any) -> SessionDocument:
     """Validate one decoded JSON value; raise `DocumentError` naming the first bad field."""
     if not isinstance(decoded, dict):
         raise DocumentError("", "each line must be a JSON object describing one session")
+    _check_strings(decoded, "")
     try:
         document = SessionDocument.model_validate(decoded)
     except ValidationError as error:
@@ -117,6 +118,23 @@ def parse_document(decoded: Any) -> SessionDocument:
     if document.updated_at and document.updated_at < document.created_at:
         raise DocumentError("updated_at", "must not be earlier than created_at")
     return document
+
+
+def _check_strings(value: Any, field: str) -> None:
+    """Text must be storable as it is: no NUL characters and no unpaired surrogates (JSON allows both)."""
+    if isinstance(value, str):
+        if "\0" in value:
+            raise DocumentError(field, "contains NUL characters, which text cannot hold (binary files go in *_base64)")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DocumentError(field, "contains an unpaired UTF-16 surrogate (\\ud800-\\udfff)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(item, f"{field}.{key}" if field else key)
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            _check_strings(item, f"{field}[{position}]")
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -154,10 +172,6 @@ def _side(file: FileDocument, text_field: str, base64_field: str, where: str) ->
         except (binascii.Error, ValueError):
             raise DocumentError(f"{where}.{base64_field}", "is not valid base64") from None
     if text is not None:
-        if "\0" in text:
-            raise DocumentError(
-                f"{where}.{text_field}", f"contains NUL characters; send binary files as {base64_field}"
-            )
         return FileContent(text=text)
     return None
 

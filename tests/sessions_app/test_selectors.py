@@ -1,0 +1,308 @@
+"""Selectors: results, pages, errors, tenancy, and constant query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sessions_app import selectors
+from sessions_app.errors import FileNotFound, InvalidArgument, InvalidSessionLink, NotADevSession, SessionNotFound
+from sessions_app.models import Message, Session
+from tests.factories import MessageFactory, SessionFactory, add_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def prototype(workspace, owner):
+    session = SessionFactory(workspace=workspace, created_by=owner, title="Todo app")
+    for index in range(5):
+        MessageFactory(session=session, index=index, role="user" if index % 2 == 0 else "assistant")
+    add_file(session, "src/App.jsx", after="export default function App() {}\n")
+    add_file(session, "src/main.jsx", after="import App from './App'\nrender(App)\n")
+    add_file(session, "package.json", after='{"name": "todo"}\n')
+    return session
+
+
+@pytest.fixture
+def dev(workspace, owner):
+    session = SessionFactory(workspace=workspace, created_by=owner, kind=Session.Kind.DEV, title="Add rate limits")
+    add_file(session, "api/limits.py", before=None, after="LIMIT = 10\n")
+    add_file(session, "api/views.py", before="def view():\n    pass\n", after="def view():\n    check()\n")
+    add_file(session, "old.txt", before="gone\n", after=None)
+    return session
+
+
+@pytest.fixture
+def foreign(other_workspace, outsider):
+    session = SessionFactory(workspace=other_workspace, created_by=outsider, kind=Session.Kind.DEV, title="Secret")
+    MessageFactory(session=session, index=0, content="their secret")
+    add_file(session, "secret.py", before="a\n", after="b\n")
+    return session
+
+
+def link(session, slug=None):
+    slug = slug or session.workspace.slug
+    if session.kind == "dev":
+        return f"https://alloy.app/{slug}/p/dev/{session.public_id}"
+    return f"https://alloy.app/{slug}/p/{session.public_id}/edit"
+
+
+# --- session_get --------------------------------------------------------------------------------
+
+
+def test_session_get_by_id_and_by_link(workspace, prototype, dev):
+    assert selectors.session_get(workspace=workspace, ref=prototype.public_id) == prototype
+    found = selectors.session_get(workspace=workspace, ref=link(dev))
+    assert found == dev
+    assert (found.message_count, found.file_count) == (0, 3)
+    assert found.created_by.email == "owner@acme.test"
+
+
+def test_session_get_counts(workspace, prototype):
+    found = selectors.session_get(workspace=workspace, ref=prototype.public_id)
+    assert (found.message_count, found.file_count) == (5, 3)
+
+
+def test_another_workspaces_session_is_not_found_exactly_like_a_missing_one(workspace, foreign):
+    missing_id = "doesNotExist123"
+    for ref, missing_ref in [
+        (foreign.public_id, missing_id),
+        (link(foreign), f"https://alloy.app/globex/p/dev/{missing_id}"),
+        (link(foreign, slug="acme"), f"https://alloy.app/acme/p/dev/{missing_id}"),
+    ]:
+        with pytest.raises(SessionNotFound) as theirs:
+            selectors.session_get(workspace=workspace, ref=ref)
+        with pytest.raises(SessionNotFound) as nobodys:
+            selectors.session_get(workspace=workspace, ref=missing_ref)
+        assert str(theirs.value) == str(nobodys.value).replace(missing_id, foreign.public_id)
+        assert str(theirs.value) == f"No session with id {foreign.public_id} in workspace acme."
+
+
+def test_session_get_rejects_junk(workspace):
+    with pytest.raises(InvalidSessionLink):
+        selectors.session_get(workspace=workspace, ref="please summarise my session")
+
+
+def test_session_get_is_one_query(workspace, prototype, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        session = selectors.session_get(workspace=workspace, ref=prototype.public_id)
+        assert session.workspace.slug == "acme"
+        assert session.created_by.email
+
+
+# --- session_list -------------------------------------------------------------------------------
+
+
+def test_session_list_newest_first_with_keyset_pages(workspace, foreign):
+    now = timezone.now()
+    made = [SessionFactory(workspace=workspace, title=f"S{n}", updated_at=now - timedelta(minutes=n)) for n in range(7)]
+    # Two sessions updated at the same instant still page without loss or repetition.
+    made.append(SessionFactory(workspace=workspace, title="S0-twin", updated_at=made[0].updated_at))
+    seen, cursor = [], None
+    while True:
+        page = selectors.session_list(workspace=workspace, cursor=cursor, limit=3)
+        seen.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == 8
+    assert set(seen) == set(made)
+    assert [s.updated_at for s in seen] == sorted((s.updated_at for s in seen), reverse=True)
+    assert foreign not in seen
+
+
+def test_session_list_filters(workspace, prototype, dev):
+    SessionFactory(workspace=workspace, title="Archived thing", status=Session.Status.ARCHIVED)
+    assert selectors.session_list(workspace=workspace, kind="dev").items == [dev]
+    assert [s.title for s in selectors.session_list(workspace=workspace, query="TODO").items] == ["Todo app"]
+    assert [s.title for s in selectors.session_list(workspace=workspace, status="archived").items] == ["Archived thing"]
+
+
+def test_session_list_search_does_not_cross_workspaces(workspace, foreign):
+    assert selectors.session_list(workspace=workspace, query="Secret").items == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ({"kind": "feature"}, "kind must be one of: prototype, dev"),
+        ({"status": "open"}, "status must be one of: active, completed, archived"),
+        ({"limit": 0}, "limit must be a whole number from 1 to 100"),
+        ({"limit": 101}, "limit must be a whole number from 1 to 100"),
+        ({"cursor": "garbage!"}, "That cursor is not one this list issued"),
+        ({"query": "x" * 201}, "query must be at most 200 characters"),
+    ],
+)
+def test_session_list_bad_arguments(workspace, arguments, says):
+    with pytest.raises(InvalidArgument, match=says):
+        selectors.session_list(workspace=workspace, **arguments)
+
+
+def test_a_cursor_from_another_list_is_refused(workspace, prototype):
+    for index in range(5, 10):
+        MessageFactory(session=prototype, index=index)
+    _, page = selectors.message_page(workspace=workspace, session_ref=prototype.public_id, limit=2)
+    with pytest.raises(InvalidArgument):
+        selectors.session_list(workspace=workspace, cursor=page.next_cursor)
+
+
+def test_session_list_query_count_is_constant(workspace, django_assert_num_queries):
+    SessionFactory.create_batch(30, workspace=workspace)
+    with django_assert_num_queries(1):
+        page = selectors.session_list(workspace=workspace, limit=25)
+        [(s.workspace.slug, s.created_by, s.message_count) for s in page.items]
+
+
+# --- chat ---------------------------------------------------------------------------------------
+
+
+def test_chat_pages_oldest_to_newest(workspace, prototype):
+    for index in range(5, 12):
+        MessageFactory(session=prototype, index=index)
+    indexes, cursor = [], None
+    while True:
+        _, page = selectors.message_page(workspace=workspace, session_ref=link(prototype), cursor=cursor, limit=5)
+        indexes += [m.index for m in page.items]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert indexes == list(range(12))
+
+
+def test_chat_of_another_workspace_is_not_found(workspace, foreign):
+    with pytest.raises(SessionNotFound):
+        selectors.message_page(workspace=workspace, session_ref=foreign.public_id)
+
+
+@pytest.mark.parametrize("size", [10, 3000])
+def test_chat_page_query_count_does_not_grow_with_the_chat(workspace, size, django_assert_max_num_queries):
+    session = SessionFactory(workspace=workspace)
+    Message.objects.bulk_create(Message(session=session, index=i, role="user", content=f"m{i}") for i in range(size))
+    _, first = selectors.message_page(workspace=workspace, session_ref=session.public_id, limit=5)
+    with django_assert_max_num_queries(2):
+        _, page = selectors.message_page(
+            workspace=workspace, session_ref=session.public_id, cursor=first.next_cursor, limit=5
+        )
+    assert [m.index for m in page.items] == [5, 6, 7, 8, 9]
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def test_file_page_by_path_with_prefix_and_pages(workspace, prototype):
+    _, page = selectors.file_page(workspace=workspace, session_ref=prototype.public_id, limit=2)
+    assert [f.path for f in page.items] == ["package.json", "src/App.jsx"]
+    _, rest = selectors.file_page(workspace=workspace, session_ref=prototype.public_id, cursor=page.next_cursor)
+    assert [f.path for f in rest.items] == ["src/main.jsx"]
+    assert rest.next_cursor is None
+    _, src = selectors.file_page(workspace=workspace, session_ref=prototype.public_id, path_prefix="./src/")
+    assert [f.path for f in src.items] == ["src/App.jsx", "src/main.jsx"]
+
+
+def test_file_page_reports_dev_status_and_counts(workspace, dev):
+    _, page = selectors.file_page(workspace=workspace, session_ref=dev.public_id)
+    rows = {f.path: (f.status, f.additions, f.deletions) for f in page.items}
+    assert rows == {
+        "api/limits.py": ("added", 1, 0),
+        "api/views.py": ("modified", 1, 1),
+        "old.txt": ("deleted", 0, 1),
+    }
+
+
+def test_files_of_another_workspace_are_not_found(workspace, foreign):
+    with pytest.raises(SessionNotFound):
+        selectors.file_page(workspace=workspace, session_ref=link(foreign))
+    with pytest.raises(SessionNotFound):
+        selectors.file_text(workspace=workspace, session_ref=foreign.public_id, path="secret.py")
+
+
+@pytest.mark.parametrize("size", [5, 1500])
+def test_file_page_query_count_does_not_grow_with_the_session(workspace, size, django_assert_max_num_queries):
+    session = SessionFactory(workspace=workspace)
+    for n in range(size):
+        add_file(session, f"src/file{n:05}.ts", after=f"export const n = {n % 3}\n")
+    with django_assert_max_num_queries(2):
+        _, page = selectors.file_page(workspace=workspace, session_ref=session.public_id, limit=50)
+        assert [f.current.size for f in page.items]
+    assert len(page.items) == min(size, 50)
+
+
+def test_file_text_windows(workspace, prototype):
+    text = selectors.file_text(workspace=workspace, session_ref=prototype.public_id, path="src/main.jsx", start_line=2)
+    assert (text.text, text.start_line, text.end_line, text.total_lines) == ("render(App)\n", 2, 2, 2)
+    whole = selectors.file_text(workspace=workspace, session_ref=prototype.public_id, path="/src/main.jsx")
+    assert whole.text == "import App from './App'\nrender(App)\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "says"),
+    [
+        ({"path": "src/app.jsx"}, FileNotFound, "No file at src/app.jsx in this session; did you mean src/App.jsx?"),
+        ({"path": "lib/App.jsx"}, FileNotFound, "did you mean src/App.jsx"),
+        ({"path": "nothing/like/it.rs"}, FileNotFound, "list the session's files"),
+        ({"path": "src/main.jsx", "start_line": 3}, InvalidArgument, "has 2 lines; start_line must be at most 2"),
+        ({"path": "src/main.jsx", "start_line": 0}, InvalidArgument, "start_line must be 1 or more"),
+        ({"path": "src/main.jsx", "start_line": 2, "end_line": 1}, InvalidArgument, "end_line at least start_line"),
+        ({"path": "src/main.jsx", "version": "before"}, InvalidArgument, "Prototype files have only their current"),
+        ({"path": "src/main.jsx", "version": "latest"}, InvalidArgument, 'version must be "before" or "after"'),
+    ],
+)
+def test_file_text_errors(workspace, prototype, arguments, error, says):
+    with pytest.raises(error, match=says):
+        selectors.file_text(workspace=workspace, session_ref=prototype.public_id, **arguments)
+
+
+def test_dev_file_versions(workspace, dev):
+    ref = dev.public_id
+    assert selectors.file_text(workspace=workspace, session_ref=ref, path="api/views.py").text.endswith("check()\n")
+    before = selectors.file_text(workspace=workspace, session_ref=ref, path="api/views.py", version="before")
+    assert before.text.endswith("pass\n")
+    deleted = selectors.file_text(workspace=workspace, session_ref=ref, path="old.txt")
+    assert (deleted.version, deleted.text) == ("before", "gone\n")
+    with pytest.raises(InvalidArgument, match="deleted in this session"):
+        selectors.file_text(workspace=workspace, session_ref=ref, path="old.txt", version="after")
+    with pytest.raises(InvalidArgument, match="added in this session"):
+        selectors.file_text(workspace=workspace, session_ref=ref, path="api/limits.py", version="before")
+
+
+# --- diffs --------------------------------------------------------------------------------------
+
+
+def test_diff_of_one_file_and_of_all(workspace, dev):
+    _, one = selectors.diff_page(workspace=workspace, session_ref=link(dev), path="api/views.py")
+    assert one.items[0].diff.text.endswith("-    pass\n+    check()\n")
+    _, first = selectors.diff_page(workspace=workspace, session_ref=dev.public_id, limit=2)
+    _, second = selectors.diff_page(workspace=workspace, session_ref=dev.public_id, cursor=first.next_cursor)
+    assert [e.file.path for e in first.items + second.items] == ["api/limits.py", "api/views.py", "old.txt"]
+    assert second.next_cursor is None
+    assert second.items[0].diff.text.startswith("--- a/old.txt\n+++ /dev/null\n")
+
+
+def test_prototype_sessions_have_no_diffs(workspace, prototype):
+    with pytest.raises(NotADevSession, match="This is a prototype session: it has files, not diffs"):
+        selectors.diff_page(workspace=workspace, session_ref=prototype.public_id)
+
+
+def test_diffs_of_another_workspace_are_not_found(workspace, foreign):
+    with pytest.raises(SessionNotFound):
+        selectors.diff_page(workspace=workspace, session_ref=link(foreign), path="secret.py")
+
+
+def test_diff_of_a_missing_path_suggests(workspace, dev):
+    with pytest.raises(FileNotFound, match="did you mean api/views.py"):
+        selectors.diff_page(workspace=workspace, session_ref=dev.public_id, path="api/view.py")
+
+
+@pytest.mark.parametrize("context_lines", [-1, 51, "3"])
+def test_diff_context_lines_are_checked(workspace, dev, context_lines):
+    with pytest.raises(InvalidArgument, match="context_lines must be a whole number from 0 to 50"):
+        selectors.diff_page(workspace=workspace, session_ref=dev.public_id, context_lines=context_lines)
+
+
+def test_diff_page_query_count_is_constant(workspace, dev, django_assert_max_num_queries):
+    for n in range(40):
+        add_file(dev, f"gen/f{n:03}.py", before=f"x = {n}\n", after=f"x = {n + 1}\n")
+    with django_assert_max_num_queries(2):
+        _, page = selectors.diff_page(workspace=workspace, session_ref=dev.public_id, limit=20)
+    assert len(page.items) == 20
