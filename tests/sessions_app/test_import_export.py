@@ -143,7 +143,7 @@ def test_lines_that_are_not_json_objects(tmp_path, people):
 
 
 def test_missing_input_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="Cannot read .*missing.jsonl: No such file or directory"):
+    with pytest.raises(CommandError, match=r"Cannot read .*missing\.jsonl: No such file or directory"):
         run_import(str(tmp_path / "missing.jsonl"))
 
 

@@ -290,7 +290,7 @@ def test_diffs_of_another_workspace_are_not_found(workspace, foreign):
 
 
 def test_diff_of_a_missing_path_suggests(workspace, dev):
-    with pytest.raises(FileNotFound, match="did you mean api/views.py"):
+    with pytest.raises(FileNotFound, match=r"did you mean api/views\.py"):
         selectors.diff_page(workspace=workspace, session_ref=dev.public_id, path="api/view.py")
 
 
