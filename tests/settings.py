@@ -9,3 +9,6 @@ os.environ.setdefault("ALLOY_PUBLIC_URL", "https://mcp.alloy.test")
 from alloy.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+# Serve admin static files from the apps in tests (no collectstatic step).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
