@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,7 +21,7 @@ from sessions_app.diffs import FileDiff, diff_texts, split_lines
 from sessions_app.errors import FileNotFound, InvalidArgument, NotADevSession, SessionNotFound
 from sessions_app.links import parse_session_ref
 from sessions_app.models import Message, Session, SessionFile
-from sessions_app.pagination import Page, check_limit, decode_cursor, encode_cursor
+from sessions_app.pagination import Page, check_limit
 from workspaces.models import Workspace
 
 MAX_SESSIONS_PAGE = 100
@@ -67,10 +68,13 @@ def session_list(
     query: str | None = None,
     kind: str | None = None,
     status: str | None = None,
-    cursor: str | None = None,
+    start: tuple[datetime, int] | None = None,
     limit: int = 20,
 ) -> Page[Session]:
-    """The workspace's sessions, most recently updated first; `query` searches titles."""
+    """The workspace's sessions, most recently updated first; `query` searches titles.
+
+    `start` is the (updated_at, pk) of the first session to return: the key of a page's `following`.
+    """
     check_limit(limit, maximum=MAX_SESSIONS_PAGE)
     sessions = _sessions(workspace)
     if query:
@@ -85,49 +89,20 @@ def session_list(
         if status not in Session.Status.values:
             raise InvalidArgument(f"status must be one of: {', '.join(Session.Status.values)}.")
         sessions = sessions.filter(status=status)
-    if cursor:
-        updated_at, pk = _session_position(decode_cursor(cursor, "sessions"))
-        sessions = sessions.filter(Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, pk__lt=pk))
-    rows = list(sessions.order_by("-updated_at", "-pk")[: limit + 1])
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = encode_cursor("sessions", [last.updated_at.isoformat(), last.pk])
-    return Page(items=items, next_cursor=next_cursor)
-
-
-def _session_position(position: list) -> tuple[datetime, int]:
-    try:
-        updated_at, pk = position
-        return datetime.fromisoformat(updated_at), int(pk)
-    except (TypeError, ValueError):
-        raise InvalidArgument("That cursor is not one this list issued; leave it out to start again.") from None
+    if start is not None:
+        updated_at, pk = start
+        sessions = sessions.filter(Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, pk__lte=pk))
+    return Page.from_rows(list(sessions.order_by("-updated_at", "-pk")[: limit + 1]), limit)
 
 
 def message_page(
-    *, workspace: Workspace, session_ref: str, cursor: str | None = None, limit: int = 50
+    *, workspace: Workspace, session_ref: str, start_index: int = 0, limit: int = 50
 ) -> tuple[Session, Page[Message]]:
-    """A page of the chat, oldest → newest, keyset-paged by message index."""
+    """A page of the chat, oldest → newest, from message `start_index` (keyset on the index)."""
     check_limit(limit, maximum=MAX_MESSAGES_PAGE)
     session = session_get(workspace=workspace, ref=session_ref)
-    after_index = _int_position(decode_cursor(cursor, "messages")) if cursor else -1
-    rows = list(session.messages.filter(index__gt=after_index).order_by("index")[: limit + 1])
-    items = rows[:limit]
-    next_cursor = encode_cursor("messages", [items[-1].index]) if len(rows) > limit else None
-    return session, Page(items=items, next_cursor=next_cursor)
-
-
-def _int_position(position: list) -> int:
-    if len(position) != 1 or not isinstance(position[0], int):
-        raise InvalidArgument("That cursor is not one this list issued; leave it out to start again.")
-    return position[0]
-
-
-def _str_position(position: list) -> str:
-    if len(position) != 1 or not isinstance(position[0], str):
-        raise InvalidArgument("That cursor is not one this list issued; leave it out to start again.")
-    return position[0]
+    rows = list(session.messages.filter(index__gte=start_index).order_by("index")[: limit + 1])
+    return session, Page.from_rows(rows, limit)
 
 
 def normalize_path(path: str) -> str:
@@ -150,21 +125,18 @@ def file_page(
     workspace: Workspace,
     session_ref: str,
     path_prefix: str | None = None,
-    cursor: str | None = None,
+    start_path: str | None = None,
     limit: int = 200,
 ) -> tuple[Session, Page[SessionFile]]:
-    """A page of the session's files by path; for dev sessions, the changed files."""
+    """A page of the session's files by path, from `start_path`; for dev sessions, the changed files."""
     check_limit(limit, maximum=MAX_FILES_PAGE)
     session = session_get(workspace=workspace, ref=session_ref)
     files = _files_with_metadata(session)
     if path_prefix:
         files = files.filter(path__startswith=normalize_path(path_prefix))
-    if cursor:
-        files = files.filter(path__gt=_str_position(decode_cursor(cursor, "files")))
-    rows = list(files.order_by("path")[: limit + 1])
-    items = rows[:limit]
-    next_cursor = encode_cursor("files", [items[-1].path]) if len(rows) > limit else None
-    return session, Page(items=items, next_cursor=next_cursor)
+    if start_path is not None:
+        files = files.filter(path__gte=start_path)
+    return session, Page.from_rows(list(files.order_by("path")[: limit + 1]), limit)
 
 
 def _file_not_found(session: Session, path: str) -> FileNotFound:
@@ -244,9 +216,23 @@ def file_text(
 
 @dataclass(frozen=True)
 class DiffEntry:
+    """One changed file; its diff is computed when first read (a page's `following` never is)."""
+
     file: SessionFile
-    is_binary: bool
-    diff: FileDiff | None  # None for a binary file
+    context_lines: int
+
+    @property
+    def is_binary(self) -> bool:
+        return any(blob is not None and blob.is_binary for blob in (self.file.before, self.file.after))
+
+    @cached_property
+    def diff(self) -> FileDiff | None:
+        """The unified diff; None for a binary file."""
+        if self.is_binary:
+            return None
+        before = self.file.before.text if self.file.before else None
+        after = self.file.after.text if self.file.after else None
+        return diff_texts(before=before, after=after, path=self.file.path, context_lines=self.context_lines)
 
 
 def diff_page(
@@ -255,10 +241,10 @@ def diff_page(
     session_ref: str,
     path: str | None = None,
     context_lines: int = 3,
-    cursor: str | None = None,
+    start_path: str | None = None,
     limit: int = 10,
 ) -> tuple[Session, Page[DiffEntry]]:
-    """Unified diffs of a dev session's changed files: one file by `path`, or all, by path."""
+    """Unified diffs of a dev session's changed files: one file by `path`, or all by path from `start_path`."""
     check_limit(limit, maximum=MAX_DIFFS_PAGE)
     if not isinstance(context_lines, int) or not 0 <= context_lines <= MAX_CONTEXT_LINES:
         raise InvalidArgument(f"context_lines must be a whole number from 0 to {MAX_CONTEXT_LINES}.")
@@ -271,23 +257,8 @@ def diff_page(
         rows = list(files.filter(path=wanted))
         if not rows:
             raise _file_not_found(session, wanted)
-        next_cursor = None
     else:
-        if cursor:
-            files = files.filter(path__gt=_str_position(decode_cursor(cursor, "diffs")))
+        if start_path is not None:
+            files = files.filter(path__gte=start_path)
         rows = list(files[: limit + 1])
-        next_cursor = encode_cursor("diffs", [rows[limit - 1].path]) if len(rows) > limit else None
-        rows = rows[:limit]
-    return session, Page(items=[_diff_entry(file, context_lines) for file in rows], next_cursor=next_cursor)
-
-
-def _diff_entry(file: SessionFile, context_lines: int) -> DiffEntry:
-    if file.is_binary or (file.before and file.before.is_binary):
-        return DiffEntry(file=file, is_binary=True, diff=None)
-    before = file.before.text if file.before else None
-    after = file.after.text if file.after else None
-    return DiffEntry(
-        file=file,
-        is_binary=False,
-        diff=diff_texts(before=before, after=after, path=file.path, context_lines=context_lines),
-    )
+    return session, Page.from_rows([DiffEntry(file=file, context_lines=context_lines) for file in rows], limit)
