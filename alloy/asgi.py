@@ -1,9 +1,45 @@
-"""The ASGI entry point served by uvicorn (`alloy.asgi:application`)."""
+"""The front door (`alloy.asgi:application`): one ASGI app for the whole service.
 
+- `/mcp` and `/mcp/` go to the MCP gateway — both paths, no redirect, since MCP clients treat a 404
+  or 405 on POST as "no Streamable HTTP here" and fall back to the old SSE transport.
+- Everything else goes to Django (admin, sign-in, OAuth, settings pages).
+- The lifespan (startup/shutdown) is ours: Django's ASGI handler refuses lifespan events, and the MCP
+  SDK's session manager must run for the whole life of the process.
+"""
+
+import logging
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alloy.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from mcp_gateway.server import build_gateway  # noqa: E402 - needs Django set up first
+
+logger = logging.getLogger(__name__)
+gateway = build_gateway()
+MCP_PATHS = ("/mcp", "/mcp/")
+
+
+async def application(scope, receive, send) -> None:
+    if scope["type"] == "lifespan":
+        await _lifespan(receive, send)
+    elif scope["type"] == "http" and scope["path"] in MCP_PATHS:
+        await gateway.app({**scope, "path": "/mcp", "raw_path": b"/mcp"}, receive, send)
+    else:
+        await django_application(scope, receive, send)
+
+
+async def _lifespan(receive, send) -> None:
+    await receive()  # lifespan.startup
+    try:
+        async with gateway.running():
+            await send({"type": "lifespan.startup.complete"})
+            await receive()  # lifespan.shutdown
+    except Exception as error:
+        logger.exception("The MCP gateway failed")
+        await send({"type": "lifespan.startup.failed", "message": str(error)})
+        return
+    await send({"type": "lifespan.shutdown.complete"})

@@ -33,6 +33,14 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[ALLOY_PUBLIC_UR
 ALLOY_LINK_HOSTS = [host.lower() for host in env.list("ALLOY_LINK_HOSTS", default=["alloy.app", _public_host])]
 # The largest text any MCP tool result may carry; longer content is paged or truncated explicitly.
 ALLOY_MCP_MAX_RESULT_CHARS = env.int("ALLOY_MCP_MAX_RESULT_CHARS", default=40_000)
+# Browser origins allowed to call /mcp (requests without an Origin header, like Claude's, always are).
+ALLOY_MCP_ALLOWED_ORIGINS = env.list("ALLOY_MCP_ALLOWED_ORIGINS", default=[ALLOY_PUBLIC_URL])
+# The largest request body /mcp accepts, in bytes (tool calls are small).
+ALLOY_MCP_MAX_REQUEST_BYTES = env.int("ALLOY_MCP_MAX_REQUEST_BYTES", default=1_000_000)
+# Threads that run tool work (ORM calls) at once, per process; keep it at most the pool's max size.
+ALLOY_MCP_WORKER_THREADS = env.int("ALLOY_MCP_WORKER_THREADS", default=16)
+# MCP keys are stored as HMAC-SHA256(key, this secret). Changing it invalidates every key.
+MCP_KEY_HASH_SECRET = env.str("MCP_KEY_HASH_SECRET", default=SECRET_KEY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,10 +100,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    # Shared by every process: credential cache invalidation and rate limits need it across workers.
+    # Shared by every process, so a revoked credential's cache entry is gone for all of them at once.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a verified credential is remembered. Only with a shared cache: a per-process cache could
+# not be invalidated on every worker when a key is revoked, so without Redis each request asks the
+# database (one indexed query).
+ALLOY_CREDENTIAL_CACHE_SECONDS = env.int("ALLOY_CREDENTIAL_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "workspaces.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,6 +6,7 @@ workspace the user picked on the consent page. Swapping must happen in the first
 is why these exist before the OAuth flow that fills them in.
 """
 
+from django.conf import settings
 from django.db import models
 from oauth2_provider import models as oauth_models
 
@@ -46,3 +47,31 @@ class OAuthIDToken(oauth_models.AbstractIDToken):
 class OAuthDeviceGrant(oauth_models.AbstractDeviceGrant):
     class Meta(oauth_models.AbstractDeviceGrant.Meta):
         verbose_name = "OAuth device grant"
+
+
+class McpKey(models.Model):
+    """A workspace-scoped MCP key. The key is shown once; only its prefix and keyed hash are kept."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mcp_keys")
+    name = models.CharField(max_length=100, help_text="What the key is for, e.g. “Claude Desktop on Priya's laptop”.")
+    prefix = models.CharField(max_length=18, unique=True, editable=False, help_text="The key's visible start.")
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Written at most once a minute per key (see services.record_key_use), not on every call.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "MCP key"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="mcpkey_ws_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

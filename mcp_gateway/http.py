@@ -1,0 +1,136 @@
+"""The HTTP layer in front of the MCP server: transport checks, then credentials.
+
+Everything here answers with JSON, in words a person can act on, and never with a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mcp_gateway.keys import looks_like_key
+from mcp_gateway.selectors import InvalidCredential, principal_for_key
+from mcp_gateway.services import record_key_use
+from mcp_gateway.workers import run_in_worker
+
+logger = logging.getLogger(__name__)
+
+PRINCIPAL_SCOPE_KEY = "alloy.principal"
+KEY_HEADERS = ("x-mcp-api-key", "x-api-key")
+
+
+async def send_json(send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+    payload = json.dumps(body).encode()
+    raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    raw_headers += [(name.encode(), value.encode()) for name, value in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _rpc_error(code: int, message: str) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}}
+
+
+class TransportGuard:
+    """Host and Origin checks (DNS rebinding), the request size limit, and a last line against 500s."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        host, _ = split_domain_port(headers.get("host", ""))
+        if not host or not validate_host(host, settings.ALLOWED_HOSTS):
+            await send_json(send, 421, _rpc_error(-32600, f"This server does not answer for host {host or '(none)'}."))
+            return
+        origin = headers.get("origin")
+        if origin is not None and origin.rstrip("/") not in settings.ALLOY_MCP_ALLOWED_ORIGINS:
+            message = f"Requests from the web origin {origin} are not allowed; MCP clients send no Origin header."
+            await send_json(send, 403, _rpc_error(-32600, message))
+            return
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > settings.ALLOY_MCP_MAX_REQUEST_BYTES:
+            limit = settings.ALLOY_MCP_MAX_REQUEST_BYTES
+            await send_json(send, 413, _rpc_error(-32600, f"The request body is over the {limit:,}-byte limit."))
+            return
+        started = False
+
+        async def watch(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            logger.exception("Unhandled error on %s", scope.get("path"))
+            if not started:
+                await send_json(send, 500, _rpc_error(-32603, "Internal error; it has been logged."))
+
+
+class CredentialAuth:
+    """Resolve the caller's credential to a principal, or answer 401 with what to send instead.
+
+    Keys are read from X-MCP-API-Key, Authorization: Bearer, or X-API-Key (Claude's connector can only
+    send some header names). A valid key never gets a 401.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        credential = _credential(Headers(scope=scope))
+        if credential is None:
+            await _unauthorized(
+                send,
+                "missing_credential",
+                "No credential was sent. Send your Alloy MCP key in the X-MCP-API-Key header "
+                "(or as Authorization: Bearer <key>, or X-API-Key). Workspace owners and admins create keys.",
+            )
+            return
+        try:
+            principal = await run_in_worker(_authenticate, credential)
+        except InvalidCredential as error:
+            await _unauthorized(send, "invalid_token", str(error))
+            return
+        scope[PRINCIPAL_SCOPE_KEY] = principal
+        await self.app(scope, receive, send)
+
+
+def _credential(headers: Headers) -> str | None:
+    for name in KEY_HEADERS:
+        if value := headers.get(name, "").strip():
+            return value
+    scheme, _, token = headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def _authenticate(credential: str):  # -> Principal, in a worker thread
+    if not looks_like_key(credential):
+        raise InvalidCredential(
+            "That credential is not an Alloy MCP key (keys start with alloy_mcp_); check the header's value."
+        )
+    principal = principal_for_key(key=credential)
+    record_key_use(principal=principal)
+    return principal
+
+
+async def _unauthorized(send: Send, error: str, description: str) -> None:
+    challenge = f'Bearer error="{error}", error_description="{description}"'
+    if error == "missing_credential":
+        challenge = 'Bearer realm="Alloy MCP"'
+    await send_json(send, 401, {"error": error, "error_description": description}, {"www-authenticate": challenge})

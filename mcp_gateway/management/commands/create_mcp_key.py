@@ -1,0 +1,35 @@
+"""manage.py create_mcp_key WORKSPACE --name NAME [--created-by EMAIL]: prints only the new key."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mcp_gateway.services import mcp_key_create
+from workspaces.models import Workspace
+from workspaces.selectors import membership_get, user_get_by_email, workspace_get
+
+
+class Command(BaseCommand):
+    help = "Create an MCP key for a workspace and print it (only the key, once: it is not stored)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("workspace", help="The workspace's slug.")
+        parser.add_argument("--name", required=True, help="What the key is for, e.g. 'Claude Desktop'.")
+        parser.add_argument("--created-by", help="Email of the owner or admin creating it (recorded on the key).")
+
+    def handle(self, *args: Any, workspace: str, name: str, created_by: str | None, **options: Any) -> None:
+        try:
+            target = workspace_get(slug=workspace)
+        except Workspace.DoesNotExist:
+            raise CommandError(f"No workspace {workspace!r}.") from None
+        creator = None
+        if created_by:
+            creator = user_get_by_email(email=created_by)
+            membership = membership_get(workspace=target, user=creator) if creator else None
+            if membership is None or not membership.can_manage:
+                raise CommandError(f"{created_by} is not an owner or admin of {target.slug}.")
+        try:
+            created = mcp_key_create(workspace=target, name=name, created_by=creator)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(created.key)

@@ -1,0 +1,118 @@
+"""The MCP server and the ASGI app that serves it at /mcp.
+
+Stateless Streamable HTTP with JSON responses: no session state is kept between requests, so any
+worker process on any host can answer any request. Both protocol eras are spoken: the 2026-07-28
+revision (`server/discover`, no `initialize`) and the initialize revisions mcp-remote and today's
+Claude connector use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, CallToolResult
+from pydantic import ValidationError
+from starlette.types import ASGIApp
+
+from mcp_gateway.http import CredentialAuth, TransportGuard
+from mcp_gateway.tools import TOOLS
+
+SERVER_NAME = "Alloy"
+SERVER_VERSION = "0.1.0"
+INSTRUCTIONS = """\
+Alloy is where people build software with an AI. A prototype session is an app the AI wrote (files and
+a chat); a dev session is a change the AI made to a codebase (changed files with before/after, and a
+chat). These tools read one workspace's sessions; they never change anything.
+
+When the user pastes an Alloy link (https://alloy.app/<workspace>/p/<id>/edit or
+https://alloy.app/<workspace>/p/dev/<id>), call get_session with it first. Then:
+- to summarise or find decisions: get_chat_history (page with next_cursor);
+- to explain a prototype: list_session_files, then get_file_content on the entry points;
+- to review a dev session: list_session_files (status and +/- lines), then get_file_diff on the files
+  that matter, and get_file_content for surrounding code.
+Without a link, list_sessions finds sessions by title. Results are paged or cut to stay small; when a
+result says truncated, call again with its fetch_rest_with arguments."""
+
+
+class AlloyMCPServer(MCPServer):
+    """MCPServer that answers protocol misuse — an unknown tool, arguments that do not match the
+    schema — with a JSON-RPC error (INVALID_PARAMS) instead of a tool result, as the design asks."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> CallToolResult:
+        tools = {tool.name: tool for tool in await self.list_tools()}
+        tool = tools.get(name)
+        if tool is None:
+            raise MCPError(
+                code=INVALID_PARAMS, message=f"Unknown tool {name!r}; the tools are: {', '.join(sorted(tools))}."
+            )
+        accepted = tool.input_schema.get("properties", {})
+        unknown = sorted(set(arguments) - set(accepted))
+        if unknown:
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"{name} has no argument {', '.join(unknown)}; it takes: {', '.join(accepted)}.",
+            )
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            if isinstance(error.__cause__, ValidationError):
+                raise MCPError(code=INVALID_PARAMS, message=_plain_validation(name, error.__cause__)) from None
+            raise
+
+
+def _plain_validation(tool: str, error: ValidationError) -> str:
+    problems = []
+    for detail in error.errors(include_url=False):
+        field = ".".join(str(part) for part in detail["loc"])
+        message = "is required" if detail["type"] == "missing" else detail["msg"][0].lower() + detail["msg"][1:]
+        problems.append(f"{field} {message}")
+    return f"Invalid arguments for {tool}: {'; '.join(problems)}."
+
+
+def build_server() -> AlloyMCPServer:
+    server = AlloyMCPServer(name=SERVER_NAME, version=SERVER_VERSION, instructions=INSTRUCTIONS)
+    for spec in TOOLS:
+        server.add_tool(
+            spec.handler,
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            annotations=spec.annotations,
+            structured_output=True,
+        )
+    return server
+
+
+@dataclass
+class Gateway:
+    """The /mcp ASGI app and the lifespan that must wrap it (the SDK's task group)."""
+
+    server: AlloyMCPServer
+    app: ASGIApp
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        async with self.server.session_manager.run():
+            yield
+
+
+def build_gateway() -> Gateway:
+    server = build_server()
+    starlette_app = server.streamable_http_app(
+        streamable_http_path="/mcp",
+        stateless_http=True,
+        json_response=True,
+        max_request_body_size=settings.ALLOY_MCP_MAX_REQUEST_BYTES,
+        # Host and Origin are checked by TransportGuard against Django's settings, with clear errors.
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+    return Gateway(server=server, app=TransportGuard(CredentialAuth(starlette_app)))

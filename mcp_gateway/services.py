@@ -1,0 +1,73 @@
+"""Writes for the gateway: creating and revoking MCP keys, recording their use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mcp_gateway.keys import generate_key, hash_key, parse_key
+from mcp_gateway.models import McpKey
+from mcp_gateway.principal import Principal
+from mcp_gateway.selectors import credential_cache_key
+from workspaces.models import User, Workspace
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    key: str  # the secret: shown to the person once, never stored
+    record: McpKey
+
+
+def mcp_key_create(*, workspace: Workspace, name: str, created_by: User | None = None) -> CreatedKey:
+    name = name.strip()
+    if not name:
+        raise ValueError("A key needs a name that says what it is for.")
+    if len(name) > McpKey._meta.get_field("name").max_length:
+        raise ValueError("A key's name can be at most 100 characters.")
+    for _ in range(5):
+        key = generate_key()
+        try:
+            with transaction.atomic():
+                record = McpKey.objects.create(
+                    workspace=workspace,
+                    name=name,
+                    prefix=parse_key(key).lookup,
+                    key_hash=hash_key(key),
+                    created_by=created_by,
+                )
+            return CreatedKey(key=key, record=record)
+        except IntegrityError:  # the 8-character prefix is taken (about 1 in 10^14): draw again
+            continue
+    raise RuntimeError("Could not draw a unique key prefix.")
+
+
+def mcp_key_revoke(*, key: McpKey) -> bool:
+    """Revoke a key; False if it already was. Effective on the very next request, on every worker."""
+    revoked = McpKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    forget_key(key)
+    key.refresh_from_db(fields=["revoked_at"])
+    return bool(revoked)
+
+
+def forget_key(key: McpKey) -> None:
+    """Drop a key's cached principal (called on revoke and on delete)."""
+    cache.delete(credential_cache_key(key.key_hash))
+
+
+def record_key_use(*, principal: Principal) -> None:
+    """Note that a key was used: at most one UPDATE a minute per key, whatever the traffic."""
+    if principal.credential_kind != "mcp_key":
+        return
+    if not cache.add(f"alloy:mcp-key-used:{principal.credential_id}", 1, LAST_USED_RESOLUTION.total_seconds()):
+        return
+    now = timezone.now()
+    McpKey.objects.filter(pk=principal.credential_id).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ).update(last_used_at=now)

@@ -1,0 +1,20 @@
+"""The MCP tools, one module each. Their names, arguments and results are the product's contract."""
+
+from mcp_gateway.tools import (
+    get_chat_history,
+    get_file_content,
+    get_file_diff,
+    get_session,
+    list_session_files,
+    list_sessions,
+)
+from mcp_gateway.tools.base import ToolSpec
+
+TOOLS: list[ToolSpec] = [
+    get_session.SPEC,
+    list_sessions.SPEC,
+    get_chat_history.SPEC,
+    list_session_files.SPEC,
+    get_file_content.SPEC,
+    get_file_diff.SPEC,
+]

@@ -1,0 +1,118 @@
+"""What every tool shares: its spec, the principal, the worker thread, the budget, the result shape.
+
+The response contract (docs/mcp-responses.md): a tool returns `structuredContent` and one text block
+holding the same JSON. No text block is longer than ALLOY_MCP_MAX_RESULT_CHARS. Errors a person can
+act on are results with `isError: true` and one plain sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from django.conf import settings
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from mcp_gateway.http import PRINCIPAL_SCOPE_KEY
+from mcp_gateway.principal import Principal
+from mcp_gateway.workers import run_in_worker
+from sessions_app.errors import SessionContextError
+
+SessionArgument = Annotated[
+    str,
+    Field(
+        description=(
+            "The session: a link pasted by the user (https://alloy.app/<workspace>/p/<id>/edit or "
+            "https://alloy.app/<workspace>/p/dev/<id>) or a bare session id."
+        ),
+        max_length=4096,
+    ),
+]
+CursorArgument = Annotated[
+    str | None,
+    Field(description="The next_cursor of the previous result, to get the next page. Leave out for the first."),
+]
+
+# Room kept for the envelope's own fields (next_cursor, a continuation) when filling a page.
+ENVELOPE_RESERVE = 600
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool: its contract (name, title, description) and the handler the server calls."""
+
+    name: str
+    title: str
+    description: str
+    handler: Callable[..., Any]
+
+    @property
+    def annotations(self) -> ToolAnnotations:
+        return ToolAnnotations(
+            title=self.title, read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+        )
+
+
+def max_chars() -> int:
+    return settings.ALLOY_MCP_MAX_RESULT_CHARS
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_len(value: Any) -> int:
+    return len(dumps(value))
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def principal_of(ctx: Context) -> Principal:
+    """The caller, as authenticated by mcp_gateway.http.CredentialAuth for this HTTP request."""
+    return ctx.request_context.request.scope[PRINCIPAL_SCOPE_KEY]
+
+
+async def run_tool(ctx: Context, work: Callable[[Principal], BaseModel]) -> CallToolResult:
+    """Run a tool's unit of work off the event loop and shape its result or its error."""
+    principal = principal_of(ctx)
+    try:
+        result = await run_in_worker(work, principal)
+    except SessionContextError as error:
+        return CallToolResult(content=[TextContent(type="text", text=str(error))], is_error=True)
+    structured = dump(result)
+    text = dumps(structured)
+    if len(text) > max_chars():
+        # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
+        raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+
+def fit_count(sizes: list[int], room: int) -> int:
+    """How many items, in order, fit in `room` characters (each also costs a separating comma)."""
+    used = count = 0
+    for size in sizes:
+        if used + size + 1 > room:
+            break
+        used += size + 1
+        count += 1
+    return count
+
+
+def cut_to_fit(text: str, room: int) -> str:
+    """The longest start of `text` whose JSON string form takes at most `room` characters."""
+    if json_len(text) <= room:
+        return text
+    low, high = 0, min(len(text), max(room, 0))
+    while low < high:  # binary search: escapes make JSON length differ from character count
+        middle = (low + high + 1) // 2
+        if json_len(text[:middle]) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]

@@ -1,0 +1,89 @@
+"""get_chat_history: a session's chat, oldest to newest, in pages that fit the result budget."""
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, Field
+
+from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.principal import Principal
+from mcp_gateway.tools.base import (
+    ENVELOPE_RESERVE,
+    CursorArgument,
+    SessionArgument,
+    ToolSpec,
+    cut_to_fit,
+    dump,
+    json_len,
+    max_chars,
+    run_tool,
+)
+from mcp_gateway.tools.views import (
+    Continuation,
+    MessageView,
+    SessionRefView,
+    message_view,
+    session_ref_view,
+)
+from sessions_app import selectors
+
+DESCRIPTION = """\
+Read an Alloy session's chat between the user and the AI, oldest message first: what was asked, what
+was decided and why. Long chats come in pages: pass next_cursor back as `cursor` to continue. A message
+too long for one result is cut, says how much is left, and the next page continues it.
+
+Use it to summarise a session, find the decisions behind a change, or see how a prototype evolved.
+
+Example: get_chat_history(session="https://alloy.app/acme/p/hBt7Qm2xLp9VwK4sRz8dNa/edit", limit=50)"""
+
+
+class ChatHistoryResult(BaseModel):
+    session: SessionRefView
+    total_messages: int
+    messages: list[MessageView]
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
+
+
+async def get_chat_history(
+    session: SessionArgument,
+    ctx: Context,
+    cursor: CursorArgument = None,
+    limit: Annotated[int, Field(description="Messages per page.", ge=1, le=selectors.MAX_MESSAGES_PAGE)] = 50,
+) -> ChatHistoryResult:
+    def work(principal: Principal) -> ChatHistoryResult:
+        start_index, start_char = decode_cursor(cursor, "messages", (int, int)) if cursor else (0, 0)
+        found, page = selectors.message_page(
+            workspace=principal.workspace, session_ref=session, start_index=start_index, limit=limit
+        )
+        result = ChatHistoryResult(session=session_ref_view(found), total_messages=found.message_count, messages=[])
+        room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
+        for message in page.items:
+            offset = start_char if message.index == start_index else 0
+            view = message_view(message, content=message.content[offset:], starts_at_char=offset)
+            size = json_len(dump(view)) + 1
+            if size <= room:
+                result.messages.append(view)
+                room -= size
+                continue
+            if not result.messages:  # one message larger than a whole result: show its start
+                view.content = cut_to_fit(view.content, room - json_len(dump(view.model_copy(update={"content": ""}))))
+                shown_to = offset + len(view.content)
+                result.next_cursor = encode_cursor("messages", message.index, shown_to)
+                view.truncated = Continuation(
+                    remaining_chars=len(message.content) - shown_to,
+                    fetch_rest_with={"session": found.public_id, "cursor": result.next_cursor},
+                )
+                result.messages.append(view)
+            else:
+                result.next_cursor = encode_cursor("messages", message.index, 0)
+            return result
+        if page.following is not None:
+            result.next_cursor = encode_cursor("messages", page.following.index, 0)
+        return result
+
+    return await run_tool(ctx, work)
+
+
+SPEC = ToolSpec(
+    name="get_chat_history", title="Read Alloy session chat", description=DESCRIPTION, handler=get_chat_history
+)

@@ -1,0 +1,122 @@
+"""get_file_content: one file's text, or a window of its lines, within the result budget."""
+
+from typing import Annotated, Literal
+
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, Field
+
+from mcp_gateway.principal import Principal
+from mcp_gateway.tools.base import (
+    ENVELOPE_RESERVE,
+    SessionArgument,
+    ToolSpec,
+    cut_to_fit,
+    dump,
+    json_len,
+    max_chars,
+    run_tool,
+)
+from mcp_gateway.tools.views import Continuation, SessionRefView, session_ref_view
+from sessions_app import selectors
+from sessions_app.diffs import split_lines
+
+DESCRIPTION = """\
+Read a file of an Alloy session: a prototype's file as the AI wrote it, or a dev session's changed file
+after the change (version="after", the default) or before it (version="before"). Lines are numbered
+from 1; ask for a window with start_line and end_line. A file too long for one result is cut at a line,
+says how many lines are left, and gives the exact arguments that return the rest.
+
+Use it to explain how a prototype works, or to read a changed file in full around a diff.
+
+Example: get_file_content(session="hBt7Qm2xLp9VwK4sRz8dNa", path="src/App.jsx", start_line=1, end_line=80)"""
+
+
+class FileContentResult(BaseModel):
+    session: SessionRefView
+    path: str
+    version: Literal["before", "after"]
+    language: str
+    binary: bool
+    media_type: str | None = None
+    size: int
+    total_lines: int
+    start_line: int
+    end_line: int = Field(description="The last line shown (inclusive).")
+    content: str | None = Field(description="The lines start_line..end_line; null for a binary file.")
+    note: str | None = None
+    truncated: Continuation | None = None
+
+
+async def get_file_content(
+    session: SessionArgument,
+    path: Annotated[str, Field(description="The file's path, as list_session_files shows it.", max_length=1024)],
+    ctx: Context,
+    start_line: Annotated[int | None, Field(description="First line to return (from 1).", ge=1)] = None,
+    end_line: Annotated[int | None, Field(description="Last line to return (inclusive).", ge=1)] = None,
+    version: Annotated[
+        Literal["before", "after"] | None,
+        Field(description='Dev sessions: "after" (default) or "before" the change. Prototype files have one.'),
+    ] = None,
+) -> FileContentResult:
+    def work(principal: Principal) -> FileContentResult:
+        text = selectors.file_text(
+            workspace=principal.workspace,
+            session_ref=session,
+            path=path,
+            version=version,
+            start_line=start_line,
+            end_line=end_line,
+        )
+        blob = text.file.after if text.version == "after" else text.file.before
+        result = FileContentResult(
+            session=session_ref_view(text.session),
+            path=text.file.path,
+            version=text.version,
+            language=text.file.language,
+            binary=text.is_binary,
+            media_type=text.file.media_type or None,
+            size=blob.size,
+            total_lines=text.total_lines,
+            start_line=text.start_line,
+            end_line=text.end_line,
+            content=None if text.is_binary else "",
+        )
+        if text.is_binary:
+            result.note = (
+                f"A binary file ({result.media_type or 'unknown type'}, {blob.size:,} bytes): no text to show."
+            )
+            return result
+        room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
+        lines = split_lines(text.text)
+        shown, used = 0, 0
+        for line in lines:
+            cost = json_len(line) - 2  # without the quotes: the lines share one JSON string
+            if used + cost > room:
+                break
+            used += cost
+            shown += 1
+        if shown == len(lines):
+            result.content = text.text
+            return result
+        if shown == 0:  # a single line longer than a whole result (minified code): show its start
+            result.content = cut_to_fit(lines[0], room)
+            result.end_line = text.start_line
+            result.note = f"Line {text.start_line} is {len(lines[0]):,} characters long; only its start is shown."
+            shown = 1
+        else:
+            result.content = "".join(lines[:shown])
+            result.end_line = text.start_line + shown - 1
+        rest = {"session": text.session.public_id, "path": text.file.path, "start_line": result.end_line + 1}
+        if end_line is not None:
+            rest["end_line"] = text.end_line
+        if text.session.kind == "dev":
+            rest["version"] = text.version
+        result.truncated = Continuation(remaining_lines=text.end_line - result.end_line, fetch_rest_with=rest)
+        return result
+
+    return await run_tool(ctx, work)
+
+
+SPEC = ToolSpec(
+    name="get_file_content", title="Read Alloy session file", description=DESCRIPTION, handler=get_file_content
+)

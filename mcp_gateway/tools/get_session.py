@@ -1,0 +1,25 @@
+"""get_session: what a pasted session link is — start here."""
+
+from mcp.server.mcpserver import Context
+
+from mcp_gateway.tools.base import SessionArgument, ToolSpec, run_tool
+from mcp_gateway.tools.views import SessionView, session_view
+from sessions_app import selectors
+
+DESCRIPTION = """\
+Get an Alloy session's details from a link or id: kind (prototype or dev), title, status, who created
+it and when, and how many messages and files it has.
+
+Use it first whenever the user pastes an Alloy session link, then read the chat with get_chat_history,
+the files with list_session_files / get_file_content, and (dev sessions) the changes with get_file_diff.
+
+Example: get_session(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHbE")"""
+
+
+async def get_session(session: SessionArgument, ctx: Context) -> SessionView:
+    return await run_tool(
+        ctx, lambda principal: session_view(selectors.session_get(workspace=principal.workspace, ref=session))
+    )
+
+
+SPEC = ToolSpec(name="get_session", title="Get Alloy session", description=DESCRIPTION, handler=get_session)

@@ -1,0 +1,73 @@
+"""list_session_files: a session's files (prototype) or changed files (dev), by path."""
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, Field
+
+from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.principal import Principal
+from mcp_gateway.tools.base import (
+    ENVELOPE_RESERVE,
+    CursorArgument,
+    SessionArgument,
+    ToolSpec,
+    dump,
+    fit_count,
+    json_len,
+    max_chars,
+    run_tool,
+)
+from mcp_gateway.tools.views import FileView, SessionRefView, file_view, session_ref_view
+from sessions_app import selectors
+
+DESCRIPTION = """\
+List an Alloy session's files by path, with size, language and whether each is binary. For a prototype
+session these are the app's files; for a dev session, the files the session changed, each with its
+status (added, modified, deleted) and lines added and removed.
+
+Use it to see how a prototype is organised before reading files, or which files a dev session touched
+and how much, to pick the diffs that matter.
+
+Example: list_session_files(session="dV3kR8pZq1MwT6yJc5xHbE", path_prefix="api/")"""
+
+
+class SessionFilesResult(BaseModel):
+    session: SessionRefView
+    files: list[FileView]
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
+
+
+async def list_session_files(
+    session: SessionArgument,
+    ctx: Context,
+    path_prefix: Annotated[
+        str | None, Field(description="Only paths starting with this, e.g. src/components/.", max_length=1024)
+    ] = None,
+    cursor: CursorArgument = None,
+    limit: Annotated[int, Field(description="Files per page.", ge=1, le=selectors.MAX_FILES_PAGE)] = 200,
+) -> SessionFilesResult:
+    def work(principal: Principal) -> SessionFilesResult:
+        (start_path,) = decode_cursor(cursor, "files", (str,)) if cursor else (None,)
+        found, page = selectors.file_page(
+            workspace=principal.workspace,
+            session_ref=session,
+            path_prefix=path_prefix,
+            start_path=start_path,
+            limit=limit,
+        )
+        views = [file_view(file) for file in page.items]
+        result = SessionFilesResult(session=session_ref_view(found), files=[])
+        room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
+        shown = fit_count([json_len(dump(view)) for view in views], room)
+        result.files = views[:shown]
+        following = page.items[shown] if shown < len(page.items) else page.following
+        result.next_cursor = encode_cursor("files", following.path) if following else None
+        return result
+
+    return await run_tool(ctx, work)
+
+
+SPEC = ToolSpec(
+    name="list_session_files", title="List Alloy session files", description=DESCRIPTION, handler=list_session_files
+)

@@ -1,0 +1,75 @@
+"""list_sessions: the workspace's sessions, newest first, searchable by title."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, Field
+
+from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.principal import Principal
+from mcp_gateway.tools.base import (
+    ENVELOPE_RESERVE,
+    CursorArgument,
+    ToolSpec,
+    dump,
+    fit_count,
+    json_len,
+    max_chars,
+    run_tool,
+)
+from mcp_gateway.tools.views import SessionView, session_view
+from sessions_app import selectors
+from sessions_app.errors import InvalidArgument
+from sessions_app.models import Session
+
+DESCRIPTION = """\
+List the sessions of the user's Alloy workspace, most recently updated first. Search titles with
+`query`; filter by `kind` (prototype or dev) and `status` (active, completed, archived).
+
+Use it when the user refers to a session by name rather than by link ("the habit tracker prototype"),
+or asks what sessions exist. Pass a session's id to the other tools.
+
+Example: list_sessions(query="rate limit", kind="dev", limit=10)"""
+
+
+class ListSessionsResult(BaseModel):
+    sessions: list[SessionView]
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
+
+
+async def list_sessions(
+    ctx: Context,
+    query: Annotated[str | None, Field(description="Words to find in session titles.", max_length=200)] = None,
+    kind: Annotated[Literal["prototype", "dev"] | None, Field(description="Only this kind.")] = None,
+    status: Annotated[Literal["active", "completed", "archived"] | None, Field(description="Only this status.")] = None,
+    cursor: CursorArgument = None,
+    limit: Annotated[int, Field(description="Sessions per page.", ge=1, le=selectors.MAX_SESSIONS_PAGE)] = 20,
+) -> ListSessionsResult:
+    def work(principal: Principal) -> ListSessionsResult:
+        start = _start(cursor) if cursor else None
+        page = selectors.session_list(
+            workspace=principal.workspace, query=query, kind=kind, status=status, start=start, limit=limit
+        )
+        views = [session_view(session) for session in page.items]
+        room = max_chars() - json_len(dump(ListSessionsResult(sessions=[]))) - ENVELOPE_RESERVE
+        shown = fit_count([json_len(dump(view)) for view in views], room)
+        following = page.items[shown] if shown < len(page.items) else page.following
+        return ListSessionsResult(sessions=views[:shown], next_cursor=_cursor(following) if following else None)
+
+    return await run_tool(ctx, work)
+
+
+def _cursor(session: Session) -> str:
+    return encode_cursor("sessions", session.updated_at.isoformat(), session.pk)
+
+
+def _start(cursor: str) -> tuple[datetime, int]:
+    updated_at, pk = decode_cursor(cursor, "sessions", (str, int))
+    try:
+        return datetime.fromisoformat(updated_at), pk
+    except ValueError:
+        raise InvalidArgument("That cursor is not one this tool issued; leave cursor out to start again.") from None
+
+
+SPEC = ToolSpec(name="list_sessions", title="List Alloy sessions", description=DESCRIPTION, handler=list_sessions)

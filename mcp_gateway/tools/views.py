@@ -1,0 +1,125 @@
+"""How sessions, messages, files and diffs look in tool results (see docs/mcp-responses.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from sessions_app.documents import format_time
+from sessions_app.models import Message, Session, SessionFile
+
+
+class WorkspaceView(BaseModel):
+    slug: str
+    name: str
+
+
+class PersonView(BaseModel):
+    name: str
+    email: str
+
+
+class CountsView(BaseModel):
+    messages: int
+    files: int
+
+
+class SessionView(BaseModel):
+    id: str = Field(description="The session's id; pass it (or the link) as `session` to the other tools.")
+    link: str
+    kind: Literal["prototype", "dev"] = Field(
+        description="prototype: the AI wrote an app's files. dev: the AI changed a codebase (has diffs)."
+    )
+    title: str
+    status: str
+    created_at: str
+    updated_at: str
+    created_by: PersonView | None
+    workspace: WorkspaceView
+    counts: CountsView
+
+
+class SessionRefView(BaseModel):
+    """The session a result is about, in brief."""
+
+    id: str
+    link: str
+    kind: Literal["prototype", "dev"]
+    title: str
+
+
+class Continuation(BaseModel):
+    """Part of this item was left out to keep the result small; call the same tool with these arguments."""
+
+    remaining_chars: int | None = None
+    remaining_lines: int | None = None
+    fetch_rest_with: dict[str, Any] = Field(description="The exact arguments that return the rest.")
+
+
+def session_view(session: Session) -> SessionView:
+    creator = session.created_by
+    return SessionView(
+        id=session.public_id,
+        link=session.link(),
+        kind=session.kind,
+        title=session.title,
+        status=session.status,
+        created_at=format_time(session.created_at),
+        updated_at=format_time(session.updated_at),
+        created_by=PersonView(name=creator.display_name, email=creator.email) if creator else None,
+        workspace=WorkspaceView(slug=session.workspace.slug, name=session.workspace.name),
+        counts=CountsView(messages=session.message_count, files=session.file_count),
+    )
+
+
+def session_ref_view(session: Session) -> SessionRefView:
+    return SessionRefView(id=session.public_id, link=session.link(), kind=session.kind, title=session.title)
+
+
+class MessageView(BaseModel):
+    index: int
+    role: Literal["user", "assistant", "system", "tool"]
+    author: str
+    created_at: str | None
+    content: str
+    starts_at_char: int | None = Field(
+        default=None, description="Set when this is the rest of a long message: where `content` starts in it."
+    )
+    truncated: Continuation | None = None
+
+
+def message_view(message: Message, *, content: str, starts_at_char: int) -> MessageView:
+    return MessageView(
+        index=message.index,
+        role=message.role,
+        author=message.author,
+        created_at=format_time(message.created_at),
+        content=content,
+        starts_at_char=starts_at_char or None,
+    )
+
+
+class FileView(BaseModel):
+    path: str
+    size: int = Field(description="Bytes (of the current content; of the old content for a deleted file).")
+    language: str
+    binary: bool
+    media_type: str | None = None
+    status: Literal["added", "modified", "deleted"] | None = Field(default=None, description="Dev sessions only.")
+    additions: int | None = Field(default=None, description="Lines added (dev sessions, text files).")
+    deletions: int | None = Field(default=None, description="Lines removed (dev sessions, text files).")
+
+
+def file_view(file: SessionFile) -> FileView:
+    blob = file.current
+    return FileView(
+        path=file.path,
+        size=blob.size if blob else 0,
+        language=file.language,
+        binary=file.is_binary,
+        media_type=file.media_type or None,
+        status=file.status or None,
+        additions=file.additions,
+        deletions=file.deletions,
+    )
