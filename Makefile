@@ -22,6 +22,7 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py demo_mcp_key
 	$(BIN)/uvicorn alloy.asgi:application --host $(HOST) --port $(PORT)
 
 test: $(INSTALLED)

@@ -16,30 +16,37 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alloy.settings")
 
 django_application = get_asgi_application()
 
-from mcp_gateway.server import build_gateway  # noqa: E402 - needs Django set up first
+from mcp_gateway.server import Gateway, build_gateway  # noqa: E402 - needs Django set up first
 
 logger = logging.getLogger(__name__)
-gateway = build_gateway()
 MCP_PATHS = ("/mcp", "/mcp/")
 
 
-async def application(scope, receive, send) -> None:
-    if scope["type"] == "lifespan":
-        await _lifespan(receive, send)
-    elif scope["type"] == "http" and scope["path"] in MCP_PATHS:
-        await gateway.app({**scope, "path": "/mcp", "raw_path": b"/mcp"}, receive, send)
-    else:
-        await django_application(scope, receive, send)
+class FrontDoor:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http" and scope["path"] in MCP_PATHS:
+            await self.gateway.app({**scope, "path": "/mcp", "raw_path": b"/mcp"}, receive, send)
+        else:
+            await django_application(scope, receive, send)
+
+    async def _lifespan(self, receive, send) -> None:
+        await receive()  # lifespan.startup
+        try:
+            running = self.gateway.running()
+            await running.__aenter__()
+        except Exception as error:
+            logger.exception("The MCP gateway did not start")
+            await send({"type": "lifespan.startup.failed", "message": str(error)})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        await receive()  # lifespan.shutdown
+        await running.__aexit__(None, None, None)
+        await send({"type": "lifespan.shutdown.complete"})
 
 
-async def _lifespan(receive, send) -> None:
-    await receive()  # lifespan.startup
-    try:
-        async with gateway.running():
-            await send({"type": "lifespan.startup.complete"})
-            await receive()  # lifespan.shutdown
-    except Exception as error:
-        logger.exception("The MCP gateway failed")
-        await send({"type": "lifespan.startup.failed", "message": str(error)})
-        return
-    await send({"type": "lifespan.shutdown.complete"})
+application = FrontDoor(build_gateway())

@@ -144,4 +144,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The MCP SDK logs every stateless request at INFO; keep its warnings and errors.
+    "loggers": {"mcp": {"level": env.str("MCP_LOG_LEVEL", default="WARNING")}},
 }

@@ -5,6 +5,7 @@
 """
 
 import pytest
+from django.db import connections
 
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from workspaces.models import Membership
@@ -39,3 +40,13 @@ def outsider(other_workspace):
     user = UserFactory(email="outsider@globex.test", name="Otto Outsider")
     MembershipFactory(user=user, workspace=other_workspace, role=Membership.Role.OWNER)
     return user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_connection_pool(django_db_setup, django_db_blocker):
+    """Close the pooled connections worker threads gave back, so the test database can be dropped."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if getattr(connection, "pool", None) is not None:
+                connection.close_pool()

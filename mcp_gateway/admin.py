@@ -1,0 +1,91 @@
+"""MCP keys in the Django admin: create (the key is shown once), revoke, search and filter.
+
+OAuth applications and tokens are registered by django-oauth-toolkit's own admin.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from mcp_gateway.models import McpKey
+from mcp_gateway.services import mcp_key_create, mcp_key_revoke
+
+NEW_KEY_ATTRIBUTE = "_alloy_new_mcp_key"
+
+
+class KeyStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", "Active"), ("revoked", "Revoked")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[McpKey]) -> QuerySet[McpKey]:
+        if self.value() == "active":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(McpKey)
+class McpKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "status"]
+    list_filter = [KeyStatusFilter, "workspace", "created_at", "last_used_at"]
+    search_fields = ["name", "prefix", "workspace__slug", "created_by__email"]
+    list_select_related = ["workspace", "created_by"]
+    autocomplete_fields = ["workspace"]
+    actions = ["revoke_keys"]
+
+    def get_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:
+        if obj is None:
+            return ["workspace", "name"]
+        return ["name", "shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    @admin.display(description="prefix", ordering="prefix")
+    def shown_prefix(self, key: McpKey) -> str:
+        return f"{key.prefix}…"
+
+    @admin.display(description="status", boolean=False)
+    def status(self, key: McpKey) -> str:
+        return "active" if key.is_active else "revoked"
+
+    def save_model(self, request: HttpRequest, obj: McpKey, form: Any, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["name"])
+            return
+        # Keys are made by the service (random key, prefix, keyed hash); the form only names them.
+        created = mcp_key_create(workspace=obj.workspace, name=obj.name, created_by=request.user)
+        obj.__dict__.update({k: v for k, v in created.record.__dict__.items() if not k.startswith("_")})
+        obj._state.adding = False
+        setattr(request, NEW_KEY_ATTRIBUTE, created.key)
+
+    def response_add(self, request: HttpRequest, obj: McpKey, post_url_continue: str | None = None) -> HttpResponse:
+        # Shown in this response only: no redirect, so the key never sits in a session or cookie.
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "key": obj,
+            "secret": getattr(request, NEW_KEY_ATTRIBUTE),
+            "mcp_url": f"{settings.ALLOY_PUBLIC_URL}/mcp",
+            "title": "MCP key created",
+        }
+        response = TemplateResponse(request, "admin/mcp_gateway/mcpkey/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Revoke selected keys")
+    def revoke_keys(self, request: HttpRequest, queryset: QuerySet[McpKey]) -> None:
+        revoked = sum(mcp_key_revoke(key=key) for key in queryset)
+        self.message_user(
+            request, f"Revoked {revoked} key(s); they stop working on their next request.", messages.SUCCESS
+        )

@@ -1,0 +1,44 @@
+"""manage.py demo_mcp_key: a fresh key for the demo workspace, and the Claude Desktop config using it.
+
+`make run` calls it: the previous demo key is revoked, so only the one printed last works.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from mcp_gateway.selectors import mcp_keys_list
+from mcp_gateway.services import mcp_key_create, mcp_key_revoke
+from workspaces.models import Workspace
+from workspaces.selectors import workspace_get
+
+DEMO_WORKSPACE = "demo"
+DEMO_KEY_NAME = "make run demo key"
+
+
+def claude_desktop_config(*, url: str, key: str) -> dict[str, Any]:
+    """The `mcpServers` entry for Claude Desktop's claude_desktop_config.json, through mcp-remote."""
+    return {
+        "mcpServers": {
+            "alloy": {"command": "npx", "args": ["-y", "mcp-remote", url, "--header", f"X-MCP-API-Key:{key}"]}
+        }
+    }
+
+
+class Command(BaseCommand):
+    help = "Revoke the previous demo key, create a new one for workspace 'demo' and print the Claude Desktop config."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            workspace = workspace_get(slug=DEMO_WORKSPACE)
+        except Workspace.DoesNotExist:
+            raise CommandError("No demo workspace: run `manage.py seed_demo` first.") from None
+        for old in mcp_keys_list(workspace=workspace).filter(name=DEMO_KEY_NAME, revoked_at__isnull=True):
+            mcp_key_revoke(key=old)
+        created = mcp_key_create(workspace=workspace, name=DEMO_KEY_NAME)
+        url = f"{settings.ALLOY_PUBLIC_URL}/mcp"
+        self.stdout.write(f"Demo MCP key (workspace '{DEMO_WORKSPACE}'): {created.key}")
+        self.stdout.write("Claude Desktop config (claude_desktop_config.json):")
+        self.stdout.write(json.dumps(claude_desktop_config(url=url, key=created.key), indent=2))

@@ -1,0 +1,132 @@
+"""In-process MCP fixtures: the real front door, gateway and MCP SDK client, over an ASGI transport.
+
+Tool work runs in worker threads with their own database connections, so these tests use
+`django_db(transaction=True)`: rows the test makes are committed where those threads can see them.
+"""
+
+import contextlib
+import threading
+import time
+from collections.abc import AsyncIterator
+
+import httpx2
+import pytest
+from django.db.backends.signals import connection_created
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+from alloy.asgi import FrontDoor
+from mcp_gateway.server import build_gateway
+from mcp_gateway.services import mcp_key_create
+
+BASE_URL = "http://127.0.0.1"
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture
+def key(workspace, owner) -> str:
+    return mcp_key_create(workspace=workspace, name="Claude Desktop", created_by=owner).key
+
+
+@pytest.fixture
+def other_key(other_workspace, outsider) -> str:
+    return mcp_key_create(workspace=other_workspace, name="Their laptop", created_by=outsider).key
+
+
+@pytest.fixture
+async def front_door() -> AsyncIterator[FrontDoor]:
+    gateway = build_gateway()
+    async with gateway.running():
+        yield FrontDoor(gateway)
+
+
+@pytest.fixture
+def http(front_door):
+    """A plain HTTP client for the front door (for transport and auth checks)."""
+
+    @contextlib.asynccontextmanager
+    async def open_client(**headers: str) -> AsyncIterator[httpx2.AsyncClient]:
+        transport = httpx2.ASGITransport(app=front_door)
+        async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as client:
+            yield client
+
+    return open_client
+
+
+@pytest.fixture
+def mcp(front_door):
+    """`async with mcp(key) as client`: the MCP SDK client, legacy (initialize) era unless told."""
+
+    @contextlib.asynccontextmanager
+    async def connect(key: str, mode: str = "legacy", header: str = "X-MCP-API-Key") -> AsyncIterator[Client]:
+        value = f"Bearer {key}" if header == "Authorization" else key
+        transport = httpx2.ASGITransport(app=front_door)
+        async with (
+            httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers={header: value}, timeout=60) as http,
+            Client(streamable_http_client(f"{BASE_URL}/mcp", http_client=http), mode=mode) as client,
+        ):
+            yield client
+
+    return connect
+
+
+class QueryLog:
+    """SQL statements run on any thread while it is installed (tool work runs in worker threads)."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.statements: list[str] = []
+        self.delay = delay
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.wrapped: list = []  # the per-thread connection wrappers this log is installed on
+        self._lock = threading.Lock()
+
+    def __call__(self, execute, sql, params, many, context):
+        with self._lock:
+            self.statements.append(sql)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            return execute(sql, params, many, context)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def install(self, sender, connection, **kwargs) -> None:
+        if self not in connection.execute_wrappers:
+            connection.execute_wrappers.append(self)
+            self.wrapped.append(connection)
+
+    def uninstall(self) -> None:
+        for connection in self.wrapped:
+            connection.execute_wrappers.remove(self)
+
+    def count(self, *, excluding_key_checks: bool = True) -> int:
+        """Statements, less the credential lookup and its last-used update (tested on their own)."""
+        if not excluding_key_checks:
+            return len(self.statements)
+        return sum("mcp_gateway_mcpkey" not in sql for sql in self.statements)
+
+
+@pytest.fixture
+def query_log():
+    """Counts every query from every thread. Worker threads take a pooled connection per unit of work,
+    and each checkout sends `connection_created`, which installs the counter on it."""
+
+    @contextlib.contextmanager
+    def capture(delay: float = 0.0):
+        log = QueryLog(delay)
+        connection_created.connect(log.install, weak=False)
+        try:
+            yield log
+        finally:
+            connection_created.disconnect(log.install)
+            log.uninstall()
+
+    return capture
