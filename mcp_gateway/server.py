@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, CallToolResult
@@ -64,7 +64,9 @@ class AlloyMCPServer(MCPServer):
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as error:
-            if isinstance(error.__cause__, ValidationError):
+            # Arguments that fail the input schema raise a plain ToolError; a failure of our own
+            # (UnexpectedToolError) stays an error result without details.
+            if not isinstance(error, UnexpectedToolError) and isinstance(error.__cause__, ValidationError):
                 raise MCPError(code=INVALID_PARAMS, message=_plain_validation(name, error.__cause__)) from None
             raise
 

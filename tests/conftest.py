@@ -2,12 +2,15 @@
 
 - `workspace` ("acme") has `owner` (owner) and `member` (member);
 - `other_workspace` ("globex") has `outsider` (owner), who is not in `workspace`.
+
+And sessions to read: `prototype` and `dev` in `workspace`, `foreign` (a dev session) in `other_workspace`.
 """
 
 import pytest
 from django.db import connections
 
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from sessions_app.models import Session
+from tests.factories import MembershipFactory, MessageFactory, SessionFactory, UserFactory, WorkspaceFactory, add_file
 from workspaces.models import Membership
 
 
@@ -50,3 +53,31 @@ def close_connection_pool(django_db_setup, django_db_blocker):
         for connection in connections.all():
             if getattr(connection, "pool", None) is not None:
                 connection.close_pool()
+
+
+@pytest.fixture
+def prototype(workspace, owner):
+    session = SessionFactory(workspace=workspace, created_by=owner, title="Todo app")
+    for index in range(5):
+        MessageFactory(session=session, index=index, role="user" if index % 2 == 0 else "assistant")
+    add_file(session, "src/App.jsx", after="export default function App() {}\n")
+    add_file(session, "src/main.jsx", after="import App from './App'\nrender(App)\n")
+    add_file(session, "package.json", after='{"name": "todo"}\n')
+    return session
+
+
+@pytest.fixture
+def dev(workspace, owner):
+    session = SessionFactory(workspace=workspace, created_by=owner, kind=Session.Kind.DEV, title="Add rate limits")
+    add_file(session, "api/limits.py", before=None, after="LIMIT = 10\n")
+    add_file(session, "api/views.py", before="def view():\n    pass\n", after="def view():\n    check()\n")
+    add_file(session, "old.txt", before="gone\n", after=None)
+    return session
+
+
+@pytest.fixture
+def foreign(other_workspace, outsider):
+    session = SessionFactory(workspace=other_workspace, created_by=outsider, kind=Session.Kind.DEV, title="Secret")
+    MessageFactory(session=session, index=0, content="their secret")
+    add_file(session, "secret.py", before="a\n", after="b\n")
+    return session

@@ -86,3 +86,11 @@ def add_file(session: Session, path: str, *, before: str | None = None, after: s
         additions=additions,
         deletions=deletions,
     )
+
+
+def pasted_link(session: Session, slug: str | None = None) -> str:
+    """The link a person would paste, on alloy.app, optionally naming another workspace."""
+    slug = slug or session.workspace.slug
+    if session.kind == "dev":
+        return f"https://alloy.app/{slug}/p/dev/{session.public_id}"
+    return f"https://alloy.app/{slug}/p/{session.public_id}/edit"

@@ -42,7 +42,7 @@ class FileContentResult(BaseModel):
     total_lines: int
     start_line: int
     end_line: int = Field(description="The last line shown (inclusive).")
-    content: str | None = Field(description="The lines start_line..end_line; null for a binary file.")
+    content: str | None = Field(default=None, description="The lines start_line..end_line; absent for a binary file.")
     note: str | None = None
     truncated: Continuation | None = None
 

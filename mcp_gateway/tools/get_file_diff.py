@@ -47,7 +47,7 @@ class DiffView(BaseModel):
     approximate: bool | None = Field(
         default=None, description="True when the file is too large for a minimal diff: it shows whole blocks replaced."
     )
-    diff: str | None = Field(description="The unified diff; null for a binary file.")
+    diff: str | None = Field(default=None, description="The unified diff; absent for a binary file.")
     starts_at_line: int | None = Field(default=None, description="Set when this continues a diff: its first line.")
     truncated: Continuation | None = None
 

@@ -35,7 +35,7 @@ class SessionView(BaseModel):
     status: str
     created_at: str
     updated_at: str
-    created_by: PersonView | None
+    created_by: PersonView | None = None
     workspace: WorkspaceView
     counts: CountsView
 
@@ -81,7 +81,7 @@ class MessageView(BaseModel):
     index: int
     role: Literal["user", "assistant", "system", "tool"]
     author: str
-    created_at: str | None
+    created_at: str | None = None
     content: str
     starts_at_char: int | None = Field(
         default=None, description="Set when this is the rest of a long message: where `content` starts in it."

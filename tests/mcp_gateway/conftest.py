@@ -130,3 +130,36 @@ def query_log():
             log.uninstall()
 
     return capture
+
+
+MISSING_ID = "doesNotExist1234"
+
+
+@pytest.fixture
+def call(mcp):
+    """`await call(key, tool, arguments)`: one tool call through the whole stack; returns the result."""
+
+    async def call_tool(key: str, name: str, arguments: dict, mode: str = "legacy"):
+        async with mcp(key, mode=mode) as client:
+            return await client.call_tool(name, arguments)
+
+    return call_tool
+
+
+@pytest.fixture
+def assert_not_found_like_missing(call):
+    """Another workspace's session must get exactly the answer a session that does not exist gets."""
+
+    async def check(key: str, name: str, arguments: dict, foreign_id: str) -> None:
+        theirs = await call(key, name, arguments)
+        missing_arguments = {
+            k: v.replace(foreign_id, MISSING_ID) if isinstance(v, str) else v for k, v in arguments.items()
+        }
+        nobodys = await call(key, name, missing_arguments)
+        assert theirs.is_error
+        assert nobodys.is_error
+        assert theirs.structured_content is None
+        assert theirs.content[0].text == nobodys.content[0].text.replace(MISSING_ID, foreign_id)
+        assert "No session with id" in theirs.content[0].text
+
+    return check

@@ -9,43 +9,9 @@ from sessions_app import selectors
 from sessions_app.errors import FileNotFound, InvalidArgument, InvalidSessionLink, NotADevSession, SessionNotFound
 from sessions_app.models import Message, Session
 from tests.factories import MessageFactory, SessionFactory, add_file
+from tests.factories import pasted_link as link
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def prototype(workspace, owner):
-    session = SessionFactory(workspace=workspace, created_by=owner, title="Todo app")
-    for index in range(5):
-        MessageFactory(session=session, index=index, role="user" if index % 2 == 0 else "assistant")
-    add_file(session, "src/App.jsx", after="export default function App() {}\n")
-    add_file(session, "src/main.jsx", after="import App from './App'\nrender(App)\n")
-    add_file(session, "package.json", after='{"name": "todo"}\n')
-    return session
-
-
-@pytest.fixture
-def dev(workspace, owner):
-    session = SessionFactory(workspace=workspace, created_by=owner, kind=Session.Kind.DEV, title="Add rate limits")
-    add_file(session, "api/limits.py", before=None, after="LIMIT = 10\n")
-    add_file(session, "api/views.py", before="def view():\n    pass\n", after="def view():\n    check()\n")
-    add_file(session, "old.txt", before="gone\n", after=None)
-    return session
-
-
-@pytest.fixture
-def foreign(other_workspace, outsider):
-    session = SessionFactory(workspace=other_workspace, created_by=outsider, kind=Session.Kind.DEV, title="Secret")
-    MessageFactory(session=session, index=0, content="their secret")
-    add_file(session, "secret.py", before="a\n", after="b\n")
-    return session
-
-
-def link(session, slug=None):
-    slug = slug or session.workspace.slug
-    if session.kind == "dev":
-        return f"https://alloy.app/{slug}/p/dev/{session.public_id}"
-    return f"https://alloy.app/{slug}/p/{session.public_id}/edit"
 
 
 # --- session_get --------------------------------------------------------------------------------

@@ -1,0 +1,97 @@
+"""get_chat_history: oldest → newest, pages within the budget, long messages continued, tenancy."""
+
+import json
+
+import pytest
+
+from mcp_gateway.cursors import encode_cursor
+from sessions_app.models import Message
+from tests.factories import SessionFactory, pasted_link
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+
+async def test_first_page_oldest_first(call, key, prototype):
+    result = (await call(key, "get_chat_history", {"session": pasted_link(prototype), "limit": 3})).structured_content
+    assert result["session"]["id"] == prototype.public_id
+    assert result["total_messages"] == 5
+    assert [m["index"] for m in result["messages"]] == [0, 1, 2]
+    assert [m["role"] for m in result["messages"]] == ["user", "assistant", "user"]
+    rest = (
+        await call(key, "get_chat_history", {"session": prototype.public_id, "cursor": result["next_cursor"]})
+    ).structured_content
+    assert [m["index"] for m in rest["messages"]] == [3, 4]
+    assert "next_cursor" not in rest
+
+
+async def test_other_workspaces_chat_is_not_found(assert_not_found_like_missing, key, foreign):
+    await assert_not_found_like_missing(key, "get_chat_history", {"session": foreign.public_id}, foreign.public_id)
+    await assert_not_found_like_missing(key, "get_chat_history", {"session": pasted_link(foreign)}, foreign.public_id)
+
+
+LONG_TEXT = "".join(f'line {n} with a "quote" and é\n' for n in range(1000))
+
+
+@pytest.fixture
+def long_message(workspace):
+    session = SessionFactory(workspace=workspace)
+    Message.objects.create(session=session, index=0, role="assistant", content=LONG_TEXT)
+    Message.objects.create(session=session, index=1, role="user", content="thanks")
+    return session
+
+
+@pytest.fixture
+def huge_chat(workspace):
+    session = SessionFactory(workspace=workspace)
+    Message.objects.bulk_create(
+        Message(session=session, index=i, role="user" if i % 2 else "assistant", content=f"message {i} " * 20)
+        for i in range(60_000)
+    )
+    return session
+
+
+async def test_a_message_longer_than_a_result_is_continued(call, key, long_message, settings):
+    settings.ALLOY_MCP_MAX_RESULT_CHARS = 5_000
+    session, long_text = long_message, LONG_TEXT
+    pieces, cursor, results = [], None, 0
+    while True:
+        arguments = {"session": session.public_id} | ({"cursor": cursor} if cursor else {})
+        result = await call(key, "get_chat_history", arguments)
+        results += 1
+        assert len(result.content[0].text) <= 5_000
+        page = result.structured_content
+        first = page["messages"][0]
+        if first["index"] == 0:
+            assert first.get("starts_at_char", 0) == len("".join(pieces))
+            pieces.append(first["content"])
+            if "truncated" in first:
+                assert first["truncated"]["fetch_rest_with"] == {
+                    "session": session.public_id,
+                    "cursor": page["next_cursor"],
+                }
+                assert first["truncated"]["remaining_chars"] == len(long_text) - len("".join(pieces))
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    assert "".join(pieces) == long_text
+    assert page["messages"][-1]["content"] == "thanks"
+    assert results > 5
+
+
+async def test_pages_of_a_60000_message_chat_stay_in_budget_at_constant_cost(call, key, huge_chat, query_log):
+    session = huge_chat
+    first = await call(key, "get_chat_history", {"session": session.public_id, "limit": 500})
+    cursor = json.loads(first.content[0].text)["next_cursor"]
+    assert len(first.content[0].text) <= 40_000
+    # The last page, straight from a cursor for message 59,900: keyset, so no scan of what comes before.
+    with query_log() as first_queries:
+        await call(key, "get_chat_history", {"session": session.public_id, "cursor": cursor, "limit": 500})
+    with query_log() as last_queries:
+        last = await call(
+            key,
+            "get_chat_history",
+            {"session": session.public_id, "cursor": encode_cursor("messages", 59_900, 0), "limit": 500},
+        )
+    assert len(last.content[0].text) <= 40_000
+    assert last.structured_content["messages"][-1]["index"] == 59_999
+    assert first_queries.count() == last_queries.count() == 2

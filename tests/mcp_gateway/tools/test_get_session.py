@@ -1,0 +1,58 @@
+"""get_session: metadata by id or link; not found for other workspaces; clear link errors."""
+
+import json
+
+import pytest
+
+from tests.factories import pasted_link
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_by_link_returns_the_session(call, key, dev, mode):
+    result = await call(key, "get_session", {"session": pasted_link(dev)}, mode=mode)
+    assert not result.is_error
+    session = result.structured_content
+    assert session == {
+        "id": dev.public_id,
+        "link": f"https://mcp.alloy.test/acme/p/dev/{dev.public_id}",
+        "kind": "dev",
+        "title": "Add rate limits",
+        "status": "active",
+        "created_at": session["created_at"],
+        "updated_at": session["updated_at"],
+        "created_by": {"name": "Olive Owner", "email": "owner@acme.test"},
+        "workspace": {"slug": "acme", "name": "Acme"},
+        "counts": {"messages": 0, "files": 3},
+    }
+    assert json.loads(result.content[0].text) == session
+
+
+async def test_by_bare_id(call, key, prototype):
+    result = await call(key, "get_session", {"session": prototype.public_id})
+    assert result.structured_content["counts"] == {"messages": 5, "files": 3}
+
+
+async def test_other_workspaces_session_is_not_found(assert_not_found_like_missing, key, foreign):
+    await assert_not_found_like_missing(key, "get_session", {"session": foreign.public_id}, foreign.public_id)
+    await assert_not_found_like_missing(key, "get_session", {"session": pasted_link(foreign)}, foreign.public_id)
+    # Even a link that claims the caller's own workspace.
+    await assert_not_found_like_missing(
+        key, "get_session", {"session": pasted_link(foreign, slug="acme")}, foreign.public_id
+    )
+
+
+async def test_their_own_key_reads_it(call, other_key, foreign):
+    assert (await call(other_key, "get_session", {"session": foreign.public_id})).structured_content[
+        "title"
+    ] == "Secret"
+
+
+async def test_an_unreadable_link_shows_the_accepted_shapes(call, key):
+    result = await call(key, "get_session", {"session": "https://github.com/acme/repo/pull/1"})
+    assert result.is_error
+    text = result.content[0].text
+    assert "not Alloy session links" in text
+    assert "/p/<id>/edit" in text
+    assert "/p/dev/<id>" in text
