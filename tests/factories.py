@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 
 from sessions_app.diffs import count_changes, split_lines
+from sessions_app.languages import language_for_path
 from sessions_app.models import Blob, Message, Session, SessionFile
 from workspaces.models import Membership, User, Workspace
 
@@ -80,6 +81,7 @@ def add_file(session: Session, path: str, *, before: str | None = None, after: s
     return SessionFile.objects.create(
         session=session,
         path=path,
+        language=language_for_path(path),
         status=status,
         before=blob_for(before) if before is not None else None,
         after=blob_for(after) if after is not None else None,

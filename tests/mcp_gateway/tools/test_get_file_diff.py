@@ -1,0 +1,107 @@
+"""get_file_diff: one file or all, pages and continuations within budget, prototype refusal, tenancy."""
+
+import pytest
+
+from tests.factories import SessionFactory, add_file, pasted_link
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+
+async def test_one_file(call, key, dev):
+    result = (
+        await call(key, "get_file_diff", {"session": pasted_link(dev), "path": "api/views.py"})
+    ).structured_content
+    [diff] = result["diffs"]
+    assert diff == {
+        "path": "api/views.py",
+        "status": "modified",
+        "additions": 1,
+        "deletions": 1,
+        "binary": False,
+        "diff": "--- a/api/views.py\n+++ b/api/views.py\n@@ -1,2 +1,2 @@\n def view():\n-    pass\n+    check()\n",
+    }
+
+
+async def test_all_files_by_path(call, key, dev):
+    result = (await call(key, "get_file_diff", {"session": dev.public_id, "context_lines": 0})).structured_content
+    assert [d["path"] for d in result["diffs"]] == ["api/limits.py", "api/views.py", "old.txt"]
+    assert result["diffs"][0]["diff"].startswith("--- /dev/null\n+++ b/api/limits.py\n")
+    assert "next_cursor" not in result
+
+
+async def test_prototype_sessions_have_files_not_diffs(call, key, prototype):
+    result = await call(key, "get_file_diff", {"session": prototype.public_id})
+    assert result.is_error
+    assert result.content[0].text == "This is a prototype session: it has files, not diffs; read its files instead."
+
+
+async def test_a_missing_path_suggests(call, key, dev):
+    result = await call(key, "get_file_diff", {"session": dev.public_id, "path": "api/view.py"})
+    assert "did you mean api/views.py" in result.content[0].text
+
+
+async def test_other_workspaces_diffs_are_not_found(assert_not_found_like_missing, key, foreign):
+    await assert_not_found_like_missing(
+        key, "get_file_diff", {"session": pasted_link(foreign), "path": "secret.py"}, foreign.public_id
+    )
+
+
+@pytest.fixture
+def big_change(workspace):
+    session = SessionFactory(workspace=workspace, kind="dev")
+    before = "".join(f"value_{n} = {n}\n" for n in range(3000))
+    after = "".join(f"value_{n} = {n * 2}\n" for n in range(3000))
+    add_file(session, "a/small.py", before="x = 1\n", after="x = 2\n")
+    add_file(session, "b/big.py", before=before, after=after)
+    add_file(session, "c/small.py", before="y = 1\n", after="y = 2\n")
+    return session
+
+
+async def test_a_long_diff_is_continued_across_pages_within_budget(call, key, big_change, settings):
+    settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
+    arguments, pages, big_parts = {"session": big_change.public_id}, [], []
+    while True:
+        result = await call(key, "get_file_diff", arguments)
+        assert len(result.content[0].text) <= 8_000
+        page = result.structured_content
+        pages.append([d["path"] for d in page["diffs"]])
+        big_parts += [d["diff"] for d in page["diffs"] if d["path"] == "b/big.py"]
+        if "next_cursor" not in page:
+            break
+        arguments = {"session": big_change.public_id, "cursor": page["next_cursor"]}
+    assert pages[0] == ["a/small.py"]  # the big diff does not fit beside it: it starts the next page
+    assert pages[-1][-1] == "c/small.py"
+    big = "".join(big_parts)
+    assert big.count("\n-value_") == big.count("\n+value_") == 2999  # every changed line, once (+1 at the top)
+    assert len(pages) > 8
+
+
+async def test_a_cursor_for_another_path_is_refused(call, key, big_change, settings):
+    settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
+    first = (await call(key, "get_file_diff", {"session": big_change.public_id, "path": "b/big.py"})).structured_content
+    assert first["diffs"][0]["truncated"]["fetch_rest_with"]["path"] == "b/big.py"
+    result = await call(
+        key, "get_file_diff", {"session": big_change.public_id, "path": "a/small.py", "cursor": first["next_cursor"]}
+    )
+    assert result.is_error
+    assert "another file" in result.content[0].text
+
+
+@pytest.fixture
+def many_changes(workspace):
+    sessions = []
+    for count in (3, 300):
+        session = SessionFactory(workspace=workspace, kind="dev")
+        for n in range(count):
+            add_file(session, f"gen/f{n:04}.py", before=f"x = {n}\n", after=f"x = {n + 1}\n")
+        sessions.append(session)
+    return sessions
+
+
+async def test_query_count_does_not_grow_with_the_session(call, key, many_changes, query_log):
+    counts = []
+    for session in many_changes:
+        with query_log() as log:
+            assert not (await call(key, "get_file_diff", {"session": session.public_id})).is_error
+        counts.append(log.count())
+    assert counts == [2, 2]
