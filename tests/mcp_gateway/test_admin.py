@@ -1,0 +1,67 @@
+"""MCP keys in the Django admin: the key shown once on creation, revoke action, search and filters."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from mcp_gateway.models import McpKey
+from mcp_gateway.selectors import InvalidCredential, principal_for_key
+from mcp_gateway.services import mcp_key_create
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_creating_a_key_shows_it_once_and_stores_only_its_hash(staff_client, workspace):
+    response = staff_client.post(
+        reverse("admin:mcp_gateway_mcpkey_add"), {"workspace": workspace.pk, "name": "Claude Desktop"}
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    key = re.search(r'value="(alloy_mcp_\w+)"', response.content.decode()).group(1)
+    assert principal_for_key(key=key).workspace == workspace
+    row = McpKey.objects.get()
+    assert row.created_by.email == "ops@alloy.test"
+    # Not shown again anywhere.
+    page = staff_client.get(reverse("admin:mcp_gateway_mcpkey_change", args=[row.pk])).content.decode()
+    assert key not in page
+    assert row.prefix in page
+
+
+def test_revoke_action(staff_client, workspace):
+    created = mcp_key_create(workspace=workspace, name="Laptop")
+    response = staff_client.post(
+        reverse("admin:mcp_gateway_mcpkey_changelist"),
+        {"action": "revoke_keys", "_selected_action": [created.record.pk]},
+        follow=True,
+    )
+    assert "Revoked 1 key(s)" in response.content.decode()
+    with pytest.raises(InvalidCredential):
+        principal_for_key(key=created.key)
+
+
+def test_search_and_status_filter(staff_client, workspace, other_workspace):
+    mcp_key_create(workspace=workspace, name="Ours")
+    theirs = mcp_key_create(workspace=other_workspace, name="Theirs")
+    McpKey.objects.filter(pk=theirs.record.pk).update(revoked_at="2026-01-01T00:00:00Z")
+    url = reverse("admin:mcp_gateway_mcpkey_changelist")
+    found = staff_client.get(url, {"q": "globex"}).content.decode()
+    assert "Theirs" in found
+    assert "Ours" not in found
+    active = staff_client.get(url, {"status": "active"}).content.decode()
+    assert "Ours" in active
+    assert "Theirs" not in active
+
+
+def test_deleting_a_key_in_the_admin_stops_it(staff_client, workspace):
+    created = mcp_key_create(workspace=workspace, name="Laptop")
+    staff_client.post(reverse("admin:mcp_gateway_mcpkey_delete", args=[created.record.pk]), {"post": "yes"})
+    with pytest.raises(InvalidCredential):
+        principal_for_key(key=created.key)
