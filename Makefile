@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+E2E := tests/e2e
+NODE_INSTALLED := $(E2E)/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -25,8 +27,13 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py demo_mcp_key
 	$(BIN)/uvicorn alloy.asgi:application --host $(HOST) --port $(PORT)
 
-test: $(INSTALLED)
-	scripts/ensure-postgres.sh
+# The real MCP clients the end-to-end tests drive (mcp-remote, the MCP Inspector CLI), pinned.
+$(NODE_INSTALLED): $(E2E)/package.json $(E2E)/package-lock.json
+	npm ci --prefix $(E2E) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(INSTALLED) $(NODE_INSTALLED)
+	scripts/ensure-services.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings

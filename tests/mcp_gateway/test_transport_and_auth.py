@@ -135,3 +135,20 @@ async def test_other_paths_still_reach_django(http):
         response = await client.get("/admin/login/")
     assert response.status_code == 200
     assert "Django" in response.text or "Log in" in response.text
+
+
+@pytest.mark.parametrize("version", ["2025-11-25", "2025-06-18", "2025-03-26"])
+async def test_each_initialize_revision_is_spoken(http, key, version):
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}},
+    }
+    async with http(**JSON, **{"X-MCP-API-Key": key}) as client:
+        response = await client.post("/mcp", json=initialize)
+    result = response.json()["result"]
+    assert result["protocolVersion"] == version
+    assert result["serverInfo"]["name"] == "Alloy"
+    assert "get_session" in result["instructions"]
+    assert "mcp-session-id" not in response.headers  # stateless: any worker can take the next request

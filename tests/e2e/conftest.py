@@ -1,0 +1,101 @@
+"""End-to-end fixtures: a real uvicorn server (two worker processes) on the test database and Redis.
+
+The server runs `alloy.asgi:application` exactly as production does; tests drive it with real
+clients: the `mcp` SDK, mcp-remote and the MCP Inspector CLI (installed by `make test` from
+tests/e2e/package.json).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+from django.conf import settings
+from django.db import connection
+
+E2E_DIR = Path(__file__).resolve().parent
+ROOT = E2E_DIR.parents[1]
+NODE_MODULES = E2E_DIR / "node_modules"
+REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The base URL of a running server; its log is printed if it fails to start."""
+    port = _free_port()
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "alloy.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_POOL_MAX_SIZE": "8",
+    }
+    log_path = tmp_path_factory.mktemp("server") / "uvicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "alloy.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx2.get(f"{base_url}/admin/login/", timeout=1).status_code == 200:
+                break
+        except httpx2.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"uvicorn did not start:\n{log_path.read_text()}")
+        time.sleep(0.2)
+    yield base_url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """This test process revokes keys through the same Redis the server's workers cache them in."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def node_tool(*parts: str) -> str:
+    path = NODE_MODULES.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make test` (it installs tests/e2e/package.json).")
+    return str(path)

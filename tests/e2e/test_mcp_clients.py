@@ -1,0 +1,122 @@
+"""Real clients against a real server: the mcp SDK (both protocol eras), mcp-remote, the Inspector CLI."""
+
+import io
+import json
+import subprocess
+
+import httpx2
+import pytest
+from django.core.management import call_command
+from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+
+from mcp_gateway.services import mcp_key_create
+from tests.e2e.conftest import NODE_MODULES, node_tool
+from tests.factories import pasted_link
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+TOOLS = {"get_session", "list_sessions", "get_chat_history", "list_session_files", "get_file_content", "get_file_diff"}
+
+
+@pytest.fixture
+def key(workspace, owner, shared_cache):
+    return mcp_key_create(workspace=workspace, name="e2e", created_by=owner).key
+
+
+def calls_for(prototype, dev) -> list[tuple[str, dict]]:
+    return [
+        ("get_session", {"session": pasted_link(dev)}),
+        ("list_sessions", {"limit": 5}),
+        ("get_chat_history", {"session": prototype.public_id, "limit": 2}),
+        ("list_session_files", {"session": pasted_link(prototype)}),
+        ("get_file_content", {"session": prototype.public_id, "path": "src/App.jsx"}),
+        ("get_file_diff", {"session": dev.public_id, "path": "api/views.py"}),
+    ]
+
+
+async def exercise(client: Client, prototype, dev) -> None:
+    tools = (await client.list_tools()).tools
+    assert {tool.name for tool in tools} == TOOLS
+    assert all(tool.annotations.read_only_hint and tool.annotations.open_world_hint is False for tool in tools)
+    for name, arguments in calls_for(prototype, dev):
+        result = await client.call_tool(name, arguments)
+        assert not result.is_error, (name, result.content)
+        assert json.loads(result.content[0].text) == result.structured_content
+
+
+def http_client(key: str) -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(headers={"X-MCP-API-Key": key}, timeout=30)
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto", "2026-07-28"])
+async def test_sdk_client_in_each_protocol_era(server, key, prototype, dev, mode):
+    async with (
+        http_client(key) as http,
+        Client(streamable_http_client(f"{server}/mcp", http_client=http), mode=mode) as client,
+    ):
+        await exercise(client, prototype, dev)
+        version = client.session.protocol_version if hasattr(client.session, "protocol_version") else None
+    if mode == "legacy":
+        assert version in (None, "2025-11-25")
+
+
+async def test_mcp_remote_over_stdio(server, key, prototype, dev, tmp_path):
+    parameters = StdioServerParameters(
+        command="node",
+        args=[node_tool("mcp-remote", "dist", "proxy.js"), f"{server}/mcp", "--header", f"X-MCP-API-Key:{key}"],
+        # The SDK passes only a few variables to the child: give mcp-remote its own config folder.
+        env={"MCP_REMOTE_CONFIG_DIR": str(tmp_path), "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    async with Client(parameters, mode="legacy") as client:
+        await exercise(client, prototype, dev)
+
+
+def test_inspector_cli_lists_and_calls_tools(server, key, prototype):
+    inspector = node_tool("@modelcontextprotocol", "inspector-cli", "build", "index.js")
+    common = ["node", inspector, f"{server}/mcp", "--transport", "http", "--header", f"X-MCP-API-Key: {key}"]
+    # The CLI reads its own package.json relative to a folder whose parent has one: node_modules.
+    listed = subprocess.run(
+        [*common, "--method", "tools/list"], cwd=NODE_MODULES, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert {tool["name"] for tool in json.loads(listed.stdout)["tools"]} == TOOLS
+    called = subprocess.run(
+        [
+            *common,
+            "--method",
+            "tools/call",
+            "--tool-name",
+            "get_session",
+            "--tool-arg",
+            f"session={prototype.public_id}",
+        ],
+        cwd=NODE_MODULES,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(called.stdout)["structuredContent"]["title"] == "Todo app"
+
+
+def test_a_revoked_key_is_refused_on_the_next_call_on_every_worker(server, key, prototype):
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "get_session", "arguments": {"session": prototype.public_id}},
+    }
+    headers = {
+        "X-MCP-API-Key": key,
+        "content-type": "application/json",
+        "accept": "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-11-25",
+    }
+
+    def statuses() -> set[int]:
+        # A new connection each time, so both worker processes answer some (and cache the key).
+        return {httpx2.post(f"{server}/mcp", json=call, headers=headers, timeout=10).status_code for _ in range(20)}
+
+    assert statuses() == {200}
+    call_command("revoke_mcp_key", key[:18], stdout=io.StringIO())
+    assert statuses() == {401}
