@@ -8,7 +8,7 @@ NODE_INSTALLED := $(E2E)/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format lock setup
+.PHONY: run test bench lint format lock setup
 
 setup: $(INSTALLED)
 
@@ -38,6 +38,11 @@ test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings
 	$(BIN)/pytest
+
+# Median and p99 per tool call against a real server (see scripts/benchmark.py).
+bench: $(INSTALLED)
+	scripts/ensure-services.sh
+	$(BIN)/python scripts/benchmark.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -85,7 +85,8 @@ class Message(models.Model):
         SYSTEM = "system", "System"
         TOOL = "tool", "Tool"
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: the (session, index) unique index serves every lookup by session.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages", db_index=False)
     # Position in the chat, from 0; the keyset for chat pages.
     index = models.PositiveIntegerField()
     role = models.CharField(max_length=10, choices=Role.choices)
@@ -121,7 +122,8 @@ class SessionFile(models.Model):
         MODIFIED = "modified", "Modified"
         DELETED = "deleted", "Deleted"
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files")
+    # No index of its own: the (session, path) unique index serves every lookup by session.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files", db_index=False)
     path = models.CharField(max_length=1024)
     language = models.CharField(max_length=40, blank=True)
     media_type = models.CharField(max_length=100, blank=True)
