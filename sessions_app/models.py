@@ -57,6 +57,10 @@ class Session(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Counter caches, written with the chat and files by the import (their only writer): counting a
+    # 100,000-message chat on every tool call would make every call cost what the chat's size costs.
+    message_count = models.PositiveIntegerField(default=0, editable=False)
+    file_count = models.PositiveIntegerField(default=0, editable=False)
     # Digest of the last imported document: re-importing the same document writes nothing.
     imported_digest = models.CharField(max_length=64, blank=True, editable=False)
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from sessions_app.diffs import FileDiff, diff_texts, split_lines
 from sessions_app.errors import FileNotFound, InvalidArgument, NotADevSession, SessionNotFound
@@ -32,18 +31,9 @@ MAX_CONTEXT_LINES = 50
 MAX_QUERY_LENGTH = 200
 
 
-def _count_of(model: type[Message] | type[SessionFile]) -> Coalesce:
-    rows = model.objects.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("*"))
-    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
-
-
 def _sessions(workspace: Workspace) -> QuerySet[Session]:
-    """The workspace's sessions with what every caller shows: workspace, creator, counts."""
-    return (
-        Session.objects.for_workspace(workspace)
-        .select_related("workspace", "created_by")
-        .annotate(message_count=_count_of(Message), file_count=_count_of(SessionFile))
-    )
+    """The workspace's sessions with what every caller shows: workspace and creator."""
+    return Session.objects.for_workspace(workspace).select_related("workspace", "created_by")
 
 
 def session_get(*, workspace: Workspace, ref: str) -> Session:

@@ -94,6 +94,8 @@ def _save_session(resolved: ResolvedDocument, session: Session) -> Session:
     session.created_by = resolved.created_by
     session.created_at = document.created_at
     session.updated_at = document.updated_at or document.created_at
+    session.message_count = len(document.messages)
+    session.file_count = len(document.files)
     session.imported_digest = resolved.digest
     session.full_clean(exclude=["workspace", "created_by"], validate_unique=False)
     session.save()

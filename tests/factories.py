@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import factory
+from django.db.models import F
 from django.utils import timezone
 
 from sessions_app.diffs import count_changes, split_lines
@@ -53,8 +54,16 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
 
 class MessageFactory(factory.django.DjangoModelFactory):
+    """A message; keeps the session's message_count as the import would."""
+
     class Meta:
         model = Message
+
+    @classmethod
+    def _create(cls, model_class: type[Message], *args: object, **kwargs: object) -> Message:
+        message = super()._create(model_class, *args, **kwargs)
+        Session.objects.filter(pk=message.session_id).update(message_count=F("message_count") + 1)
+        return message
 
     session = factory.SubFactory(SessionFactory)
     index = factory.Sequence(int)
@@ -78,6 +87,7 @@ def add_file(session: Session, path: str, *, before: str | None = None, after: s
     if session.kind == Session.Kind.DEV:
         status = "added" if before is None else "deleted" if after is None else "modified"
         additions, deletions = count_changes(before=before or "", after=after or "")
+    Session.objects.filter(pk=session.pk).update(file_count=F("file_count") + 1)
     return SessionFile.objects.create(
         session=session,
         path=path,
