@@ -10,11 +10,13 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http.request import split_domain_port, validate_host
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mcp_gateway.keys import looks_like_key
+from mcp_gateway.principal import Principal
 from mcp_gateway.selectors import InvalidCredential, principal_for_key
 from mcp_gateway.services import record_key_use
 from mcp_gateway.workers import run_in_worker
@@ -53,7 +55,8 @@ class TransportGuard:
             await send_json(send, 421, _rpc_error(-32600, f"This server does not answer for host {host or '(none)'}."))
             return
         origin = headers.get("origin")
-        if origin is not None and origin.rstrip("/") not in settings.ALLOY_MCP_ALLOWED_ORIGINS:
+        allowed_origins = {allowed.rstrip("/") for allowed in settings.ALLOY_MCP_ALLOWED_ORIGINS}
+        if origin is not None and origin.rstrip("/") not in allowed_origins:
             message = f"Requests from the web origin {origin} are not allowed; MCP clients send no Origin header."
             await send_json(send, 403, _rpc_error(-32600, message))
             return
@@ -71,6 +74,11 @@ class TransportGuard:
 
         try:
             await self.app(scope, receive, watch)
+        except DatabaseError:
+            logger.exception("Database unavailable on %s", scope.get("path"))
+            if not started:
+                message = "The service cannot reach its database right now; try again shortly."
+                await send_json(send, 503, _rpc_error(-32603, message), {"retry-after": "5"})
         except Exception:
             logger.exception("Unhandled error on %s", scope.get("path"))
             if not started:
@@ -119,7 +127,8 @@ def _credential(headers: Headers) -> str | None:
     return None
 
 
-def _authenticate(credential: str):  # -> Principal, in a worker thread
+def _authenticate(credential: str) -> Principal:
+    """Runs in a worker thread: the key lookup (or cache hit) and the last-used bookkeeping."""
     if not looks_like_key(credential):
         raise InvalidCredential(
             "That credential is not an Alloy MCP key (keys start with alloy_mcp_); check the header's value."

@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from sessions_app.links import session_link
 from workspaces.models import Workspace
 
 SESSION_ID_PATTERN = r"[A-Za-z0-9_-]{8,64}"
@@ -77,8 +78,6 @@ class Session(models.Model):
 
     def link(self) -> str:
         """The canonical link a person would paste (see sessions_app/links.py)."""
-        from sessions_app.links import session_link
-
         return session_link(workspace_slug=self.workspace.slug, kind=self.kind, session_id=self.public_id)
 
 

@@ -67,9 +67,12 @@ def _cursor(session: Session) -> str:
 def _start(cursor: str) -> tuple[datetime, int]:
     updated_at, pk = decode_cursor(cursor, "sessions", (str, int))
     try:
-        return datetime.fromisoformat(updated_at), pk
+        start = datetime.fromisoformat(updated_at)
     except ValueError:
-        raise InvalidArgument("That cursor is not one this tool issued; leave cursor out to start again.") from None
+        start = None
+    if start is None or start.tzinfo is None:
+        raise InvalidArgument("That cursor is not one this tool issued; leave cursor out to start again.")
+    return start, pk
 
 
 SPEC = ToolSpec(name="list_sessions", title="List Alloy sessions", description=DESCRIPTION, handler=list_sessions)

@@ -29,9 +29,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The base URL of a running server; its log is printed if it fails to start."""
+def start_server(log_path: Path, workers: int = 2, **environment: str):
+    """Start uvicorn on a free port with the test database; return (process, base URL) once it answers."""
     port = _free_port()
     database = connection.settings_dict
     env = {
@@ -42,45 +41,41 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "REDIS_URL": REDIS_URL,
         "DATABASE_POOL_MAX_SIZE": "8",
+        **environment,
     }
-    log_path = tmp_path_factory.mktemp("server") / "uvicorn.log"
+    command = [sys.executable, "-m", "uvicorn", "alloy.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "alloy.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                "2",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            [*command, "--workers", str(workers)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
             if httpx2.get(f"{base_url}/admin/login/", timeout=1).status_code == 200:
-                break
+                return process, base_url
         except httpx2.HTTPError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail(f"uvicorn did not start:\n{log_path.read_text()}")
         time.sleep(0.2)
-    yield base_url
+
+
+def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The base URL of a running server with two worker processes."""
+    process, base_url = start_server(tmp_path_factory.mktemp("server") / "uvicorn.log")
+    yield base_url
+    stop_server(process)
 
 
 @pytest.fixture
