@@ -1,7 +1,5 @@
 """get_chat_history: oldest → newest, pages within the budget, long messages continued, tenancy."""
 
-import json
-
 import pytest
 
 from mcp_gateway.cursors import encode_cursor
@@ -78,20 +76,35 @@ async def test_a_message_longer_than_a_result_is_continued(call, key, long_messa
     assert results > 5
 
 
-async def test_pages_of_a_60000_message_chat_stay_in_budget_at_constant_cost(call, key, huge_chat, query_log):
-    session = huge_chat
-    first = await call(key, "get_chat_history", {"session": session.public_id, "limit": 500})
-    cursor = json.loads(first.content[0].text)["next_cursor"]
-    assert len(first.content[0].text) <= 40_000
-    # The last page, straight from a cursor for message 59,900: keyset, so no scan of what comes before.
+async def test_every_page_of_a_60000_message_chat_stays_in_budget(mcp, key, huge_chat):
+    indexes, cursor, pages = 0, None, 0
+    async with mcp(key) as client:
+        while True:
+            arguments = {"session": huge_chat.public_id, "limit": 500} | ({"cursor": cursor} if cursor else {})
+            result = await client.call_tool("get_chat_history", arguments)
+            assert len(result.content[0].text) <= 40_000
+            page = result.structured_content
+            assert page["messages"][0]["index"] == indexes
+            indexes += len(page["messages"])
+            pages += 1
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+    assert indexes == 60_000
+    assert pages > 100  # the budget, not the limit, decided where pages end
+
+
+async def test_the_last_page_costs_the_queries_the_first_does(call, key, huge_chat, query_log):
     with query_log() as first_queries:
-        await call(key, "get_chat_history", {"session": session.public_id, "cursor": cursor, "limit": 500})
+        first = await call(key, "get_chat_history", {"session": huge_chat.public_id, "limit": 100})
+    # The last page, straight from a cursor for message 59,900: keyset, so no scan of what comes before.
     with query_log() as last_queries:
         last = await call(
             key,
             "get_chat_history",
-            {"session": session.public_id, "cursor": encode_cursor("messages", 59_900, 0), "limit": 500},
+            {"session": huge_chat.public_id, "cursor": encode_cursor("messages", 59_900, 0), "limit": 100},
         )
-    assert len(last.content[0].text) <= 40_000
+    assert first.structured_content["messages"][0]["index"] == 0
     assert last.structured_content["messages"][-1]["index"] == 59_999
+    assert "next_cursor" not in last.structured_content
     assert first_queries.count() == last_queries.count() == 2

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from mcp.shared.exceptions import MCPError
 
+from mcp_gateway.cursors import encode_cursor
 from tests.factories import SessionFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -58,16 +60,12 @@ async def test_a_cursor_of_another_list_is_refused(call, key, prototype):
 
 @pytest.mark.parametrize("arguments", [{"limit": 0}, {"limit": 101}, {"kind": "feature"}, {"status": "open"}])
 async def test_out_of_range_arguments_are_json_rpc_errors(mcp, key, arguments):
-    from mcp.shared.exceptions import MCPError
-
     async with mcp(key) as client:
         with pytest.raises(MCPError, match="Invalid arguments for list_sessions"):
             await client.call_tool("list_sessions", arguments)
 
 
 async def test_a_tampered_cursor_with_a_naive_time_is_refused(call, key, many):
-    from mcp_gateway.cursors import encode_cursor
-
     result = await call(key, "list_sessions", {"cursor": encode_cursor("sessions", "2026-01-01T00:00:00", 1)})
     assert result.is_error
     assert "not one this tool issued" in result.content[0].text
