@@ -104,6 +104,18 @@ def fit_count(sizes: list[int], room: int) -> int:
     return count
 
 
+def fit_lines(lines: list[str], room: int) -> int:
+    """How many whole lines, in order, fit in `room` characters of one JSON string."""
+    used = count = 0
+    for line in lines:
+        cost = json_len(line) - 2  # without the quotes: the lines share one string
+        if used + cost > room:
+            break
+        used += cost
+        count += 1
+    return count
+
+
 def cut_to_fit(text: str, room: int) -> str:
     """The longest start of `text` whose JSON string form takes at most `room` characters."""
     if json_len(text) <= room:

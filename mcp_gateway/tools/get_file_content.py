@@ -12,6 +12,7 @@ from mcp_gateway.tools.base import (
     ToolSpec,
     cut_to_fit,
     dump,
+    fit_lines,
     json_len,
     max_chars,
     run_tool,
@@ -88,13 +89,7 @@ async def get_file_content(
             return result
         room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
         lines = split_lines(text.text)
-        shown, used = 0, 0
-        for line in lines:
-            cost = json_len(line) - 2  # without the quotes: the lines share one JSON string
-            if used + cost > room:
-                break
-            used += cost
-            shown += 1
+        shown = fit_lines(lines, room)
         if shown == len(lines):
             result.content = text.text
             return result

@@ -14,6 +14,7 @@ from mcp_gateway.tools.base import (
     ToolSpec,
     cut_to_fit,
     dump,
+    fit_lines,
     json_len,
     max_chars,
     run_tool,
@@ -128,13 +129,7 @@ def _view(entry: DiffEntry, skip_lines: int) -> DiffView:
 def _cut(view: DiffView, room: int) -> int:
     """Keep the diff lines that fit in `room`; return how many (at least one, cut if it must be)."""
     lines = split_lines(view.diff or "")
-    shown, used = 0, 0
-    for line in lines:
-        cost = json_len(line) - 2
-        if used + cost > room:
-            break
-        used += cost
-        shown += 1
+    shown = fit_lines(lines, room)
     if shown == 0:
         view.diff = cut_to_fit(lines[0], room)
         return 1
