@@ -56,6 +56,13 @@ def close_connection_pool(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def staff_client(client):
+    """A Django test client signed in as an ops superuser (the Django admin's audience)."""
+    client.force_login(UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def prototype(workspace, owner):
     session = SessionFactory(workspace=workspace, created_by=owner, title="Todo app")
     for index in range(5):

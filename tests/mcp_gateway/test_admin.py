@@ -8,15 +8,8 @@ from django.urls import reverse
 from mcp_gateway.models import McpKey
 from mcp_gateway.selectors import InvalidCredential, principal_for_key
 from mcp_gateway.services import mcp_key_create
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True))
-    return client
 
 
 def test_creating_a_key_shows_it_once_and_stores_only_its_hash(staff_client, workspace):

@@ -4,16 +4,9 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import Message, Session
-from tests.factories import MessageFactory, SessionFactory, UserFactory, add_file
+from tests.factories import MessageFactory, SessionFactory, add_file
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    admin = UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
 
 
 @pytest.fixture
