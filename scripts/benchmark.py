@@ -24,7 +24,7 @@ PORT = 8765
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "alloy.settings",
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+    "DATABASE_URL": f"postgres://alloy@127.0.0.1:5432/{DATABASE}",  # not a superuser: row-level security applies
     "SECRET_KEY": "benchmark-only-secret",
     "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{PORT}",
 }
@@ -35,7 +35,9 @@ def prepare() -> str:
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"], check=True
     )
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DATABASE} OWNER alloy"], check=True
+    )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
     script = """
@@ -60,7 +62,7 @@ SessionFile.objects.bulk_create((SessionFile(session=dev, path=f"src/mod{n:04}.p
 """
     subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=ENV, check=True)
     # What autovacuum does in production: planner statistics and the visibility map.
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-qc", "VACUUM ANALYZE"], check=True)
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "alloy", "-d", DATABASE, "-qc", "VACUUM ANALYZE"], check=True)
     out = subprocess.run(
         [*manage, "create_mcp_key", "bench", "--name", "bench"],
         cwd=ROOT,

@@ -30,6 +30,11 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   wait_for PostgreSQL pg_isready -q -h 127.0.0.1 -p 5432
 fi
 
+# The tests' database role: owns what it creates, can create databases, is not a superuser.
+if ! psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_roles WHERE rolname = 'alloy'" | grep -q 1; then
+  psql -h 127.0.0.1 -U postgres -qc "CREATE ROLE alloy LOGIN CREATEDB NOSUPERUSER"
+fi
+
 if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
   echo "Redis is not answering at 127.0.0.1:6379; starting it." >&2
   command -v redis-server >/dev/null 2>&1 || install_packages redis-server

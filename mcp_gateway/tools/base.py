@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.db import transaction
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
@@ -21,6 +22,7 @@ from mcp_gateway.http import PRINCIPAL_SCOPE_KEY
 from mcp_gateway.principal import Principal
 from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import SessionContextError
+from sessions_app.tenancy import restrict_to_workspace
 
 SessionArgument = Annotated[
     str,
@@ -78,11 +80,18 @@ def principal_of(ctx: Context) -> Principal:
     return ctx.request_context.request.scope[PRINCIPAL_SCOPE_KEY]
 
 
+def _in_workspace(principal: Principal, work: Callable[[Principal], BaseModel]) -> BaseModel:
+    """One transaction, walled to the principal's workspace in the database too (sessions_app/tenancy.py)."""
+    with transaction.atomic():
+        restrict_to_workspace(principal.workspace.pk)
+        return work(principal)
+
+
 async def run_tool(ctx: Context, work: Callable[[Principal], BaseModel]) -> CallToolResult:
     """Run a tool's unit of work off the event loop and shape its result or its error."""
     principal = principal_of(ctx)
     try:
-        result = await run_in_worker(work, principal)
+        result = await run_in_worker(_in_workspace, principal, work)
     except SessionContextError as error:
         return CallToolResult(content=[TextContent(type="text", text=str(error))], is_error=True)
     structured = dump(result)

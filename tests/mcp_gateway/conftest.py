@@ -79,6 +79,7 @@ class QueryLog:
 
     def __init__(self, delay: float = 0.0) -> None:
         self.statements: list[str] = []
+        self.parameters: list[object] = []
         self.delay = delay
         self.in_flight = 0
         self.max_in_flight = 0
@@ -88,6 +89,7 @@ class QueryLog:
     def __call__(self, execute, sql, params, many, context):
         with self._lock:
             self.statements.append(sql)
+            self.parameters.append(params)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -107,11 +109,10 @@ class QueryLog:
         for connection in self.wrapped:
             connection.execute_wrappers.remove(self)
 
-    def count(self, *, excluding_key_checks: bool = True) -> int:
-        """Statements, less the credential lookup and its last-used update (tested on their own)."""
-        if not excluding_key_checks:
-            return len(self.statements)
-        return sum("mcp_gateway_mcpkey" not in sql for sql in self.statements)
+    def count(self) -> int:
+        """Statements reading sessions: less the credential lookup and its last-used update, and the
+        tenancy setting (tested on their own)."""
+        return sum("mcp_gateway_mcpkey" not in sql and "set_config" not in sql for sql in self.statements)
 
 
 @pytest.fixture

@@ -56,3 +56,10 @@ async def test_an_unreadable_link_shows_the_accepted_shapes(call, key):
     assert "not Alloy session links" in text
     assert "/p/<id>/edit" in text
     assert "/p/dev/<id>" in text
+
+
+async def test_the_call_runs_behind_the_database_wall_of_its_workspace(call, key, prototype, workspace, query_log):
+    with query_log() as log:
+        assert not (await call(key, "get_session", {"session": prototype.public_id})).is_error
+    walls = [params for sql, params in zip(log.statements, log.parameters, strict=True) if "set_config" in sql]
+    assert walls == [["alloy.workspace_id", str(workspace.pk)]]
