@@ -34,6 +34,7 @@ $(NODE_INSTALLED): $(E2E)/package.json $(E2E)/package-lock.json
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	scripts/ensure-services.sh
+	scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings

@@ -10,7 +10,8 @@ os.environ.setdefault("ALLOY_PUBLIC_URL", "https://mcp.alloy.test")
 
 from alloy.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+# MD5 is fast (tests only); PBKDF2 makes passwords the server process (production settings) can check.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 # Serve admin static files from the apps in tests (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

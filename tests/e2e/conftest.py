@@ -71,9 +71,22 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker, tmp_path_factory):
+def static_root(tmp_path_factory) -> Path:
+    """collectstatic, as a deployment runs it, so the server serves the admin's CSS and JS."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "true", "STATIC_ROOT": str(root)},
+        check=True,
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker, tmp_path_factory, static_root):
     """The base URL of a running server with two worker processes."""
-    process, base_url = start_server(tmp_path_factory.mktemp("server") / "uvicorn.log")
+    process, base_url = start_server(tmp_path_factory.mktemp("server") / "uvicorn.log", STATIC_ROOT=str(static_root))
     yield base_url
     stop_server(process)
 

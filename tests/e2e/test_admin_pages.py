@@ -1,0 +1,78 @@
+"""The MCP key pages of the Django admin, in a real browser (Debian's Chromium through Playwright).
+
+Database rows are made before the browser starts and checked after it stops: Playwright's sync API
+runs an event loop in this thread, where Django refuses ORM calls.
+"""
+
+import re
+from pathlib import Path
+
+import httpx2
+import pytest
+from django.contrib.auth.hashers import make_password
+from playwright.sync_api import sync_playwright
+
+from mcp_gateway.models import McpKey
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "a long enough password"
+LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+
+
+def mcp_status(server: str, key: str) -> int:
+    headers = {
+        "X-MCP-API-Key": key,
+        "accept": "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-11-25",
+    }
+    return httpx2.post(f"{server}/mcp", json=LIST_TOOLS, headers=headers, timeout=10).status_code
+
+
+@pytest.fixture
+def ops(shared_cache):
+    # Hashed with a hasher the server process has (the test settings use a fast one it lacks).
+    user = UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True)
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    return user
+
+
+def test_create_a_key_see_it_once_use_it_and_revoke_it(server, ops, workspace, tmp_path):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(f"{server}/admin/login/")
+        page.fill("#id_username", "ops@alloy.test")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.goto(f"{server}/admin/mcp_gateway/mcpkey/add/")
+        # The workspace field is an autocomplete (select2): open it, search, pick.
+        page.click(".field-workspace .select2-selection")
+        page.fill(".select2-search__field", "acme")
+        page.click(".select2-results__option >> text=acme")
+        page.fill("#id_name", "Claude Desktop on Priya's laptop")
+        page.click("input[name=_save]")
+        page.wait_for_selector("#mcp-key")
+        page.screenshot(path=str(tmp_path / "key-created.png"))
+        key = page.input_value("#mcp-key")
+        assert re.fullmatch(r"alloy_mcp_[A-Za-z0-9]{44}", key)
+        assert "it will not be shown again" in page.content()
+        assert f"--header X-MCP-API-Key:{key}" in page.content()
+        assert mcp_status(server, key) == 200
+
+        page.goto(f"{server}/admin/mcp_gateway/mcpkey/")
+        assert key not in page.content()
+        assert key[:18] in page.content()
+        page.check("input[name=_selected_action]")
+        page.select_option("select[name=action]", "revoke_keys")
+        page.click("button[name=index]")
+        page.wait_for_selector("text=Revoked 1 key(s)")
+        assert mcp_status(server, key) == 401
+        browser.close()
+    assert McpKey.objects.get().revoked_at is not None
+    assert McpKey.objects.get().created_by == ops
+    assert Path(tmp_path / "key-created.png").stat().st_size > 0
