@@ -5,6 +5,8 @@ import os
 # A role that owns its tables but is not a superuser, as in production: superusers would bypass the
 # row-level security the tests check (scripts/ensure-services.sh creates it).
 os.environ.setdefault("DATABASE_URL", "postgres://alloy@127.0.0.1:5432/alloy_mcp")
+# Open pool connections on demand: at start-up the test database does not exist yet.
+os.environ.setdefault("DATABASE_POOL_MIN_SIZE", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("ALLOY_PUBLIC_URL", "https://mcp.alloy.test")
 
