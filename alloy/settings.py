@@ -116,7 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 
 # django-oauth-toolkit's models are swapped for ours (mcp_gateway) so that grants and tokens can
 # carry the one workspace a user consented to. Swapping is only possible before the first migration.
@@ -127,12 +128,53 @@ OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "mcp_gateway.OAuthRefreshToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "mcp_gateway.OAuthIDToken"
 OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "mcp_gateway.OAuthDeviceGrant"
 
+# The one protected resource, and the OAuth scope a token needs to read it.
+ALLOY_MCP_RESOURCE = f"{ALLOY_PUBLIC_URL}/mcp"
+ALLOY_MCP_SCOPE = "mcp"
+# Dynamic client registrations accepted per source address and hour.
+ALLOY_OAUTH_REGISTRATIONS_PER_HOUR = env.int("ALLOY_OAUTH_REGISTRATIONS_PER_HOUR", default=30)
+
+OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "mcp_gateway.oauth.validators.AlloyOAuth2Validator",
+    "SCOPES": {ALLOY_MCP_SCOPE: "Read this workspace's Alloy sessions: chats, files and diffs"},
+    "DEFAULT_SCOPES": [ALLOY_MCP_SCOPE],
+    # The issuer every metadata document, token and RFC 9207 `iss` names: this origin, no trailing slash.
+    "OIDC_ISS_ENDPOINT": ALLOY_PUBLIC_URL,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens kept only as SHA-256 checksums
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a reused refresh token revokes its whole family
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ALLOY_OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("ALLOY_OAUTH_REFRESH_TOKEN_SECONDS", default=60 * 60 * 24 * 30),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],  # http only for loopback: see OAuthApplication.clean
+    "ALLOW_LOCALHOST_LOOPBACK": True,  # mcp-remote listens on a port of its choosing
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "DCR_ENABLED": True,
+    "DCR_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.dcr.AllowAllDCRPermission",),
+    "CIMD_ENABLED": True,
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_post", "client_secret_basic"],
+    "OAUTH2_PROTECTED_RESOURCE_IDENTIFIER": ALLOY_MCP_RESOURCE,
+    "OAUTH2_PROTECTED_RESOURCE_AUTHORIZATION_SERVERS": [ALLOY_PUBLIC_URL],
+    "OAUTH2_PROTECTED_RESOURCE_NAME": "Alloy",
+}
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")  # filled by `collectstatic`
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

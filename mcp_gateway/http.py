@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mcp_gateway.keys import looks_like_key
 from mcp_gateway.principal import Principal
-from mcp_gateway.selectors import InvalidCredential, principal_for_key
+from mcp_gateway.selectors import InsufficientScope, InvalidCredential, principal_for_access_token, principal_for_key
 from mcp_gateway.services import record_key_use
 from mcp_gateway.workers import run_in_worker
 
@@ -86,10 +86,11 @@ class TransportGuard:
 
 
 class CredentialAuth:
-    """Resolve the caller's credential to a principal, or answer 401 with what to send instead.
+    """Resolve the caller's credential to a principal, or answer 401/403 with what to send instead.
 
-    Keys are read from X-MCP-API-Key, Authorization: Bearer, or X-API-Key (Claude's connector can only
-    send some header names). A valid key never gets a 401.
+    An MCP key is read from X-MCP-API-Key, Authorization: Bearer, or X-API-Key (Claude's connector can
+    only send some header names); any other bearer credential is taken for an OAuth access token. A
+    valid key never gets a 401 (mcp-remote would start an OAuth flow on one).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -101,8 +102,9 @@ class CredentialAuth:
             return
         credential = _credential(Headers(scope=scope))
         if credential is None:
-            await _unauthorized(
+            await _refuse(
                 send,
+                401,
                 "missing_credential",
                 "No credential was sent. Send your Alloy MCP key in the X-MCP-API-Key header "
                 "(or as Authorization: Bearer <key>, or X-API-Key). Workspace owners and admins create keys.",
@@ -110,8 +112,11 @@ class CredentialAuth:
             return
         try:
             principal = await run_in_worker(_authenticate, credential)
+        except InsufficientScope as error:
+            await _refuse(send, 403, "insufficient_scope", str(error))
+            return
         except InvalidCredential as error:
-            await _unauthorized(send, "invalid_token", str(error))
+            await _refuse(send, 401, "invalid_token", str(error))
             return
         scope[PRINCIPAL_SCOPE_KEY] = principal
         await self.app(scope, receive, send)
@@ -128,18 +133,19 @@ def _credential(headers: Headers) -> str | None:
 
 
 def _authenticate(credential: str) -> Principal:
-    """Runs in a worker thread: the key lookup (or cache hit) and the last-used bookkeeping."""
+    """Runs in a worker thread: an MCP key (lookup or cache hit, last-used bookkeeping) or an OAuth token."""
     if not looks_like_key(credential):
-        raise InvalidCredential(
-            "That credential is not an Alloy MCP key (keys start with alloy_mcp_); check the header's value."
-        )
+        return principal_for_access_token(token=credential)
     principal = principal_for_key(key=credential)
     record_key_use(principal=principal)
     return principal
 
 
-async def _unauthorized(send: Send, error: str, description: str) -> None:
-    challenge = f'Bearer error="{error}", error_description="{description}"'
-    if error == "missing_credential":
-        challenge = 'Bearer realm="Alloy MCP"'
-    await send_json(send, 401, {"error": error, "error_description": description}, {"www-authenticate": challenge})
+async def _refuse(send: Send, status: int, error: str, description: str) -> None:
+    """401/403 with the RFC 6750 / RFC 9728 challenge that tells OAuth clients where to get a token."""
+    metadata = f"{settings.ALLOY_PUBLIC_URL}/.well-known/oauth-protected-resource/mcp"
+    challenge = f'Bearer resource_metadata="{metadata}", scope="{settings.ALLOY_MCP_SCOPE}"'
+    if error != "missing_credential":
+        challenge += f', error="{error}", error_description="{description}"'
+    body = {"error": error, "error_description": description}
+    await send_json(send, status, body, {"www-authenticate": challenge})

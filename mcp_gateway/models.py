@@ -6,16 +6,31 @@ workspace the user picked on the consent page. Swapping must happen in the first
 is why these exist before the OAuth flow that fills them in.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from oauth2_provider import models as oauth_models
 
 from workspaces.models import Workspace
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
 
 class OAuthApplication(oauth_models.AbstractApplication):
     class Meta(oauth_models.AbstractApplication.Meta):
         verbose_name = "OAuth application"
+
+    def clean(self) -> None:
+        super().clean()
+        # Codes may only be sent over HTTPS, or to this machine (mcp-remote's loopback callback).
+        for uri in self.redirect_uris.split():
+            parts = urlsplit(uri)
+            if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+                continue
+            message = f"{uri} is not allowed: redirect URIs must be https://, or http:// on a loopback host."
+            raise ValidationError({"redirect_uris": message})
 
 
 class OAuthGrant(oauth_models.AbstractGrant):

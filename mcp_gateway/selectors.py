@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from mcp_gateway.keys import MalformedKey, hash_key, hashes_match, parse_key
-from mcp_gateway.models import McpKey
+from mcp_gateway.models import McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
-from workspaces.models import Workspace
+from workspaces.models import Membership, Workspace
 
 
 class InvalidCredential(Exception):
     """The credential is not one we accept; `str()` says why in words for the caller."""
+
+
+class InsufficientScope(InvalidCredential):
+    """A valid token that was not granted the scope /mcp needs (403, not 401)."""
 
 
 def credential_cache_key(key_hash: str) -> str:
@@ -46,6 +52,29 @@ def principal_for_key(*, key: str) -> Principal:
     if seconds:
         cache.set(credential_cache_key(key_hash), principal.to_cache(), seconds)
     return principal
+
+
+def principal_for_access_token(*, token: str) -> Principal:
+    """The principal an OAuth access token stands for: one indexed query (by the token's SHA-256).
+
+    The token must be unexpired and unrevoked (revocation deletes it), issued for this server's /mcp
+    resource and no other, bound to a workspace, and its person must still belong to that workspace.
+    """
+    checksum = hashlib.sha256(token.encode()).hexdigest()
+    membership = Membership.objects.filter(workspace=OuterRef("workspace"), user=OuterRef("user"))
+    row = (
+        OAuthAccessToken.objects.select_related("workspace")
+        .annotate(is_member=Exists(membership))
+        .filter(token_checksum=checksum)
+        .first()
+    )
+    if row is None or row.is_expired() or row.workspace_id is None or not row.is_member:
+        raise InvalidCredential("This access token is invalid, expired or revoked; connect Alloy again.")
+    if row.resource != [settings.ALLOY_MCP_RESOURCE]:
+        raise InvalidCredential(f"This access token was not issued for {settings.ALLOY_MCP_RESOURCE}.")
+    if settings.ALLOY_MCP_SCOPE not in row.scope.split():
+        raise InsufficientScope(f"This access token lacks the {settings.ALLOY_MCP_SCOPE} scope.")
+    return Principal(workspace=row.workspace, credential_kind="oauth_token", credential_id=row.pk, user_id=row.user_id)
 
 
 def mcp_keys_list(*, workspace: Workspace | None = None) -> QuerySet[McpKey]:

@@ -36,11 +36,13 @@ async def test_the_key_is_accepted_in_each_header(http, key, headers):
     assert response.status_code == 200
 
 
-async def test_missing_credential_says_what_to_send(http):
+async def test_missing_credential_says_what_to_send(http, settings):
     async with http(**LEGACY) as client:
         response = await client.post("/mcp", json=LIST_TOOLS)
     assert response.status_code == 401
-    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["www-authenticate"] == (
+        f'Bearer resource_metadata="{settings.ALLOY_PUBLIC_URL}/.well-known/oauth-protected-resource/mcp", scope="mcp"'
+    )
     body = response.json()
     assert body["error"] == "missing_credential"
     assert "X-MCP-API-Key" in body["error_description"]
@@ -51,7 +53,7 @@ async def test_missing_credential_says_what_to_send(http):
     [
         ("alloy_mcp_" + "a" * 44, "not a valid Alloy MCP key"),  # wrong checksum
         ("alloy_mcp_short", "not a valid Alloy MCP key"),
-        ("sk-something-else", "not an Alloy MCP key"),
+        ("sk-something-else", "access token is invalid, expired or revoked"),
     ],
 )
 async def test_malformed_credentials_are_refused_clearly(http, credential, says):

@@ -1,0 +1,16 @@
+from django import forms
+from oauth2_provider.forms import AllowForm
+
+from workspaces.models import User
+from workspaces.selectors import workspaces_for_user
+
+
+class ConsentForm(AllowForm):
+    """django-oauth-toolkit's consent form, plus the one workspace the token will read."""
+
+    workspace = forms.ModelChoiceField(queryset=None, empty_label=None, label="Workspace")
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the person's own workspaces: a tampered form names no other.
+        self.fields["workspace"].queryset = workspaces_for_user(user=user)

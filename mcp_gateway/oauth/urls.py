@@ -1,0 +1,37 @@
+"""OAuth endpoints at the origin root, where Claude falls back to when discovery fails.
+
+They are served under django-oauth-toolkit's URL namespace (`oauth2_provider`), whose metadata views
+reverse these names. Each path answers with and without a trailing slash.
+"""
+
+from django.urls import re_path
+from oauth2_provider import views as oauth_views
+
+from mcp_gateway.oauth.views import ConsentView, RegistrationView
+
+app_name = "oauth2_provider"
+
+urlpatterns = [
+    re_path(r"^authorize/?$", ConsentView.as_view(), name="authorize"),
+    re_path(r"^token/?$", oauth_views.TokenView.as_view(), name="token"),
+    re_path(r"^revoke/?$", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
+    re_path(r"^register/?$", RegistrationView.as_view(), name="dcr-register"),
+    re_path(
+        r"^register/(?P<client_id>[^/]+)/?$",
+        oauth_views.DynamicClientRegistrationManagementView.as_view(),
+        name="dcr-register-management",
+    ),
+    # RFC 8414, and the OpenID Connect discovery path some clients try first.
+    re_path(
+        r"^\.well-known/oauth-authorization-server/?$",
+        oauth_views.OAuthServerMetadataView.as_view(),
+        name="oauth-server-metadata",
+    ),
+    re_path(r"^\.well-known/openid-configuration/?$", oauth_views.OAuthServerMetadataView.as_view()),
+    # RFC 9728: the path-suffixed form for /mcp, and the root form.
+    re_path(
+        r"^\.well-known/oauth-protected-resource(?:/mcp)?/?$",
+        oauth_views.OAuthProtectedResourceMetadataView.as_view(),
+        name="oauth-resource-metadata",
+    ),
+]

@@ -1,0 +1,71 @@
+"""django-oauth-toolkit's validator, taught two things: the workspace and the resource.
+
+- The workspace the person picked on the consent page travels with the authorization code to the
+  access and refresh tokens, and through every refresh.
+- Every grant is for our one resource, `<ALLOY_PUBLIC_URL>/mcp` (RFC 8707): a request naming another
+  resource is refused, and one naming none is bound to ours, so no token is ever audience-free.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
+
+from mcp_gateway.models import OAuthAccessToken, OAuthGrant, OAuthRefreshToken
+
+
+def bound_resource(requested: list[str] | None, request: Any) -> list[str]:
+    """The resource list a grant or token gets: ours, whatever else was asked is refused."""
+    ours = settings.ALLOY_MCP_RESOURCE
+    for resource in requested or []:
+        if resource.rstrip("/") != ours:
+            raise errors.CustomOAuth2Error(
+                error="invalid_target",
+                description=f"This server only issues tokens for the resource {ours}.",
+                request=request,
+            )
+    return [ours]
+
+
+class AlloyOAuth2Validator(OAuth2Validator):
+    def _create_authorization_code(self, request: Any, code: dict, expires: Any = None) -> OAuthGrant:
+        workspace_id = getattr(request, "workspace_id", None)
+        if workspace_id is None:
+            raise errors.AccessDeniedError(description="No workspace was chosen.", request=request)
+        request.resource = bound_resource(getattr(request, "resource", None), request)
+        grant = super()._create_authorization_code(request, code, expires)
+        OAuthGrant.objects.filter(pk=grant.pk).update(workspace_id=workspace_id)
+        return grant
+
+    def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return False
+        request.workspace_id = (
+            OAuthGrant.objects.filter(code=code, application=client).values_list("workspace_id", flat=True).first()
+        )
+        return request.workspace_id is not None
+
+    def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+            return False
+        request.workspace_id = request.refresh_token_instance.workspace_id
+        return request.workspace_id is not None
+
+    def _check_and_set_request_resource(self, request: Any) -> None:
+        super()._check_and_set_request_resource(request)
+        request.resource = bound_resource(request.resource, request)
+
+    def _create_access_token(self, expires: Any, request: Any, token: dict, source_refresh_token: Any = None):
+        access_token = super()._create_access_token(expires, request, token, source_refresh_token)
+        OAuthAccessToken.objects.filter(pk=access_token.pk).update(workspace_id=request.workspace_id)
+        access_token.workspace_id = request.workspace_id
+        return access_token
+
+    def _create_refresh_token(self, request: Any, refresh_token_code: str, access_token: Any, previous: Any):
+        refresh_token = super()._create_refresh_token(request, refresh_token_code, access_token, previous)
+        OAuthRefreshToken.objects.filter(pk=refresh_token.pk).update(workspace_id=request.workspace_id)
+        refresh_token.workspace_id = request.workspace_id
+        return refresh_token

@@ -1,0 +1,72 @@
+"""The OAuth endpoints: django-oauth-toolkit's views, with the consent step and registration limits ours."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.views import AuthorizationView
+from oauth2_provider.views.dynamic_client_registration import DynamicClientRegistrationView
+
+from mcp_gateway.oauth.forms import ConsentForm
+from workspaces.selectors import workspaces_for_user
+
+
+class ConsentView(AuthorizationView):
+    """/authorize: sign-in (LoginRequiredMixin sends people to Alloy's login page), then consent.
+
+    The page names the client and where it sends the person back, and lets them pick one of their
+    workspaces; the code, and every token made from it, is bound to that workspace.
+    """
+
+    template_name = "mcp_gateway/consent.html"
+    form_class = ConsentForm
+    chosen_workspace_id: int | None = None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not workspaces_for_user(user=request.user).exists():
+            return render(request, "mcp_gateway/no_workspace.html", status=403)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        redirect_uri = context.get("redirect_uri") or ""
+        context["redirect_host"] = urlsplit(redirect_uri).netloc
+        return context
+
+    def form_valid(self, form: ConsentForm) -> HttpResponse:
+        self.chosen_workspace_id = form.cleaned_data["workspace"].pk
+        return super().form_valid(form)
+
+    def create_authorization_response(self, request: HttpRequest, scopes: str, credentials: dict, allow: bool):
+        if allow:
+            credentials = {**credentials, "workspace_id": self.chosen_workspace_id}
+        return super().create_authorization_response(request, scopes, credentials, allow)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class RegistrationView(DynamicClientRegistrationView):
+    """/register (RFC 7591), open to public clients, limited per source address and hour."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        hour = int(time.time() // 3600)
+        key = f"alloy:oauth-registrations:{request.META.get('REMOTE_ADDR', 'unknown')}:{hour}"
+        cache.add(key, 0, 3600)
+        if cache.incr(key) > settings.ALLOY_OAUTH_REGISTRATIONS_PER_HOUR:
+            response = JsonResponse(
+                {"error": "too_many_requests", "error_description": "Too many client registrations; try again later."},
+                status=429,
+            )
+            response["Retry-After"] = str(3600 - int(time.time()) % 3600)
+            return response
+        return super().post(request, *args, **kwargs)
