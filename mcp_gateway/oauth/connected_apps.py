@@ -1,0 +1,68 @@
+"""Connected apps: the OAuth clients that can read a workspace, and ending their access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mcp_gateway.models import OAuthAccessToken, OAuthApplication, OAuthRefreshToken
+from workspaces.models import User, Workspace
+
+
+@dataclass
+class ConnectedApp:
+    application: OAuthApplication
+    people: set[str] = field(default_factory=set)  # emails of who authorized it
+    first_authorized: datetime | None = None
+    last_token_issued: datetime | None = None
+
+
+def connected_apps_list(*, workspace: Workspace) -> list[ConnectedApp]:
+    """Clients holding a live token (an unexpired access token or an unrevoked refresh token)."""
+    now = timezone.now()
+    apps: dict[int, ConnectedApp] = {}
+    live_access = OAuthAccessToken.objects.filter(workspace=workspace, expires__gt=now)
+    live_refresh = OAuthRefreshToken.objects.filter(workspace=workspace, revoked__isnull=True)
+    for tokens in (live_access, live_refresh):
+        for token in tokens.select_related("application", "user"):
+            app = apps.setdefault(token.application_id, ConnectedApp(application=token.application))
+            app.people.add(token.user.email)
+            app.first_authorized = min(filter(None, [app.first_authorized, token.created]))
+            app.last_token_issued = max(filter(None, [app.last_token_issued, token.created]))
+    return sorted(apps.values(), key=lambda app: app.application.name or app.application.client_id)
+
+
+@dataclass(frozen=True)
+class RevokedAccess:
+    client_id: str
+    client_name: str
+    email: str
+    tokens: int
+
+
+def oauth_tokens_revoke(
+    *, workspace: Workspace, client_id: str | None = None, user: User | None = None
+) -> list[RevokedAccess]:
+    """End every token of the workspace (or of one client, or one person): the next /mcp call fails."""
+    scope = Q(workspace=workspace)
+    if client_id is not None:
+        scope &= Q(application__client_id=client_id)
+    if user is not None:
+        scope &= Q(user=user)
+    counts: dict[tuple[str, str, str], int] = {}
+    with transaction.atomic():
+        for refresh in OAuthRefreshToken.objects.filter(scope, revoked__isnull=True).select_related(
+            "application", "user"
+        ):
+            refresh.revoke()  # also deletes its access token
+            key = (refresh.application.client_id, refresh.application.name, refresh.user.email)
+            counts[key] = counts.get(key, 0) + 1
+        for access in OAuthAccessToken.objects.filter(scope).select_related("application", "user"):
+            access.revoke()
+            key = (access.application.client_id, access.application.name, access.user.email)
+            counts[key] = counts.get(key, 0) + 1
+    return [RevokedAccess(client, name, email, tokens) for (client, name, email), tokens in sorted(counts.items())]
