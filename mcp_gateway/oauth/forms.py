@@ -1,14 +1,19 @@
 from django import forms
 from oauth2_provider.forms import AllowForm
 
-from workspaces.models import User
+from workspaces.models import User, Workspace
 from workspaces.selectors import workspaces_for_user
+
+
+class WorkspaceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, workspace: Workspace) -> str:
+        return f"{workspace.name} ({workspace.slug})"
 
 
 class ConsentForm(AllowForm):
     """django-oauth-toolkit's consent form, plus the one workspace the token will read."""
 
-    workspace = forms.ModelChoiceField(queryset=None, empty_label=None, label="Workspace")
+    workspace = WorkspaceChoiceField(queryset=None, empty_label=None, label="Workspace")
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -1,0 +1,61 @@
+"""What a person does in the browser during an OAuth flow, done over HTTP: sign in, pick, allow."""
+
+import re
+from html import unescape
+
+import httpx2
+from django.contrib.auth.hashers import make_password
+
+from workspaces.models import User
+
+PASSWORD = "a long enough password"
+
+
+def give_password(user: User) -> User:
+    """A password the server process can check (the test settings hash with a faster hasher it lacks)."""
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    return user
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = unescape(value.group(1)) if value else ""
+    return fields
+
+
+def _option_value(html: str, label: str) -> str:
+    match = re.search(rf'<option value="(\d+)"[^>]*>\s*{re.escape(label)}\s*</option>', html)
+    assert match, f"no workspace option {label!r} on the consent page"
+    return match.group(1)
+
+
+async def sign_in_and_consent(
+    authorize_url: str, *, email: str, workspace_label: str, allow: bool = True
+) -> httpx2.URL:
+    """Follow the authorize URL like a browser; return where the server finally redirects the person."""
+    async with httpx2.AsyncClient(follow_redirects=False, timeout=30) as browser:
+        response = await browser.get(authorize_url)
+        assert response.status_code == 302, response.text[:500]
+        login_url = response.url.join(response.headers["location"])
+        login_page = await browser.get(login_url)
+        fields = _form_fields(login_page.text)
+        response = await browser.post(
+            login_url, data={**fields, "username": email, "password": PASSWORD}, headers={"referer": str(login_url)}
+        )
+        assert response.status_code == 302, "sign-in failed"
+        consent_url = response.url.join(response.headers["location"])
+        consent = await browser.get(consent_url)
+        assert consent.status_code == 200, consent.text[:500]
+        fields = _form_fields(consent.text)
+        fields.pop("allow", None)
+        fields.pop("deny", None)
+        fields["workspace"] = _option_value(consent.text, workspace_label)
+        fields["allow" if allow else "deny"] = "true"
+        response = await browser.post(consent_url, data=fields, headers={"referer": str(consent_url)})
+        assert response.status_code == 302, response.text[:500]
+        return httpx2.URL(response.headers["location"])
