@@ -12,9 +12,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.views import AuthorizationView
 from oauth2_provider.views.dynamic_client_registration import DynamicClientRegistrationView
+from oauthlib.oauth2.rfc6749 import errors
 
+from mcp_gateway.models import OAuthApplication
 from mcp_gateway.oauth.forms import ConsentForm
 from workspaces.selectors import workspaces_for_user
 
@@ -33,7 +36,31 @@ class ConsentView(AuthorizationView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not workspaces_for_user(user=request.user).exists():
             return render(request, "mcp_gateway/no_workspace.html", status=403)
+        if request.GET.get("code_challenge_method", "S256") != "S256":
+            # The toolkit refuses "plain" only once the person has consented; refuse it before asking.
+            return self._refuse_plain_pkce(request)
         return super().get(request, *args, **kwargs)
+
+    def _refuse_plain_pkce(self, request: HttpRequest) -> HttpResponse:
+        try:
+            _, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        error = errors.InvalidRequestError(
+            description='Only the "S256" code_challenge_method is supported.', state=credentials.get("state")
+        )
+        return self.error_response(
+            OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]), application=None
+        )
+
+    def form_invalid(self, form: ConsentForm) -> HttpResponse:
+        # The form again, with its error; the page still names the client it is about.
+        application = OAuthApplication.objects.filter(client_id=form.data.get("client_id", "")).first()
+        if application is None:
+            return render(self.request, "mcp_gateway/consent.html", {"error": {"error": "invalid_client"}}, status=400)
+        return self.render_to_response(
+            self.get_context_data(form=form, application=application, redirect_uri=form.data.get("redirect_uri", ""))
+        )
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -1,0 +1,157 @@
+"""The authorization server: PKCE S256 only, redirect and resource rules, codes once, refresh rotation,
+reuse detection, and the workspace the person picked bound to every token."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+
+from mcp_gateway.models import OAuthAccessToken, OAuthRefreshToken
+from tests.mcp_gateway.oauth.conftest import REDIRECT, pkce
+
+pytestmark = pytest.mark.django_db
+
+
+def test_allow_issues_a_code_with_iss_and_tokens_bound_to_the_workspace(flow, workspace, owner, settings):
+    verifier, challenge = pkce()
+    response = flow.consent(flow.authorize_params(challenge), workspace_id=workspace.pk)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    query = parse_qs(location.query)
+    assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT
+    assert query["state"] == ["xyz"]
+    assert query["iss"] == [settings.ALLOY_PUBLIC_URL]
+    tokens = flow.exchange(query["code"][0], verifier).json()
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["scope"] == "mcp"
+    access = OAuthAccessToken.objects.get()
+    assert (access.workspace, access.user, access.resource) == (workspace, owner, [settings.ALLOY_MCP_RESOURCE])
+    assert access.token == ""  # stored only as a checksum
+    assert OAuthRefreshToken.objects.get().workspace == workspace
+
+
+def test_deny_returns_access_denied(flow, workspace):
+    _, challenge = pkce()
+    response = flow.consent(flow.authorize_params(challenge), workspace_id=workspace.pk, allow=False)
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response["Location"]).query)["error"] == ["access_denied"]
+    assert not OAuthAccessToken.objects.exists()
+
+
+def test_a_workspace_the_person_is_not_in_cannot_be_picked(flow, other_workspace):
+    _, challenge = pkce()
+    response = flow.consent(flow.authorize_params(challenge), workspace_id=other_workspace.pk)
+    assert response.status_code == 200  # the form again, with an error
+    page = response.content.decode()
+    assert "Select a valid choice" in page
+    assert "Claude" in page
+    assert not OAuthAccessToken.objects.exists()
+
+
+def test_the_consent_page_names_the_client_and_where_it_returns(flow, workspace, other_workspace):
+    _, challenge = pkce()
+    page = flow.client.get("/authorize", flow.authorize_params(challenge)).content.decode()
+    assert 'Allow <span class="client">Claude</span>' in page
+    assert "127.0.0.1:4321" in page
+    assert "Acme (acme)" in page
+    assert "Globex" not in page
+
+
+def test_people_not_signed_in_go_to_the_sign_in_page(application, settings):
+    response = Client().get("/authorize", {"client_id": application.client_id, "response_type": "code"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/authorize")
+
+
+def test_a_person_without_workspaces_is_told_so(client, application, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="lonely@example.com"))
+    response = client.get("/authorize", {"client_id": application.client_id})
+    assert response.status_code == 403
+    assert "not in any workspace" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),
+        ({"code_challenge_method": "plain"}, "invalid_request"),
+    ],
+)
+def test_pkce_is_required_and_only_s256(flow, workspace, overrides, error):
+    _, challenge = pkce()
+    response = flow.client.get("/authorize", flow.authorize_params(challenge, **overrides))
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response["Location"]).query)["error"] == [error]
+
+
+def test_an_unregistered_redirect_is_never_followed(flow):
+    _, challenge = pkce()
+    response = flow.client.get("/authorize", flow.authorize_params(challenge, redirect_uri="https://evil.example/cb"))
+    assert response.status_code == 400
+    assert "evil.example" not in response.get("Location", "")
+
+
+def test_loopback_redirects_match_on_any_port(flow, workspace):
+    _, challenge = pkce()
+    params = flow.authorize_params(challenge, redirect_uri="http://127.0.0.1:55555/callback")
+    response = flow.consent(params, workspace_id=workspace.pk)
+    assert response["Location"].startswith("http://127.0.0.1:55555/callback?")
+
+
+def test_another_resource_is_refused(flow, workspace):
+    _, challenge = pkce()
+    params = flow.authorize_params(challenge, resource="https://api.example.com/")
+    response = flow.consent(params, workspace_id=workspace.pk)
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response["Location"]).query)["error"] == ["invalid_target"]
+
+
+def test_no_resource_binds_ours(flow, workspace, settings):
+    verifier, challenge = pkce()
+    code = flow.code(flow.authorize_params(challenge, resource=None), workspace_id=workspace.pk)
+    assert flow.exchange(code, verifier, resource=None).status_code == 200
+    assert OAuthAccessToken.objects.get().resource == [settings.ALLOY_MCP_RESOURCE]
+
+
+def test_a_wrong_verifier_is_refused(flow, workspace):
+    _, challenge = pkce()
+    code = flow.code(flow.authorize_params(challenge), workspace_id=workspace.pk)
+    response = flow.exchange(code, "x" * 60)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+
+
+def test_a_code_works_once(flow, workspace):
+    verifier, challenge = pkce()
+    code = flow.code(flow.authorize_params(challenge), workspace_id=workspace.pk)
+    assert flow.exchange(code, verifier).status_code == 200
+    again = flow.exchange(code, verifier)
+    assert again.status_code == 400
+    assert again.json()["error"] == "invalid_grant"
+
+
+def refresh(flow, refresh_token: str):
+    return Client().post(
+        "/token",
+        {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": flow.application.client_id},
+    )
+
+
+def test_refresh_rotates_and_keeps_the_workspace(flow, workspace):
+    tokens = flow.tokens(workspace_id=workspace.pk)
+    renewed = refresh(flow, tokens["refresh_token"])
+    assert renewed.status_code == 200
+    assert renewed.json()["refresh_token"] != tokens["refresh_token"]
+    newest = OAuthAccessToken.objects.order_by("-pk").first()
+    assert newest.workspace == workspace
+
+
+def test_a_reused_refresh_token_revokes_its_family(flow, workspace):
+    tokens = flow.tokens(workspace_id=workspace.pk)
+    renewed = refresh(flow, tokens["refresh_token"]).json()
+    assert refresh(flow, tokens["refresh_token"]).status_code == 400  # replayed
+    # ...and the legitimate successor dies with it.
+    assert refresh(flow, renewed["refresh_token"]).status_code == 400
+    assert not OAuthAccessToken.objects.exists()

@@ -1,0 +1,117 @@
+"""/mcp with OAuth access tokens: only unexpired, unrevoked tokens for this resource, with the scope,
+of a person still in the workspace; and then only that workspace's sessions."""
+
+import secrets
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from oauth2_provider.models import set_token_value
+
+from mcp_gateway.models import OAuthAccessToken
+from mcp_gateway.workers import run_in_worker
+from tests.factories import pasted_link
+from workspaces.models import Membership
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+HEADERS = {
+    "content-type": "application/json",
+    "accept": "application/json, text/event-stream",
+    "mcp-protocol-version": "2025-11-25",
+}
+
+
+def make_token(*, user, application, workspace, settings, overrides: dict | None = None) -> str:
+    raw = secrets.token_urlsafe(32)
+    fields = {
+        "user": user,
+        "application": application,
+        "workspace": workspace,
+        "scope": "mcp",
+        "expires": timezone.now() + timedelta(hours=1),
+        "resource": [settings.ALLOY_MCP_RESOURCE],
+    } | (overrides or {})
+    token = OAuthAccessToken(**fields)
+    set_token_value(token, raw)
+    token.save()
+    return raw
+
+
+@pytest.fixture
+def token(owner, application, workspace, settings):
+    return make_token(user=owner, application=application, workspace=workspace, settings=settings)
+
+
+async def status_and_body(http, raw: str):
+    async with http(**HEADERS, Authorization=f"Bearer {raw}") as client:
+        response = await client.post("/mcp", json=LIST_TOOLS)
+    return response.status_code, response
+
+
+async def test_a_bound_token_is_accepted(http, token):
+    status, _ = await status_and_body(http, token)
+    assert status == 200
+
+
+@pytest.fixture
+def odd_token(request, owner, application, workspace, settings) -> str:
+    return make_token(
+        user=owner, application=application, workspace=workspace, settings=settings, overrides=request.param
+    )
+
+
+@pytest.mark.parametrize(
+    "odd_token",
+    [
+        {"resource": ["https://other.example/mcp"]},
+        {"resource": []},
+        {"expires": timezone.now() - timedelta(seconds=1)},
+        {"workspace": None},
+    ],
+    ids=["another resource", "no resource", "expired", "no workspace"],
+    indirect=True,
+)
+async def test_tokens_that_do_not_fit_are_refused(http, odd_token):
+    status, response = await status_and_body(http, odd_token)
+    assert status == 401
+    challenge = response.headers["www-authenticate"]
+    assert 'error="invalid_token"' in challenge
+    assert "resource_metadata=" in challenge
+
+
+@pytest.mark.parametrize("odd_token", [{"scope": "read"}], indirect=True)
+async def test_a_token_without_the_scope_gets_403(http, odd_token):
+    status, response = await status_and_body(http, odd_token)
+    assert status == 403
+    assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
+    assert 'scope="mcp"' in response.headers["www-authenticate"]
+
+
+def revoke_all() -> None:
+    for access in OAuthAccessToken.objects.all():
+        access.revoke()
+
+
+def leave_workspace() -> None:
+    Membership.objects.filter(user__email="owner@acme.test").delete()
+
+
+@pytest.mark.parametrize("change", [revoke_all, leave_workspace], ids=["revoked", "person left the workspace"])
+async def test_a_token_stops_working(http, token, change):
+    assert (await status_and_body(http, token))[0] == 200
+    await run_in_worker(change)
+    assert (await status_and_body(http, token))[0] == 401
+
+
+async def test_a_workspace_token_reads_only_its_workspace(mcp, token, prototype, foreign):
+    async with mcp(token, header="Authorization") as client:
+        ours = await client.call_tool("get_session", {"session": pasted_link(prototype)})
+        theirs = await client.call_tool("get_session", {"session": pasted_link(foreign)})
+        nobodys = await client.call_tool(
+            "get_session", {"session": pasted_link(foreign).replace(foreign.public_id, "doesNotExist1234")}
+        )
+    assert ours.structured_content["id"] == prototype.public_id
+    assert theirs.is_error
+    assert theirs.content[0].text == nobodys.content[0].text.replace("doesNotExist1234", foreign.public_id)
