@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+from datetime import timedelta
 
 import factory
 from django.db.models import F
 from django.utils import timezone
+from oauth2_provider.models import set_token_value
 
+from mcp_gateway.models import OAuthAccessToken
 from sessions_app.diffs import count_changes, split_lines
 from sessions_app.languages import language_for_path
 from sessions_app.models import Blob, Message, Session, SessionFile
@@ -106,3 +110,20 @@ def pasted_link(session: Session, slug: str | None = None) -> str:
     if session.kind == "dev":
         return f"https://alloy.app/{slug}/p/dev/{session.public_id}"
     return f"https://alloy.app/{slug}/p/{session.public_id}/edit"
+
+
+def make_access_token(*, user, application, workspace, settings, overrides: dict | None = None) -> str:
+    """An OAuth access token as the authorization server stores it (a checksum); returns the raw token."""
+    raw = secrets.token_urlsafe(32)
+    fields = {
+        "user": user,
+        "application": application,
+        "workspace": workspace,
+        "scope": "mcp",
+        "expires": timezone.now() + timedelta(hours=1),
+        "resource": [settings.ALLOY_MCP_RESOURCE],
+    } | (overrides or {})
+    token = OAuthAccessToken(**fields)
+    set_token_value(token, raw)
+    token.save()
+    return raw

@@ -1,15 +1,14 @@
 """/mcp with OAuth access tokens: only unexpired, unrevoked tokens for this resource, with the scope,
 of a person still in the workspace; and then only that workspace's sessions."""
 
-import secrets
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from oauth2_provider.models import set_token_value
 
 from mcp_gateway.models import OAuthAccessToken
 from mcp_gateway.workers import run_in_worker
+from tests.factories import make_access_token as make_token
 from tests.factories import pasted_link
 from workspaces.models import Membership
 
@@ -21,22 +20,6 @@ HEADERS = {
     "accept": "application/json, text/event-stream",
     "mcp-protocol-version": "2025-11-25",
 }
-
-
-def make_token(*, user, application, workspace, settings, overrides: dict | None = None) -> str:
-    raw = secrets.token_urlsafe(32)
-    fields = {
-        "user": user,
-        "application": application,
-        "workspace": workspace,
-        "scope": "mcp",
-        "expires": timezone.now() + timedelta(hours=1),
-        "resource": [settings.ALLOY_MCP_RESOURCE],
-    } | (overrides or {})
-    token = OAuthAccessToken(**fields)
-    set_token_value(token, raw)
-    token.save()
-    return raw
 
 
 @pytest.fixture

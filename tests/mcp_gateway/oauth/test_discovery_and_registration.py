@@ -1,0 +1,138 @@
+"""Discovery documents at every path clients try, and open dynamic client registration with limits."""
+
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+
+from mcp_gateway.models import OAuthApplication
+from mcp_gateway.oauth.connected_apps import connected_apps_list
+from tests.factories import make_access_token as make_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/openid-configuration",
+        "/.well-known/oauth-authorization-server/",
+    ],
+)
+def test_authorization_server_metadata(client, settings, path):
+    metadata = client.get(path).json()
+    base = settings.ALLOY_PUBLIC_URL
+    assert metadata["issuer"] == base
+    assert metadata["authorization_endpoint"].endswith("/authorize")
+    assert metadata["token_endpoint"].endswith("/token")
+    assert metadata["registration_endpoint"].endswith("/register")
+    assert metadata["revocation_endpoint"].endswith("/revoke")
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+    assert "none" in metadata["token_endpoint_auth_methods_supported"]
+    assert metadata["client_id_metadata_document_supported"] is True
+    assert metadata["response_types_supported"] == ["code"]
+    assert metadata["authorization_response_iss_parameter_supported"] is True
+
+
+@pytest.mark.parametrize("path", ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"])
+def test_protected_resource_metadata(client, settings, path):
+    metadata = client.get(path).json()
+    assert metadata["resource"] == settings.ALLOY_MCP_RESOURCE
+    assert metadata["authorization_servers"] == [settings.ALLOY_PUBLIC_URL]
+    assert metadata["scopes_supported"] == ["mcp"]
+
+
+def register(client, **metadata):
+    body = {
+        "client_name": "Claude",
+        "redirect_uris": ["https://claude.ai/api/mcp/auth_callback"],
+        "token_endpoint_auth_method": "none",
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+    } | metadata
+    return client.post("/register", json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "redirect_uris",
+    [
+        ["https://claude.ai/api/mcp/auth_callback"],
+        ["https://claude.com/api/mcp/auth_callback"],
+        ["http://localhost:6274/oauth/callback"],
+        ["http://127.0.0.1:33418/oauth/callback"],
+    ],
+)
+def test_public_clients_register_without_credentials(client, redirect_uris):
+    response = register(client, redirect_uris=redirect_uris)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["client_id"]
+    assert "client_secret" not in body
+    assert OAuthApplication.objects.get().client_type == OAuthApplication.CLIENT_PUBLIC
+
+
+@pytest.mark.parametrize(
+    "redirect_uri", ["http://evil.example/callback", "http://192.168.1.5/callback", "javascript:alert(1)"]
+)
+def test_registration_refuses_redirects_that_are_not_https_or_loopback(client, redirect_uri):
+    response = register(client, redirect_uris=[redirect_uri])
+    assert response.status_code == 400
+    assert response.json()["error"] in ("invalid_client_metadata", "invalid_redirect_uri")
+    assert not OAuthApplication.objects.exists()
+
+
+def test_registration_is_rate_limited_per_source(client, settings):
+    cache.clear()
+    settings.ALLOY_OAUTH_REGISTRATIONS_PER_HOUR = 3
+    statuses = [register(client).status_code for _ in range(5)]
+    assert statuses == [201, 201, 201, 429, 429]
+    assert int(register(client)["Retry-After"]) > 0
+    cache.clear()
+
+
+@pytest.fixture
+def two_tokens(owner, member, workspace, other_workspace, outsider, settings):
+    claude = OAuthApplication.objects.create(
+        name="Claude",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://claude.ai/api/mcp/auth_callback",
+    )
+    cursor = OAuthApplication.objects.create(
+        name="Inspector",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris="http://127.0.0.1:1/cb",
+    )
+    make_token(user=owner, application=claude, workspace=workspace, settings=settings)
+    make_token(user=member, application=cursor, workspace=workspace, settings=settings)
+    make_token(user=outsider, application=claude, workspace=other_workspace, settings=settings)
+    return claude, cursor
+
+
+def test_connected_apps_lists_the_workspaces_clients(two_tokens, workspace, other_workspace):
+    apps = connected_apps_list(workspace=workspace)
+    assert [(app.application.name, sorted(app.people)) for app in apps] == [
+        ("Claude", ["owner@acme.test"]),
+        ("Inspector", ["member@acme.test"]),
+    ]
+    assert [app.application.name for app in connected_apps_list(workspace=other_workspace)] == ["Claude"]
+
+
+def test_revoke_oauth_tokens_of_one_client(two_tokens, workspace, other_workspace):
+    claude, _ = two_tokens
+    out = io.StringIO()
+    call_command("revoke_oauth_tokens", "--workspace", "acme", "--client", claude.client_id, stdout=out)
+    assert "Revoked 1 token(s): Claude" in out.getvalue()
+    assert [app.application.name for app in connected_apps_list(workspace=workspace)] == ["Inspector"]
+    assert [app.application.name for app in connected_apps_list(workspace=other_workspace)] == ["Claude"]
+
+
+def test_revoke_oauth_tokens_exits_1_when_nothing_matched(workspace):
+    with pytest.raises(CommandError, match="nothing was revoked"):
+        call_command("revoke_oauth_tokens", "--workspace", "acme", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No workspace"):
+        call_command("revoke_oauth_tokens", "--workspace", "nope", stdout=io.StringIO())
