@@ -15,7 +15,10 @@ from pathlib import Path
 import httpx2
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import connection
+
+from tests.e2e.people import PASSWORD
 
 E2E_DIR = Path(__file__).resolve().parent
 ROOT = E2E_DIR.parents[1]
@@ -95,6 +98,19 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory, static_root):
 def shared_cache(settings):
     """This test process revokes keys through the same Redis the server's workers cache them in."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def give_password(user):
+    """A password the server process can check (the test settings hash with a faster hasher it lacks)."""
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    return user
+
+
+@pytest.fixture
+def person(owner):
+    """The workspace owner, able to sign in on the server."""
+    return give_password(owner)
 
 
 @pytest.fixture

@@ -1,21 +1,14 @@
-"""What a person does in the browser during an OAuth flow, done over HTTP: sign in, pick, allow."""
+"""What a person does in the browser during an OAuth flow, done over HTTP: sign in, pick, allow.
+
+No Django imports: tests/e2e/browser.py runs this outside the test process, as mcp-remote's $BROWSER.
+"""
 
 import re
 from html import unescape
 
 import httpx2
-from django.contrib.auth.hashers import make_password
-
-from workspaces.models import User
 
 PASSWORD = "a long enough password"
-
-
-def give_password(user: User) -> User:
-    """A password the server process can check (the test settings hash with a faster hasher it lacks)."""
-    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
-    user.save(update_fields=["password"])
-    return user
 
 
 def _form_fields(html: str) -> dict[str, str]:

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from django.contrib.auth.hashers import make_password
 from playwright.sync_api import sync_playwright
 
 from mcp_gateway.models import McpKey
+from tests.e2e.conftest import give_password
+from tests.e2e.people import PASSWORD
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PASSWORD = "a long enough password"
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
 
 
@@ -34,11 +34,7 @@ def mcp_status(server: str, key: str) -> int:
 
 @pytest.fixture
 def ops(shared_cache):
-    # Hashed with a hasher the server process has (the test settings use a fast one it lacks).
-    user = UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True)
-    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
-    user.save(update_fields=["password"])
-    return user
+    return give_password(UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True))
 
 
 def test_create_a_key_see_it_once_use_it_and_revoke_it(server, ops, workspace, tmp_path):

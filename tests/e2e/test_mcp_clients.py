@@ -3,6 +3,8 @@
 import io
 import json
 import subprocess
+import sys
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -120,3 +122,25 @@ def test_a_revoked_key_is_refused_on_the_next_call_on_every_worker(server, key, 
     assert statuses() == {200}
     call_command("revoke_mcp_key", key[:18], stdout=io.StringIO())
     assert statuses() == {401}
+
+
+async def test_mcp_remote_without_a_key_connects_through_oauth(server, person, prototype, dev, tmp_path):
+    # mcp-remote opens $BROWSER with the authorize URL; this one signs in and allows, as a person would.
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{Path(__file__).parent / "browser.py"}" "$@"\n')
+    browser.chmod(0o755)
+    parameters = StdioServerParameters(
+        command="node",
+        args=[node_tool("mcp-remote", "dist", "proxy.js"), f"{server}/mcp"],
+        env={
+            "MCP_REMOTE_CONFIG_DIR": str(tmp_path / "auth"),
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "BROWSER": str(browser),
+            "ALLOY_E2E_EMAIL": "owner@acme.test",
+            "ALLOY_E2E_WORKSPACE": "Acme (acme)",
+        },
+    )
+    async with Client(parameters, mode="legacy", read_timeout_seconds=60) as client:
+        await exercise(client, prototype, dev)
+    assert any((tmp_path / "auth").rglob("*_tokens.json"))

@@ -14,7 +14,7 @@ from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull,
 
 from mcp_gateway.workers import run_in_worker
 from tests.e2e.conftest import start_server, stop_server
-from tests.e2e.people import give_password, sign_in_and_consent
+from tests.e2e.people import sign_in_and_consent
 from tests.factories import pasted_link
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -53,11 +53,6 @@ def oauth_server(django_db_setup, tmp_path, static_root):
     )
     yield base_url
     stop_server(process)
-
-
-@pytest.fixture
-def person(owner):
-    return give_password(owner)
 
 
 def oauth_provider(server: str, storage: MemoryStorage, *, workspace_label: str = "Acme (acme)") -> OAuthClientProvider:
