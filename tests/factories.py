@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import timedelta
@@ -127,3 +128,10 @@ def make_access_token(*, user, application, workspace, settings, overrides: dict
     set_token_value(token, raw)
     token.save()
     return raw
+
+
+def pkce() -> tuple[str, str]:
+    """A PKCE (verifier, S256 challenge) pair."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    return verifier, challenge

@@ -1,9 +1,6 @@
 """An OAuth flow in-process with Django's test client: register, sign in, consent, exchange."""
 
-import base64
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,14 +8,9 @@ import pytest
 from django.test import Client
 
 from mcp_gateway.models import OAuthApplication
+from tests.factories import pkce
 
 REDIRECT = "http://127.0.0.1:4321/callback"
-
-
-def pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    return verifier, challenge
 
 
 @dataclass

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from mcp_gateway.models import OAuthAccessToken, OAuthRefreshToken
-from tests.mcp_gateway.oauth.conftest import REDIRECT, pkce
+from tests.factories import pkce
+from tests.mcp_gateway.oauth.conftest import REDIRECT
 
 pytestmark = pytest.mark.django_db
 
