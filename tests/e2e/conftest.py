@@ -26,7 +26,7 @@ NODE_MODULES = E2E_DIR / "node_modules"
 REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 def start_server(log_path: Path, workers: int = 2, **environment: str):
     """Start uvicorn on a free port with the test database; return (process, base URL) once it answers."""
-    port = _free_port()
+    port = free_port()
     database = connection.settings_dict
     env = {
         **os.environ,
