@@ -56,6 +56,11 @@ def mcp_key_revoke(*, key: McpKey) -> bool:
     return bool(revoked)
 
 
+def mcp_key_delete(*, key: McpKey) -> None:
+    """Delete a key; like revocation, it fails on the very next request (the delete signal forgets it)."""
+    key.delete()
+
+
 def forget_key(key: McpKey) -> None:
     """Drop a key's cached principal (called on revoke and on delete)."""
     cache.delete(credential_cache_key(key.key_hash))

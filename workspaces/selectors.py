@@ -24,3 +24,10 @@ def membership_get(*, workspace: Workspace, user: User) -> Membership | None:
 
 def user_get_by_email(*, email: str) -> User | None:
     return User.objects.filter(email=email.strip().lower()).first()
+
+
+def membership_for_slug(*, user: User, slug: str) -> Membership | None:
+    """The person's membership of the workspace with this slug; None for outsiders and unknown slugs alike."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("workspace").filter(user=user, workspace__slug=slug).first()

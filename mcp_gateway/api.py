@@ -1,0 +1,127 @@
+"""/api/v1: a workspace's MCP keys and connected apps, over the same services as the pages.
+
+Session authentication with CSRF; members read, owners and admins manage; an outsider gets 404, the
+same as a workspace that does not exist. Errors are JSON: {"detail": "<a sentence>"}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mcp_gateway.models import McpKey
+from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
+from mcp_gateway.selectors import mcp_keys_list
+from mcp_gateway.services import mcp_key_create, mcp_key_delete
+from workspaces.models import Membership
+from workspaces.selectors import membership_for_slug
+
+
+class McpKeySerializer(serializers.ModelSerializer):
+    created_by = serializers.EmailField(source="created_by.email", allow_null=True, read_only=True)
+
+    class Meta:
+        model = McpKey
+        fields = ["id", "name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+
+class NewMcpKeySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, help_text="What the key is for, e.g. 'Claude Desktop'.")
+
+
+class CreatedMcpKeySerializer(McpKeySerializer):
+    key = serializers.CharField(help_text="The key itself. Shown in this response only; it is not stored.")
+    mcp_url = serializers.CharField()
+
+    class Meta(McpKeySerializer.Meta):
+        fields = [*McpKeySerializer.Meta.fields, "key", "mcp_url"]
+
+
+class ConnectedAppSerializer(serializers.Serializer):
+    client_id = serializers.CharField(source="application.client_id")
+    name = serializers.CharField(source="application.name")
+    people = serializers.ListField(child=serializers.EmailField())
+    first_authorized = serializers.DateTimeField(allow_null=True)
+    last_token_issued = serializers.DateTimeField(allow_null=True)
+
+
+class WorkspaceAPIView(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    membership: Membership
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        membership = membership_for_slug(user=request.user, slug=kwargs["slug"])
+        if membership is None:
+            raise NotFound(f"No workspace {kwargs['slug']}.")
+        self.membership = membership
+
+    def require_manager(self, what: str) -> None:
+        if not self.membership.can_manage:
+            raise PermissionDenied(f"Only owners and admins of {self.membership.workspace.slug} can {what}.")
+
+
+class McpKeyListView(WorkspaceAPIView):
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.Serializer:
+        # For the schema generator: the request body of POST.
+        return NewMcpKeySerializer(*args, **kwargs)
+
+    def get(self, request: Request, slug: str) -> Response:
+        keys = mcp_keys_list(workspace=self.membership.workspace).filter(revoked_at__isnull=True)
+        return Response(McpKeySerializer(keys, many=True).data)
+
+    def post(self, request: Request, slug: str) -> Response:
+        self.require_manager("create MCP keys")
+        incoming = NewMcpKeySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            created = mcp_key_create(
+                workspace=self.membership.workspace, name=incoming.validated_data["name"], created_by=request.user
+            )
+        except ValueError as error:
+            raise serializers.ValidationError({"name": [str(error)]}) from None
+        record = created.record
+        record.key = created.key
+        record.mcp_url = f"{settings.ALLOY_PUBLIC_URL}/mcp"
+        response = Response(CreatedMcpKeySerializer(record).data, status=status.HTTP_201_CREATED)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class McpKeyDetailView(WorkspaceAPIView):
+    def delete(self, request: Request, slug: str, key_id: int) -> Response:
+        self.require_manager("delete MCP keys")
+        key = mcp_keys_list(workspace=self.membership.workspace).filter(pk=key_id).first()
+        if key is None:
+            raise NotFound(f"No MCP key {key_id} in this workspace.")
+        mcp_key_delete(key=key)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConnectedAppListView(WorkspaceAPIView):
+    def get(self, request: Request, slug: str) -> Response:
+        apps = connected_apps_list(workspace=self.membership.workspace)
+        return Response(ConnectedAppSerializer([_sorted_people(app) for app in apps], many=True).data)
+
+
+class ConnectedAppRevokeView(WorkspaceAPIView):
+    def post(self, request: Request, slug: str, client_id: str) -> Response:
+        self.require_manager("revoke connected apps")
+        revoked = oauth_tokens_revoke(workspace=self.membership.workspace, client_id=client_id)
+        if not revoked:
+            raise NotFound(f"No app {client_id} is connected to this workspace.")
+        return Response({"revoked_tokens": sum(access.tokens for access in revoked)})
+
+
+def _sorted_people(app: Any) -> Any:
+    app.people = sorted(app.people)
+    return app

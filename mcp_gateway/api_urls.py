@@ -1,0 +1,27 @@
+from django.urls import path
+from rest_framework.renderers import JSONOpenAPIRenderer
+from rest_framework.schemas import get_schema_view
+
+from mcp_gateway import api
+
+urlpatterns = [
+    path("workspaces/<slug:slug>/mcp-keys/", api.McpKeyListView.as_view(), name="api-mcp-keys"),
+    path("workspaces/<slug:slug>/mcp-keys/<int:key_id>/", api.McpKeyDetailView.as_view(), name="api-mcp-key"),
+    path("workspaces/<slug:slug>/connected-apps/", api.ConnectedAppListView.as_view(), name="api-connected-apps"),
+    path(
+        "workspaces/<slug:slug>/connected-apps/<str:client_id>/revoke/",
+        api.ConnectedAppRevokeView.as_view(),
+        name="api-connected-app-revoke",
+    ),
+    path(
+        "schema/",
+        get_schema_view(
+            title="Alloy API",
+            version="1",
+            description="A workspace's MCP keys and connected apps.",
+            renderer_classes=[JSONOpenAPIRenderer],
+            public=True,
+        ),
+        name="api-schema",
+    ),
+]
