@@ -2,10 +2,27 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mcp_gateway import settings_views
+from sessions_app.views import home
+from workspaces import views as workspace_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("mcp_gateway.api_urls")),
+    path("", home, name="home"),
+    path("<slug:slug>/settings/", workspace_views.settings_general, name="workspace-settings-general"),
+    path("<slug:slug>/settings/members/", workspace_views.settings_members, name="workspace-settings-members"),
+    path("<slug:slug>/settings/mcp/", settings_views.mcp_settings, name="mcp-settings"),
+    path("<slug:slug>/settings/mcp/<int:key_id>/delete/", settings_views.mcp_key_delete_view, name="mcp-key-delete"),
+    path(
+        "<slug:slug>/settings/connected-apps/", settings_views.connected_apps_settings, name="connected-apps-settings"
+    ),
+    path(
+        "<slug:slug>/settings/connected-apps/<str:client_id>/revoke/",
+        settings_views.connected_app_revoke_view,
+        name="connected-app-revoke",
+    ),
     path("", include("mcp_gateway.oauth.urls", namespace="oauth2_provider")),
 ]

@@ -7,3 +7,7 @@ class McpGatewayConfig(AppConfig):
 
     def ready(self) -> None:
         from mcp_gateway import signals  # noqa: F401 - connects the receivers
+        from workspaces.settings_sections import SettingsSection, register_section
+
+        register_section(SettingsSection("mcp", "MCP", "mcp-settings"))
+        register_section(SettingsSection("connected-apps", "Connected apps", "connected-apps-settings"))

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from mcp_gateway.client_config import claude_desktop_config
 from mcp_gateway.selectors import mcp_keys_list
 from mcp_gateway.services import mcp_key_create, mcp_key_revoke
 from workspaces.models import Workspace
@@ -16,15 +17,6 @@ from workspaces.selectors import workspace_get
 
 DEMO_WORKSPACE = "demo"
 DEMO_KEY_NAME = "make run demo key"
-
-
-def claude_desktop_config(*, url: str, key: str) -> dict[str, Any]:
-    """The `mcpServers` entry for Claude Desktop's claude_desktop_config.json, through mcp-remote."""
-    return {
-        "mcpServers": {
-            "alloy": {"command": "npx", "args": ["-y", "mcp-remote", url, "--header", f"X-MCP-API-Key:{key}"]}
-        }
-    }
 
 
 class Command(BaseCommand):

@@ -1,0 +1,94 @@
+"""The MCP and Connected apps sections of a workspace's settings."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from mcp_gateway.client_config import claude_desktop_config
+from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
+from mcp_gateway.selectors import mcp_keys_list
+from mcp_gateway.services import mcp_key_create, mcp_key_delete
+from workspaces.models import Membership
+from workspaces.views import member_or_404, settings_context
+
+
+def _manager_or_403(membership: Membership) -> None:
+    if not membership.can_manage:
+        raise PermissionDenied("Only owners and admins manage this.")
+
+
+@login_required
+def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = member_or_404(request, slug)
+    mcp_url = f"{settings.ALLOY_PUBLIC_URL}/mcp"
+    created, error = None, None
+    if request.method == "POST":
+        _manager_or_403(membership)
+        try:
+            created = mcp_key_create(
+                workspace=membership.workspace, name=request.POST.get("name", ""), created_by=request.user
+            )
+        except ValueError as problem:
+            error = str(problem)
+    context = settings_context(
+        request,
+        membership,
+        "mcp",
+        keys=mcp_keys_list(workspace=membership.workspace).filter(revoked_at__isnull=True),
+        created=created,
+        config=json.dumps(claude_desktop_config(url=mcp_url, key=created.key), indent=2) if created else "",
+        error=error,
+        mcp_url=mcp_url,
+    )
+    response = render(request, "mcp_gateway/settings/mcp.html", context, status=400 if error else 200)
+    if created:
+        response["Cache-Control"] = "no-store"  # the key is in this response only
+    return response
+
+
+@login_required
+def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
+    membership = member_or_404(request, slug)
+    _manager_or_403(membership)
+    key = mcp_keys_list(workspace=membership.workspace).filter(pk=key_id).first()
+    if key is None:
+        raise Http404("No such key.")
+    if request.method == "POST":
+        mcp_key_delete(key=key)
+        messages.success(request, f"Deleted the key {key.name}; it no longer works.")
+        return redirect("mcp-settings", slug=slug)
+    context = settings_context(request, membership, "mcp", key=key)
+    return render(request, "mcp_gateway/settings/mcp_delete.html", context)
+
+
+@login_required
+def connected_apps_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = member_or_404(request, slug)
+    context = settings_context(
+        request, membership, "connected-apps", apps=connected_apps_list(workspace=membership.workspace)
+    )
+    return render(request, "mcp_gateway/settings/connected_apps.html", context)
+
+
+@login_required
+def connected_app_revoke_view(request: HttpRequest, slug: str, client_id: str) -> HttpResponse:
+    membership = member_or_404(request, slug)
+    _manager_or_403(membership)
+    app = next(
+        (a for a in connected_apps_list(workspace=membership.workspace) if a.application.client_id == client_id), None
+    )
+    if app is None:
+        raise Http404("No such app.")
+    if request.method == "POST":
+        oauth_tokens_revoke(workspace=membership.workspace, client_id=client_id)
+        messages.success(request, f"Revoked {app.application.name or client_id}; its tokens no longer work.")
+        return redirect("connected-apps-settings", slug=slug)
+    context = settings_context(request, membership, "connected-apps", app=app)
+    return render(request, "mcp_gateway/settings/connected_app_revoke.html", context)

@@ -1,0 +1,111 @@
+"""Workspace settings pages: owners and admins manage, members read, outsiders get 404."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from mcp_gateway.models import McpKey, OAuthAccessToken, OAuthApplication
+from mcp_gateway.selectors import InvalidCredential, principal_for_key
+from mcp_gateway.services import mcp_key_create
+from tests.factories import make_access_token
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = ["", "members/", "mcp/", "connected-apps/"]
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_members_see_every_section(member, section):
+    page = signed_in(member).get(f"/acme/settings/{section}")
+    assert page.status_code == 200
+    for title in ("General", "Members", "MCP", "Connected apps"):
+        assert f">{title}</a>" in page.content.decode()
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_outsiders_get_404(outsider, workspace, section):
+    assert signed_in(outsider).get(f"/acme/settings/{section}").status_code == 404
+
+
+def test_signed_out_people_are_sent_to_sign_in(workspace):
+    response = Client().get("/acme/settings/mcp/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/acme/settings/mcp/")
+
+
+def test_owner_creates_a_key_seen_once(owner, workspace, settings):
+    client = signed_in(owner)
+    created = client.post("/acme/settings/mcp/", {"name": "Claude Desktop"})
+    page = created.content.decode()
+    key = re.search(r'value="(alloy_mcp_\w+)"', page).group(1)
+    assert principal_for_key(key=key).workspace == workspace
+    assert f"X-MCP-API-Key:{key}" in page
+    assert f"{settings.ALLOY_PUBLIC_URL}/mcp" in page
+    assert "no-store" in created["Cache-Control"]
+    again = client.get("/acme/settings/mcp/").content.decode()
+    assert key not in again
+    assert key[:18] in again
+
+
+def test_member_page_is_read_only(member, workspace):
+    mcp_key_create(workspace=workspace, name="Laptop")
+    page = signed_in(member).get("/acme/settings/mcp/").content.decode()
+    assert "Laptop" in page
+    assert "Create key" not in page
+    assert "Delete" not in page
+    assert signed_in(member).post("/acme/settings/mcp/", {"name": "mine"}).status_code == 403
+    assert McpKey.objects.count() == 1
+
+
+def test_a_blank_name_is_refused_with_a_message(owner, workspace):
+    response = signed_in(owner).post("/acme/settings/mcp/", {"name": "  "})
+    assert response.status_code == 400
+    assert "needs a name" in response.content.decode()
+
+
+def test_delete_asks_then_deletes(owner, workspace):
+    created = mcp_key_create(workspace=workspace, name="Laptop")
+    url = f"/acme/settings/mcp/{created.record.pk}/delete/"
+    assert "cannot be undone" in signed_in(owner).get(url).content.decode()
+    response = signed_in(owner).post(url, follow=True)
+    assert "Deleted the key Laptop" in response.content.decode()
+    with pytest.raises(InvalidCredential):
+        principal_for_key(key=created.key)
+
+
+def test_keys_of_other_workspaces_cannot_be_deleted_here(owner, other_workspace):
+    theirs = mcp_key_create(workspace=other_workspace, name="Theirs")
+    assert signed_in(owner).post(f"/acme/settings/mcp/{theirs.record.pk}/delete/").status_code == 404
+    assert McpKey.objects.filter(pk=theirs.record.pk).exists()
+
+
+def test_connected_apps_list_and_revoke(owner, member, workspace, settings):
+    app = OAuthApplication.objects.create(
+        name="Claude",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://claude.ai/api/mcp/auth_callback",
+    )
+    make_access_token(user=member, application=app, workspace=workspace, settings=settings)
+    page = signed_in(member).get("/acme/settings/connected-apps/").content.decode()
+    assert "Claude" in page
+    assert "member@acme.test" in page
+    assert "Revoke" not in page
+    url = f"/acme/settings/connected-apps/{app.client_id}/revoke/"
+    assert signed_in(member).post(url).status_code == 403
+    signed_in(owner).post(url)
+    assert not OAuthAccessToken.objects.exists()
+
+
+def test_home_lists_workspaces_and_recent_sessions(owner, prototype, foreign):
+    page = signed_in(owner).get("/").content.decode()
+    assert "Acme" in page
+    assert prototype.title in page
+    assert foreign.title not in page
