@@ -1,0 +1,145 @@
+"""The workspace settings pages in a real browser (Debian's Chromium via Playwright) against the server.
+
+Rows are made before the browser starts: Playwright's sync API runs an event loop in this thread, where
+Django refuses ORM calls. Each test saves a screenshot under test-artifacts/.
+"""
+
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from playwright.sync_api import Page, sync_playwright
+
+from mcp_gateway.models import OAuthApplication
+from tests.e2e.conftest import give_password
+from tests.e2e.people import PASSWORD
+from tests.factories import make_access_token, pasted_link
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def mcp_status(server: str, headers: dict[str, str]) -> int:
+    headers = {**headers, "accept": "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25"}
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    return httpx2.post(f"{server}/mcp", json=body, headers=headers, timeout=10).status_code
+
+
+async def title_through_mcp(server: str, key: str, session: str) -> str:
+    async with (
+        httpx2.AsyncClient(headers={"X-MCP-API-Key": key}, timeout=30) as http,
+        Client(streamable_http_client(f"{server}/mcp", http_client=http)) as client,
+    ):
+        return (await client.call_tool("get_session", {"session": session})).structured_content["title"]
+
+
+def browse(test):
+    def run(server: str, email: str, screenshot: str, *args):
+        ARTIFACTS.mkdir(exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            page.goto(f"{server}/login/")
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"{server}/")
+            try:
+                return test(page, server, *args)
+            finally:
+                page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+                browser.close()
+
+    return run
+
+
+@browse
+def create_use_and_delete_a_key(page: Page, server: str, session_link: str) -> None:
+    page.goto(f"{server}/acme/settings/mcp/")
+    page.get_by_label("Name of a new key").fill("Claude Desktop")
+    page.get_by_role("button", name="Create key").click()
+    key = page.get_by_label("New MCP key").input_value()
+    assert re.fullmatch(r"alloy_mcp_\w{44}", key)
+    assert f"X-MCP-API-Key:{key}" in page.locator("#desktop-config").inner_text()
+    page.reload()
+    assert key not in page.content()
+    assert key[:18] in page.content()
+    # Playwright's loop runs in this thread: the SDK client gets a thread of its own.
+    with ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, title_through_mcp(server, key, session_link)).result() == "Todo app"
+    page.get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete key").click()
+    assert "it no longer works" in page.get_by_role("status").inner_text()
+    assert mcp_status(server, {"X-MCP-API-Key": key}) == 401
+
+
+def test_owner_creates_sees_once_uses_and_deletes_a_key(server, person, prototype, shared_cache):
+    browse_as = create_use_and_delete_a_key
+    browse_as(server, "owner@acme.test", "settings-mcp-owner.png", pasted_link(prototype))
+
+
+@browse
+def read_only_mcp_page(page: Page, server: str) -> None:
+    page.goto(f"{server}/acme/settings/mcp/")
+    assert page.get_by_role("heading", name="MCP", exact=True).is_visible()
+    assert page.get_by_role("button", name="Create key").count() == 0
+    assert "Only owners and admins" in page.content()
+
+
+@pytest.fixture
+def member_person(member):
+    return give_password(member)
+
+
+def test_a_member_sees_the_mcp_page_read_only(server, member_person):
+    read_only_mcp_page(server, "member@acme.test", "settings-mcp-member.png")
+
+
+@browse
+def outsider_visits(page: Page, server: str) -> None:
+    response = page.goto(f"{server}/acme/settings/mcp/")
+    assert response.status == 404
+
+
+@pytest.fixture
+def outsider_person(outsider):
+    return give_password(outsider)
+
+
+def test_an_outsider_gets_404(server, workspace, outsider_person):
+    outsider_visits(server, "outsider@globex.test", "settings-mcp-outsider.png")
+
+
+@pytest.fixture
+def connected_claude(member, workspace, settings, server):
+    app = OAuthApplication.objects.create(
+        name="Claude",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://claude.ai/api/mcp/auth_callback",
+    )
+    settings.ALLOY_MCP_RESOURCE = f"{server}/mcp"  # the resource the server process checks tokens for
+    return make_access_token(user=member, application=app, workspace=workspace, settings=settings)
+
+
+@browse
+def revoke_connected_app(page: Page, server: str, token: str) -> None:
+    assert mcp_status(server, {"Authorization": f"Bearer {token}"}) == 200
+    page.goto(f"{server}/acme/settings/connected-apps/")
+    assert "member@acme.test" in page.content()
+    page.get_by_role("link", name="Revoke").click()
+    page.get_by_role("button", name="Revoke").click()
+    assert "no longer work" in page.get_by_role("status").inner_text()
+    assert mcp_status(server, {"Authorization": f"Bearer {token}"}) == 401
+
+
+def test_revoking_a_connected_app_ends_its_token(server, person, connected_claude):
+    revoke_connected_app(server, "owner@acme.test", "settings-connected-apps.png", connected_claude)
