@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from mcp_gateway import settings_views
-from sessions_app.views import home
+from sessions_app.views import home, session_page
 from workspaces import views as workspace_views
 
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("mcp_gateway.api_urls")),
     path("", home, name="home"),
+    # Session links: https://<host>/<workspace>/p/<id>/edit and https://<host>/<workspace>/p/dev/<id>
+    path("<slug:slug>/p/dev/<str:session_id>", session_page, {"kind": "dev"}, name="dev-session"),
+    path("<slug:slug>/p/<str:session_id>/edit", session_page, {"kind": "prototype"}, name="prototype-session"),
     path("<slug:slug>/settings/", workspace_views.settings_general, name="workspace-settings-general"),
     path("<slug:slug>/settings/members/", workspace_views.settings_members, name="workspace-settings-members"),
     path("<slug:slug>/settings/mcp/", settings_views.mcp_settings, name="mcp-settings"),

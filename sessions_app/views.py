@@ -1,11 +1,20 @@
-"""The product's home page: the person's workspaces and their recent sessions."""
+"""The product's pages for sessions: the home page, and a session at its link's URL (members only)."""
+
+from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
+from sessions_app import selectors
+from sessions_app.errors import SessionContextError
+from sessions_app.highlight import highlight_diff, highlight_file, stylesheet
 from sessions_app.models import Session
-from workspaces.selectors import workspaces_for_user
+from workspaces.selectors import membership_for_slug, workspaces_for_user
+
+MESSAGES_PER_PAGE = 50
+FILES_PER_PAGE = 200
+DIFFS_PER_PAGE = 10
 
 
 @login_required
@@ -13,3 +22,54 @@ def home(request: HttpRequest) -> HttpResponse:
     workspaces = list(workspaces_for_user(user=request.user))
     recent = Session.objects.filter(workspace__in=workspaces).select_related("workspace").order_by("-updated_at")[:10]
     return render(request, "sessions_app/home.html", {"workspaces": workspaces, "recent": recent})
+
+
+def _int_param(request: HttpRequest, name: str) -> int:
+    value = request.GET.get(name, "0")
+    return int(value) if value.isdigit() else 0
+
+
+@login_required
+def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) -> HttpResponse:
+    """A session: metadata, the chat (paged), the files (paged), one file, and a dev session's diffs."""
+    membership = membership_for_slug(user=request.user, slug=slug)
+    if membership is None:
+        raise Http404("No such session.")
+    workspace = membership.workspace
+    try:
+        session, chat = selectors.message_page(
+            workspace=workspace,
+            session_ref=session_id,
+            start_index=_int_param(request, "from"),
+            limit=MESSAGES_PER_PAGE,
+        )
+    except SessionContextError:
+        raise Http404("No such session.") from None
+    if session.kind != kind:  # a prototype link to a dev session, or the other way round
+        return redirect(session.link())
+    _, files = selectors.file_page(
+        workspace=workspace, session_ref=session_id, start_path=request.GET.get("files_from"), limit=FILES_PER_PAGE
+    )
+    context = {
+        "session": session,
+        "chat": chat,
+        "files": files,
+        "pygments_css": stylesheet(),
+    }
+    if path := request.GET.get("file"):
+        try:
+            text = selectors.file_text(workspace=workspace, session_ref=session_id, path=path)
+        except SessionContextError as error:
+            context["file_error"] = str(error)
+        else:
+            context["file"] = text
+            context["file_html"] = None if text.is_binary else highlight_file(text.file.path, text.text)
+    if session.kind == Session.Kind.DEV:
+        _, diffs = selectors.diff_page(
+            workspace=workspace, session_ref=session_id, start_path=request.GET.get("diffs_from"), limit=DIFFS_PER_PAGE
+        )
+        context["diffs"] = diffs
+        context["diff_html"] = [
+            (entry, None if entry.diff is None else highlight_diff(entry.diff.text)) for entry in diffs.items
+        ]
+    return render(request, "sessions_app/session.html", context)

@@ -16,9 +16,10 @@ from mcp.client.streamable_http import streamable_http_client
 from playwright.sync_api import Page, sync_playwright
 
 from mcp_gateway.models import OAuthApplication
+from mcp_gateway.services import mcp_key_create
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
-from tests.factories import make_access_token, pasted_link
+from tests.factories import MessageFactory, make_access_token, pasted_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -143,3 +144,27 @@ def revoke_connected_app(page: Page, server: str, token: str) -> None:
 
 def test_revoking_a_connected_app_ends_its_token(server, person, connected_claude):
     revoke_connected_app(server, "owner@acme.test", "settings-connected-apps.png", connected_claude)
+
+
+@browse
+def open_dev_session(page: Page, server: str, dev_link: str, key: str) -> None:
+    page.goto(dev_link)
+    assert page.get_by_role("heading", name="Add rate limits").is_visible()
+    assert page.locator(".message").first.inner_text().count("Please add limits") == 1
+    assert page.locator(".diff .highlight .gd").first.inner_text().startswith("-")  # a highlighted deletion
+    page.get_by_role("button", name="Copy link").click()
+    copied = page.get_by_label("Session link").input_value()
+    with ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, title_through_mcp(server, key, copied)).result() == "Add rate limits"
+
+
+@pytest.fixture
+def dev_with_chat(dev):
+    MessageFactory(session=dev, index=0, role="user", author="Olive", content="Please add limits")
+    return dev
+
+
+def test_a_dev_session_page_and_its_copy_link(server, person, dev_with_chat, workspace, shared_cache):
+    key = mcp_key_create(workspace=workspace, name="e2e").key
+    link = f"{server}/acme/p/dev/{dev_with_chat.public_id}"
+    open_dev_session(server, "owner@acme.test", "session-dev-page.png", link, key)
