@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import factory
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import set_token_value
 
@@ -135,3 +136,10 @@ def pkce() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
     return verifier, challenge
+
+
+def signed_in(user: User, *, csrf: bool = False) -> Client:
+    """A Django test client with this person signed in (csrf=True enforces CSRF like a browser session)."""
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client

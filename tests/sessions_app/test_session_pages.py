@@ -3,18 +3,11 @@
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 
 from sessions_app.models import Message
-from tests.factories import SessionFactory, add_file
+from tests.factories import SessionFactory, add_file, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def path_of(session) -> str:

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mcp_gateway.services import mcp_key_create
-from workspaces.models import Workspace
-from workspaces.selectors import membership_get, user_get_by_email, workspace_get
+from workspaces.commands import workspace_from_argument
+from workspaces.selectors import membership_get, user_get_by_email
 
 
 class Command(BaseCommand):
@@ -18,10 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--created-by", help="Email of the owner or admin creating it (recorded on the key).")
 
     def handle(self, *args: Any, workspace: str, name: str, created_by: str | None, **options: Any) -> None:
-        try:
-            target = workspace_get(slug=workspace)
-        except Workspace.DoesNotExist:
-            raise CommandError(f"No workspace {workspace!r}.") from None
+        target = workspace_from_argument(workspace)
         creator = None
         if created_by:
             creator = user_get_by_email(email=created_by)

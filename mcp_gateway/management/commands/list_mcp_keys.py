@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from mcp_gateway.selectors import mcp_keys_list
-from workspaces.models import Workspace
-from workspaces.selectors import workspace_get
+from workspaces.commands import workspace_from_argument
 
 COLUMNS = ("ID", "PREFIX", "WORKSPACE", "NAME", "CREATED BY", "CREATED", "LAST USED", "STATUS")
 
@@ -18,12 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("workspace", nargs="?", help="Only this workspace's keys.")
 
     def handle(self, *args: Any, workspace: str | None, **options: Any) -> None:
-        target = None
-        if workspace:
-            try:
-                target = workspace_get(slug=workspace)
-            except Workspace.DoesNotExist:
-                raise CommandError(f"No workspace {workspace!r}.") from None
+        target = workspace_from_argument(workspace) if workspace else None
         rows = [
             (
                 str(key.pk),

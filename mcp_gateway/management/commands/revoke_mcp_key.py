@@ -13,8 +13,7 @@ from mcp_gateway.keys import KEY_PREFIX, LOOKUP_LENGTH
 from mcp_gateway.models import McpKey
 from mcp_gateway.selectors import mcp_keys_list
 from mcp_gateway.services import mcp_key_revoke
-from workspaces.models import Workspace
-from workspaces.selectors import workspace_get
+from workspaces.commands import workspace_from_argument
 
 
 class Command(BaseCommand):
@@ -31,10 +30,8 @@ class Command(BaseCommand):
         if all:
             if not workspace:
                 raise CommandError("--all needs --workspace SLUG.")
-            try:
-                matched = list(mcp_keys_list(workspace=workspace_get(slug=workspace)).filter(revoked_at__isnull=True))
-            except Workspace.DoesNotExist:
-                raise CommandError(f"No workspace {workspace!r}.") from None
+            target = workspace_from_argument(workspace)
+            matched = list(mcp_keys_list(workspace=target).filter(revoked_at__isnull=True))
         else:
             matched = []
             for reference in keys:

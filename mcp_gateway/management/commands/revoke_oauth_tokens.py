@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mcp_gateway.oauth.connected_apps import oauth_tokens_revoke
-from workspaces.models import Workspace
-from workspaces.selectors import user_get_by_email, workspace_get
+from workspaces.commands import workspace_from_argument
+from workspaces.selectors import user_get_by_email
 
 
 class Command(BaseCommand):
@@ -18,10 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", dest="email", help="Only tokens this person authorized.")
 
     def handle(self, *args: Any, workspace: str, client_id: str | None, email: str | None, **options: Any) -> None:
-        try:
-            target = workspace_get(slug=workspace)
-        except Workspace.DoesNotExist:
-            raise CommandError(f"No workspace {workspace!r}.") from None
+        target = workspace_from_argument(workspace)
         user = None
         if email:
             user = user_get_by_email(email=email)

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessions_app.errors import SessionNotFound
 from sessions_app.exports import write_session_documents
-from workspaces.models import Workspace
-from workspaces.selectors import workspace_get
+from workspaces.commands import workspace_from_argument
 
 
 class Command(BaseCommand):
@@ -21,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="Write to this file instead of standard output.")
 
     def handle(self, *args: Any, workspace: str, session_id: str | None, output: str | None, **options: Any) -> None:
-        try:
-            target = workspace_get(slug=workspace)
-        except Workspace.DoesNotExist:
-            raise CommandError(f"No workspace {workspace!r}.") from None
+        target = workspace_from_argument(workspace)
         try:
             if output:
                 with open(output, "w", encoding="utf-8") as out:

@@ -1,20 +1,13 @@
 """/api/v1/workspaces/<slug>/connected-apps/: list (members), revoke (owners and admins), 404 for outsiders."""
 
 import pytest
-from django.test import Client
 
 from mcp_gateway.models import OAuthAccessToken, OAuthApplication
-from tests.factories import make_access_token
+from tests.factories import make_access_token, signed_in
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/workspaces/acme/connected-apps/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

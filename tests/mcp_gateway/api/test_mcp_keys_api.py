@@ -6,16 +6,11 @@ from django.test import Client
 from mcp_gateway.models import McpKey
 from mcp_gateway.selectors import InvalidCredential, principal_for_key
 from mcp_gateway.services import mcp_key_create
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/workspaces/acme/mcp-keys/"
-
-
-def signed_in(user, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -8,17 +8,11 @@ from django.test import Client
 from mcp_gateway.models import McpKey, OAuthAccessToken, OAuthApplication
 from mcp_gateway.selectors import InvalidCredential, principal_for_key
 from mcp_gateway.services import mcp_key_create
-from tests.factories import make_access_token
+from tests.factories import make_access_token, signed_in
 
 pytestmark = pytest.mark.django_db
 
 SECTIONS = ["", "members/", "mcp/", "connected-apps/"]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("section", SECTIONS)
