@@ -50,7 +50,7 @@ class ConnectedAppSerializer(serializers.Serializer):
     name = serializers.CharField(source="application.name")
     people = serializers.ListField(child=serializers.EmailField())
     first_authorized = serializers.DateTimeField(allow_null=True)
-    last_token_issued = serializers.DateTimeField(allow_null=True)
+    last_used = serializers.DateTimeField(allow_null=True)
 
 
 class WorkspaceAPIView(APIView):

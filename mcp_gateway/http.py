@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mcp_gateway.keys import looks_like_key
 from mcp_gateway.principal import Principal
 from mcp_gateway.selectors import InsufficientScope, InvalidCredential, principal_for_access_token, principal_for_key
-from mcp_gateway.services import record_key_use
+from mcp_gateway.services import record_credential_use
 from mcp_gateway.workers import run_in_worker
 
 logger = logging.getLogger(__name__)
@@ -133,11 +133,12 @@ def _credential(headers: Headers) -> str | None:
 
 
 def _authenticate(credential: str) -> Principal:
-    """Runs in a worker thread: an MCP key (lookup or cache hit, last-used bookkeeping) or an OAuth token."""
-    if not looks_like_key(credential):
-        return principal_for_access_token(token=credential)
-    principal = principal_for_key(key=credential)
-    record_key_use(principal=principal)
+    """Runs in a worker thread: an MCP key (lookup or cache hit) or an OAuth token, and last-used bookkeeping."""
+    if looks_like_key(credential):
+        principal = principal_for_key(key=credential)
+    else:
+        principal = principal_for_access_token(token=credential)
+    record_credential_use(principal=principal)
     return principal
 
 

@@ -75,7 +75,7 @@ class McpKey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Written at most once a minute per key (see services.record_key_use), not on every call.
+    # Written at most once a minute per key (see services.record_credential_use), not on every call.
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

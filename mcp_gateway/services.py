@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mcp_gateway.keys import generate_key, hash_key, parse_key
-from mcp_gateway.models import McpKey
+from mcp_gateway.models import McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
 from mcp_gateway.selectors import credential_cache_key
 from workspaces.models import User, Workspace
@@ -66,13 +66,16 @@ def forget_key(key: McpKey) -> None:
     cache.delete(credential_cache_key(key.key_hash))
 
 
-def record_key_use(*, principal: Principal) -> None:
-    """Note that a key was used: at most one UPDATE a minute per key, whatever the traffic."""
-    if principal.credential_kind != "mcp_key":
+def record_credential_use(*, principal: Principal) -> None:
+    """Note that a key or an OAuth token was used: at most one UPDATE a minute per credential, whatever the
+    traffic (the key's `last_used_at`, the token's `updated`, shown as "last used" on the settings pages)."""
+    marker = f"alloy:credential-used:{principal.credential_kind}:{principal.credential_id}"
+    if not cache.add(marker, 1, LAST_USED_RESOLUTION.total_seconds()):
         return
-    if not cache.add(f"alloy:mcp-key-used:{principal.credential_id}", 1, LAST_USED_RESOLUTION.total_seconds()):
-        return
-    now = timezone.now()
-    McpKey.objects.filter(pk=principal.credential_id).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-    ).update(last_used_at=now)
+    now, stale = timezone.now(), timezone.now() - LAST_USED_RESOLUTION
+    if principal.credential_kind == "mcp_key":
+        McpKey.objects.filter(pk=principal.credential_id).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
+    else:
+        OAuthAccessToken.objects.filter(pk=principal.credential_id, updated__lt=stale).update(updated=now)

@@ -18,7 +18,7 @@ class ConnectedApp:
     application: OAuthApplication
     people: set[str] = field(default_factory=set)  # emails of who authorized it
     first_authorized: datetime | None = None
-    last_token_issued: datetime | None = None
+    last_used: datetime | None = None  # the last /mcp call (to the minute) or token issuance
 
 
 def connected_apps_list(*, workspace: Workspace) -> list[ConnectedApp]:
@@ -32,7 +32,7 @@ def connected_apps_list(*, workspace: Workspace) -> list[ConnectedApp]:
             app = apps.setdefault(token.application_id, ConnectedApp(application=token.application))
             app.people.add(token.user.email)
             app.first_authorized = min(filter(None, [app.first_authorized, token.created]))
-            app.last_token_issued = max(filter(None, [app.last_token_issued, token.created]))
+            app.last_used = max(filter(None, [app.last_used, token.updated]))
     return sorted(apps.values(), key=lambda app: app.application.name or app.application.client_id)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from mcp_gateway.keys import KEY_LENGTH, MalformedKey, generate_key, hash_key, parse_key
 from mcp_gateway.models import McpKey
 from mcp_gateway.selectors import InvalidCredential, principal_for_key
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke, record_key_use
+from mcp_gateway.services import mcp_key_create, mcp_key_revoke, record_credential_use
 
 pytestmark = pytest.mark.django_db
 
@@ -118,14 +118,14 @@ def test_last_used_is_written_at_most_once_a_minute(workspace, django_assert_num
     created = mcp_key_create(workspace=workspace, name="Laptop")
     principal = principal_for_key(key=created.key)
     with django_assert_num_queries(1):
-        record_key_use(principal=principal)
+        record_credential_use(principal=principal)
     first = McpKey.objects.get().last_used_at
     assert first is not None
     with django_assert_num_queries(0):
         for _ in range(10):
-            record_key_use(principal=principal)
+            record_credential_use(principal=principal)
     # A minute later (as another process without the cache entry would see it), one more write.
     cache.clear()
     McpKey.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
-    record_key_use(principal=principal)
+    record_credential_use(principal=principal)
     assert McpKey.objects.get().last_used_at > first

@@ -98,3 +98,17 @@ async def test_a_workspace_token_reads_only_its_workspace(mcp, token, prototype,
     assert ours.structured_content["id"] == prototype.public_id
     assert theirs.is_error
     assert theirs.content[0].text == nobodys.content[0].text.replace("doesNotExist1234", foreign.public_id)
+
+
+def age_tokens() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    OAuthAccessToken.objects.update(updated=timezone.now() - timedelta(minutes=5))
+
+
+async def test_a_call_records_when_the_token_was_last_used(http, token):
+    await run_in_worker(age_tokens)
+    assert (await status_and_body(http, token))[0] == 200
+    updated = await run_in_worker(lambda: OAuthAccessToken.objects.get().updated)
+    assert timezone.now() - updated < timedelta(minutes=1)
