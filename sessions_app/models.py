@@ -153,6 +153,11 @@ class SessionFile(models.Model):
         return self.path
 
     @property
+    def name(self) -> str:
+        """The file's name, without its folders."""
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
     def current(self) -> Blob | None:
         """The content a reader sees: `after`, or `before` for a deleted file."""
         return self.after or self.before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from sessions_app import selectors
 from sessions_app.errors import SessionContextError
 from sessions_app.highlight import highlight_diff, highlight_file, stylesheet
-from sessions_app.models import Session
+from sessions_app.models import Session, SessionFile
 from workspaces.selectors import membership_for_slug, workspaces_for_user
 
 MESSAGES_PER_PAGE = 50
@@ -22,6 +24,30 @@ def home(request: HttpRequest) -> HttpResponse:
     workspaces = list(workspaces_for_user(user=request.user))
     recent = Session.objects.filter(workspace__in=workspaces).select_related("workspace").order_by("-updated_at")[:10]
     return render(request, "sessions_app/home.html", {"workspaces": workspaces, "recent": recent})
+
+
+@dataclass
+class FileTreeNode:
+    """A folder of the file tree: its sub-folders and its files (as SessionFile rows)."""
+
+    name: str
+    folders: dict[str, FileTreeNode] = field(default_factory=dict)
+    files: list[SessionFile] = field(default_factory=list)
+
+    @property
+    def sorted_folders(self) -> list[FileTreeNode]:
+        return [self.folders[name] for name in sorted(self.folders)]
+
+
+def file_tree(files: list[SessionFile]) -> FileTreeNode:
+    root = FileTreeNode(name="")
+    for file in files:
+        node = root
+        *folders, _ = file.path.split("/")
+        for folder in folders:
+            node = node.folders.setdefault(folder, FileTreeNode(name=folder))
+        node.files.append(file)
+    return root
 
 
 def _int_param(request: HttpRequest, name: str) -> int:
@@ -54,6 +80,7 @@ def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) ->
         "session": session,
         "chat": chat,
         "files": files,
+        "tree": file_tree(files.items),
         "pygments_css": stylesheet(),
     }
     if path := request.GET.get("file"):

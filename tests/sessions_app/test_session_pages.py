@@ -66,3 +66,10 @@ def test_a_session_page_costs_a_constant_number_of_queries(member, workspace, dj
     client = signed_in(member)
     with django_assert_max_num_queries(12):
         assert client.get(path_of(session)).status_code == 200
+
+
+def test_files_show_as_a_tree(member, prototype):
+    page = signed_in(member).get(path_of(prototype)).content.decode()
+    assert "<summary>src/</summary>" in page
+    assert 'title="src/App.jsx">App.jsx</a>' in page
+    assert 'title="package.json">package.json</a>' in page
