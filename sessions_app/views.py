@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -12,6 +13,8 @@ from sessions_app import selectors
 from sessions_app.errors import SessionContextError
 from sessions_app.highlight import highlight_diff, highlight_file, stylesheet
 from sessions_app.models import Session, SessionFile
+from sessions_app.tenancy import restrict_to_workspace
+from workspaces.models import Workspace
 from workspaces.selectors import membership_for_slug, workspaces_for_user
 
 MESSAGES_PER_PAGE = 50
@@ -61,7 +64,13 @@ def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) ->
     membership = membership_for_slug(user=request.user, slug=slug)
     if membership is None:
         raise Http404("No such session.")
-    workspace = membership.workspace
+    with transaction.atomic():
+        # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows.
+        restrict_to_workspace(membership.workspace.pk)
+        return _session_page(request, membership.workspace, session_id, kind)
+
+
+def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, kind: str) -> HttpResponse:
     try:
         session, chat = selectors.message_page(
             workspace=workspace,

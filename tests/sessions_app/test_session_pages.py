@@ -3,6 +3,8 @@
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sessions_app.models import Message
 from tests.factories import SessionFactory, add_file, signed_in
@@ -73,3 +75,10 @@ def test_files_show_as_a_tree(member, prototype):
     assert "<summary>src/</summary>" in page
     assert 'title="src/App.jsx">App.jsx</a>' in page
     assert 'title="package.json">package.json</a>' in page
+
+
+def test_the_page_reads_behind_the_database_wall(member, workspace, prototype):
+    with CaptureQueriesContext(connection) as queries:
+        signed_in(member).get(path_of(prototype))
+    walls = [query["sql"] for query in queries.captured_queries if "set_config" in query["sql"]]
+    assert walls == [f"SELECT set_config('alloy.workspace_id', '{workspace.pk}', true)"]
