@@ -1,169 +1,418 @@
-"""Benchmark the MCP tools against a real uvicorn server: median and p99 per call, with ratios.
+"""`make bench`: Alloy's tool calls against the floor of the `mcp` SDK itself, measured in one run.
 
-    make bench            # or: .venv/bin/python scripts/benchmark.py [--requests 200]
+    make bench                      # or: .venv/bin/python scripts/benchmark.py [--seconds 5]
 
-It builds its own PostgreSQL database (alloy_bench), loads one 60,000-message session and one
-5,000-file dev session, starts `uvicorn alloy.asgi:application` (one worker) and times each call
-sequentially. The baseline is `tools/list` (auth and protocol, no session reads) measured in the same
-run; "first" and "last" pages show that keyset pages cost the same wherever they are.
+It builds its own PostgreSQL database (alloy_bench, owned by the non-superuser role `alloy`, so
+row-level security applies as in production), imports the sessions below through the real import
+path, then starts, one after the other, two single-process uvicorn servers pinned to core 0:
+
+- the floor: `scripts/floor_server.py`, the SDK's `MCPServer` with one no-op tool, stateless, JSON
+  responses, no auth, no database — what any server on this SDK costs per call on this machine;
+- Alloy: `alloy.asgi:application` with production settings.
+
+wrk (installed with apt-get when missing) drives both from core 1 with a Lua script that counts any
+non-200 answer, JSON-RPC error or `isError` result as an error. Each row runs `--seconds` after a
+one-second warm-up. Ratios are Alloy's calls/s over the floor's, same era, same connections.
+
+Sessions: a 20-message chat page of a realistic chat (the "chat" rows), a 100,000-message chat
+(first vs last page), a 10-file and a 5,000-file dev session (listing and diff pages), and a dev
+session with a 100-line and a 30,000-line changed file (first vs last diff page).
 """
 
+from __future__ import annotations
+
 import argparse
+import json
 import os
-import statistics
+import re
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
 DATABASE = "alloy_bench"
-PORT = 8765
+FLOOR_PORT, ALLOY_PORT = 8766, 8765
+SERVER_CORE, LOAD_CORE = "0", "1"
+MODERN, LEGACY = "2026-07-28", "2025-11-25"
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "alloy.settings",
-    "DATABASE_URL": f"postgres://alloy@127.0.0.1:5432/{DATABASE}",  # not a superuser: row-level security applies
+    "DATABASE_URL": f"postgres://alloy@127.0.0.1:5432/{DATABASE}",
     "SECRET_KEY": "benchmark-only-secret",
-    "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{PORT}",
+    "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{ALLOY_PORT}",
+    "LOG_LEVEL": "WARNING",
 }
+CHAT, LONG_CHAT, FEW_FILES, MANY_FILES, BIG_DIFF = (
+    "benchChat0000001",
+    "benchLongChat001",
+    "benchFewFiles001",
+    "benchManyFiles01",
+    "benchBigDiff0001",
+)
 
-
-def prepare() -> str:
-    """Create the database and data in a child process; return a fresh key."""
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"], check=True
-    )
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DATABASE} OWNER alloy"], check=True
-    )
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
-    script = """
-from sessions_app.models import Message, Session, SessionFile, Blob
-from workspaces.models import Workspace
-import hashlib
-ws = Workspace.objects.create(slug="bench", name="Bench")
-chat = Session.objects.create(workspace=ws, public_id="benchChat0000001", kind="prototype", title="Long chat")
-Message.objects.bulk_create((Message(session=chat, index=i, role="user" if i % 2 else "assistant",
-    content=f"message {i}: " + "lorem ipsum dolor sit amet " * 8) for i in range(60_000)), batch_size=5000)
-dev = Session.objects.create(workspace=ws, public_id="benchDev00000001", kind="dev", title="Big change")
-blobs = []
-for n in range(5000):
-    for side in ("before", "after"):
-        text = "".join(f"line {k} of file {n} {side if k == 20 else ''}\\n" for k in range(40))
-        blobs.append(Blob(digest=hashlib.sha256(text.encode()).hexdigest(), size=len(text), text=text, line_count=40))
-Blob.objects.bulk_create(blobs, batch_size=2000)
-ids = dict(Blob.objects.values_list("digest", "id"))
-SessionFile.objects.bulk_create((SessionFile(session=dev, path=f"src/mod{n:04}.py", language="python",
-    status="modified", before_id=ids[blobs[2 * n].digest], after_id=ids[blobs[2 * n + 1].digest],
-    additions=1, deletions=1) for n in range(5000)), batch_size=2000)
+# Counts every answer that is not a successful tool result; prints one JSON line at the end.
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = [==[%(body)s]==]
+%(headers)s
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) failures = 0 end
+function response(status, headers, body)
+  if status ~= 200 or body:find('"isError":true', 1, true) or body:find('"error":{', 1, true) then
+    failures = failures + 1
+  end
+end
+function done(summary, latency, requests)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("failures") end
+  local socket = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format('RESULT {"requests":%%d,"micros":%%d,"p50":%%d,"p99":%%d,"errors":%%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), failed + socket))
+end
 """
-    subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=ENV, check=True)
-    # What autovacuum does in production: planner statistics and the visibility map.
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "alloy", "-d", DATABASE, "-qc", "VACUUM ANALYZE"], check=True)
-    out = subprocess.run(
-        [*manage, "create_mcp_key", "bench", "--name", "bench"],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        text=True,
+
+
+@dataclass(frozen=True)
+class Call:
+    label: str
+    method: str  # tools/call or tools/list
+    tool: str | None = None
+    arguments: dict | None = None
+
+
+@dataclass(frozen=True)
+class Measured:
+    calls_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def psql(sql: str, user: str = "postgres", database: str = "postgres") -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", user, "-d", database, "-qc", sql], check=True)
+
+
+def manage(*args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True, input=stdin
     )
-    return out.stdout.strip()
+    return done.stdout
 
 
-def cursor(list_name: str, *position) -> str:
-    sys.path.insert(0, str(ROOT))
-    from mcp_gateway.cursors import encode_cursor
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is missing: install it (apt-get install wrk) and run make bench again.")
+    print("Installing wrk with apt-get…", flush=True)
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    )
+    return shutil.which("wrk") or "wrk"
 
-    return encode_cursor(list_name, *position)
+
+def documents() -> list[dict]:
+    """The benchmark's sessions, in the import format (docs/session-format.md)."""
+    base = {"workspace": "bench", "created_at": "2026-11-01T09:00:00Z"}
+    words = "The save button should debounce, and errors go to a toast rather than an alert box. "
+    chat = [
+        {"role": "user" if n % 2 == 0 else "assistant", "author": "Bench", "content": f"{n}: {words * (1 + n % 5)}"}
+        for n in range(40)
+    ]
+    long_chat = [
+        {"role": "user" if n % 2 == 0 else "assistant", "content": f"message {n}: {words}"} for n in range(100_000)
+    ]
+
+    def module(n: int, lines: int, changed: str = "") -> str:
+        return "".join(f"def function_{n}_{k}():  # line {k} {changed if k % 40 == 20 else ''}\n" for k in range(lines))
+
+    def changes(count: int) -> list[dict]:
+        return [
+            {"path": f"src/pkg{n % 50:02}/mod{n:04}.py", "before": module(n, 40), "after": module(n, 40, "changed")}
+            for n in range(count)
+        ]
+
+    big = [
+        {"path": "big/huge.py", "before": module(0, 30_000), "after": module(0, 30_000, "changed")},
+        {"path": "small/tiny.py", "before": module(1, 100), "after": module(1, 100, "changed")},
+    ]
+    return [
+        {
+            **base,
+            "id": CHAT,
+            "kind": "prototype",
+            "title": "Habit tracker",
+            "messages": chat,
+            "files": [{"path": "src/App.jsx", "content": "export default function App() {}\n"}],
+        },
+        {**base, "id": LONG_CHAT, "kind": "prototype", "title": "A very long chat", "messages": long_chat},
+        {**base, "id": FEW_FILES, "kind": "dev", "title": "Small change", "files": changes(10)},
+        {**base, "id": MANY_FILES, "kind": "dev", "title": "Sweeping change", "files": changes(5_000)},
+        {**base, "id": BIG_DIFF, "kind": "dev", "title": "Huge file", "files": big},
+    ]
+
+
+def prepare(*, reuse: bool) -> tuple[str, str]:
+    """Create the database and its sessions; return an MCP key and an OAuth access token."""
+    if reuse:
+        return manage("create_mcp_key", "bench", "--name", "bench").strip(), manage(
+            "shell", "-v0", "-c", TOKEN_SCRIPT
+        ).strip()
+    print("Preparing the benchmark database (about a minute)…", flush=True)
+    psql(f"DROP DATABASE IF EXISTS {DATABASE}")
+    psql(f"CREATE DATABASE {DATABASE} OWNER alloy")
+    manage("migrate", "-v0")
+    manage(
+        "shell",
+        "-v0",
+        "-c",
+        "from workspaces.models import Workspace, User, Membership;"
+        "ws = Workspace.objects.create(slug='bench', name='Bench');"
+        "user = User.objects.create_user(email='bench@alloy.test', password=None);"
+        "Membership.objects.create(workspace=ws, user=user, role='owner')",
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
+        for document in documents():
+            file.write(json.dumps(document) + "\n")
+    try:
+        manage("import_sessions", file.name)
+    finally:
+        os.unlink(file.name)
+    psql("VACUUM ANALYZE", database=DATABASE)  # what autovacuum does in production
+    key = manage("create_mcp_key", "bench", "--name", "bench").strip()
+    token = manage("shell", "-v0", "-c", TOKEN_SCRIPT).strip()
+    return key, token
+
+
+# An OAuth access token as the consent flow issues it: bound to /mcp and the workspace, scope mcp.
+# (A script that makes a token, not a secret.)
+TOKEN_SCRIPT = """
+import secrets
+from datetime import timedelta
+from django.conf import settings
+from django.utils import timezone
+from mcp_gateway.models import OAuthAccessToken, OAuthApplication
+from workspaces.models import User, Workspace
+user = User.objects.get(email="bench@alloy.test")
+app, _ = OAuthApplication.objects.get_or_create(name="bench", client_type="public",
+    authorization_grant_type="authorization-code", redirect_uris="http://127.0.0.1:9/callback", user=user)
+token = secrets.token_urlsafe(32)
+OAuthAccessToken.objects.create(user=user, application=app, token=token, scope=settings.ALLOY_MCP_SCOPE,
+    expires=timezone.now() + timedelta(days=1), workspace=Workspace.objects.get(slug="bench"),
+    resource=[settings.ALLOY_MCP_RESOURCE])
+print(token)
+"""  # noqa: S105
+
+
+def request_body(call: Call, era: str) -> dict:
+    params: dict = {} if call.method == "tools/list" else {"name": call.tool, "arguments": call.arguments or {}}
+    if era == MODERN:
+        params["_meta"] = {
+            "io.modelcontextprotocol/protocolVersion": MODERN,
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }
+    return {"jsonrpc": "2.0", "id": 1, "method": call.method, "params": params}
+
+
+def request_headers(call: Call, era: str, credential: dict[str, str]) -> dict[str, str]:
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": era,
+        **credential,
+    }
+    if era == MODERN:
+        headers["Mcp-Method"] = call.method
+        if call.tool:
+            headers["Mcp-Name"] = call.tool
+    return headers
+
+
+def check(url: str, call: Call, era: str, credential: dict[str, str]) -> dict:
+    """One call with httpx, so a broken row fails loudly instead of timing error pages."""
+    response = httpx2.post(
+        url, json=request_body(call, era), headers=request_headers(call, era, credential), timeout=60
+    )
+    answer = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+    if response.status_code != 200 or "error" in answer or answer.get("result", {}).get("isError"):
+        raise SystemExit(f"{call.label} ({era}) failed: {response.status_code} {response.text[:400]}")
+    return answer["result"]
+
+
+def measure(
+    wrk: str, url: str, call: Call, era: str, credential: dict[str, str], connections: int, seconds: int
+) -> Measured:
+    check(url, call, era, credential)
+    headers = "\n".join(
+        f'wrk.headers["{name}"] = "{value}"' for name, value in request_headers(call, era, credential).items()
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"body": json.dumps(request_body(call, era)), "headers": headers})
+    try:
+        command = ["taskset", "-c", LOAD_CORE, wrk, "-t1", f"-c{connections}", "--latency", "-s", script.name]
+        subprocess.run([*command, "-d1s", url], check=True, capture_output=True)  # warm-up
+        output = subprocess.run([*command, f"-d{seconds}s", url], check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(script.name)
+    found = re.search(r"RESULT (\{.*\})", output)
+    if found is None:
+        raise SystemExit(f"wrk printed no result for {call.label}:\n{output}")
+    result = json.loads(found.group(1))
+    return Measured(
+        calls_per_second=result["requests"] / (result["micros"] / 1e6),
+        p50_ms=result["p50"] / 1000,
+        p99_ms=result["p99"] / 1000,
+        errors=result["errors"],
+        requests=result["requests"],
+    )
+
+
+class Server:
+    """One uvicorn process pinned to the server core, started and stopped around a block of rows."""
+
+    def __init__(self, app: str, port: int) -> None:
+        self.app, self.port = app, port
+
+    def __enter__(self) -> Server:
+        command = ["taskset", "-c", SERVER_CORE, PYTHON, "-m", "uvicorn", self.app, "--port", str(self.port)]
+        self.process = subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=ENV)
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"{self.app} did not start")
+
+    def rss_mb(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+def last_cursor(url: str, call: Call, credential: dict[str, str]) -> str:
+    """Walk a paged call to its end and return the cursor of its last page."""
+    cursor, arguments = None, dict(call.arguments or {})
+    while True:
+        result = check(url, Call(call.label, call.method, call.tool, arguments), LEGACY, credential)
+        following = result["structuredContent"].get("next_cursor")
+        if not following:
+            return cursor
+        cursor = arguments["cursor"] = following
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200, help="Calls per row (default 200).")
-    arguments = parser.parse_args()
-    key = prepare()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "alloy.asgi:application", "--port", str(PORT), "--log-level", "warning"],
-        cwd=ROOT,
-        env=ENV,
-    )
-    try:
-        run(key, arguments.requests)
-    finally:
-        server.terminate()
-        server.wait()
+    parser.add_argument("--seconds", type=int, default=5, help="Seconds of load per row (default 5).")
+    parser.add_argument("--reuse", action="store_true", help="Keep the database of the previous run.")
+    options = parser.parse_args()
+    wrk = ensure_wrk()
+    key, token = prepare(reuse=options.reuse)
+    with_key, with_token = {"X-MCP-API-Key": key}, {"Authorization": f"Bearer {token}"}
+    rows: list[tuple[str, str, int, Measured, Measured | None]] = []
+    floor: dict[tuple[str, int], Measured] = {}
+
+    def row(name: str, era: str, connections: int, measured: Measured) -> None:
+        base = floor.get((era, connections))
+        rows.append((name, era, connections, measured, base))
+        ratio = f"{measured.calls_per_second / base.calls_per_second:.3f}" if base else ""
+        print(f"  {name:<44} {era} c={connections:<3} {measured.calls_per_second:8.0f}/s  ratio {ratio}", flush=True)
+
+    noop = Call("SDK no-op tool (floor)", "tools/call", "noop", {})
+    floor_url = f"http://127.0.0.1:{FLOOR_PORT}/mcp"
+    with Server("scripts.floor_server:app", FLOOR_PORT):
+        for era in (MODERN, LEGACY):
+            for connections in (1, 32):
+                floor[(era, connections)] = measured = measure(
+                    wrk, floor_url, noop, era, {}, connections, options.seconds
+                )
+                row(noop.label, era, connections, measured)
+
+    url = f"http://127.0.0.1:{ALLOY_PORT}/mcp"
+    chat_page = Call("get_chat_history, 20 messages", "tools/call", "get_chat_history", {"session": CHAT, "limit": 20})
+    calls_seen, rss = 0, []
+    with Server("alloy.asgi:application", ALLOY_PORT) as alloy:
+        for credential_name, credential in (("MCP key", with_key), ("OAuth token", with_token)):
+            for era in (MODERN, LEGACY):
+                for connections in (1, 32):
+                    measured = measure(wrk, url, chat_page, era, credential, connections, options.seconds)
+                    row(f"{chat_page.label} ({credential_name})", era, connections, measured)
+                    calls_seen += measured.requests
+                    rss.append((calls_seen, alloy.rss_mb()))
+        long_chat = {"session": LONG_CHAT, "limit": 20}
+        scaling = [
+            Call("chat of 100,000: first page", "tools/call", "get_chat_history", long_chat),
+            Call("chat of 100,000: last page", "tools/call", "get_chat_history", {**long_chat, "cursor": None}),
+            Call("files: 10-file session", "tools/call", "list_session_files", {"session": FEW_FILES}),
+            Call("files: 5,000-file session, first page", "tools/call", "list_session_files", {"session": MANY_FILES}),
+            Call(
+                "files: 5,000-file session, last page",
+                "tools/call",
+                "list_session_files",
+                {"session": MANY_FILES, "cursor": None},
+            ),
+            Call("diff: 100-line file", "tools/call", "get_file_diff", {"session": BIG_DIFF, "path": "small/tiny.py"}),
+            Call(
+                "diff: 30,000-line file, first page",
+                "tools/call",
+                "get_file_diff",
+                {"session": BIG_DIFF, "path": "big/huge.py"},
+            ),
+            Call(
+                "diff: 30,000-line file, last page",
+                "tools/call",
+                "get_file_diff",
+                {"session": BIG_DIFF, "path": "big/huge.py", "cursor": None},
+            ),
+            Call("diffs: 5,000-file session, first page", "tools/call", "get_file_diff", {"session": MANY_FILES}),
+        ]
+        for call in scaling:
+            if call.arguments and "cursor" in call.arguments:
+                start = {name: value for name, value in call.arguments.items() if name != "cursor"}
+                call = Call(
+                    call.label,
+                    call.method,
+                    call.tool,
+                    {
+                        **call.arguments,
+                        "cursor": last_cursor(url, Call(call.label, call.method, call.tool, start), with_key),
+                    },
+                )
+            measured = measure(wrk, url, call, MODERN, with_key, 1, options.seconds)
+            row(call.label, MODERN, 1, measured)
+            calls_seen += measured.requests
+        rss.append((calls_seen, alloy.rss_mb()))
+    report(rows, rss)
 
 
-def run(key: str, requests: int) -> None:
-    url = f"http://127.0.0.1:{PORT}/mcp"
-    headers = {
-        "X-MCP-API-Key": key,
-        "content-type": "application/json",
-        "accept": "application/json, text/event-stream",
-        "mcp-protocol-version": "2025-11-25",
-    }
-    rows = [
-        ("baseline: tools/list", "tools/list", None),
-        ("get_session", "get_session", {"session": "benchChat0000001"}),
-        ("chat, first page (100)", "get_chat_history", {"session": "benchChat0000001", "limit": 100}),
-        (
-            "chat, last page (100)",
-            "get_chat_history",
-            {"session": "benchChat0000001", "limit": 100, "cursor": cursor("messages", 59_900, 0)},
-        ),
-        ("files, first page (200)", "list_session_files", {"session": "benchDev00000001"}),
-        (
-            "files, last page (200)",
-            "list_session_files",
-            {"session": "benchDev00000001", "cursor": cursor("files", "src/mod4800.py")},
-        ),
-        ("diffs, first page", "get_file_diff", {"session": "benchDev00000001"}),
-        (
-            "diffs, last page",
-            "get_file_diff",
-            {"session": "benchDev00000001", "cursor": cursor("diffs", "src/mod4990.py", 0)},
-        ),
-    ]
-    with httpx2.Client(headers=headers, timeout=30) as client:
-        for _ in range(300):  # wait for the server to answer
-            try:
-                client.get(f"http://127.0.0.1:{PORT}/admin/login/")
-                break
-            except httpx2.TransportError:
-                time.sleep(0.1)
-        results = []
-        for label, method, params in rows:
-            body = (
-                {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
-                if params is None
-                else {
-                    "jsonrpc": "2.0",
-                    "id": 1,
-                    "method": "tools/call",
-                    "params": {"name": method, "arguments": params},
-                }
-            )
-            timings = []
-            for number in range(requests + 10):
-                started = time.perf_counter()
-                response = client.post(url, json=body)
-                elapsed = time.perf_counter() - started
-                response.raise_for_status()
-                if "error" in response.json() or response.json()["result"].get("isError"):
-                    raise SystemExit(f"{label} failed: {response.text[:500]}")
-                if number >= 10:  # warm-up
-                    timings.append(elapsed * 1000)
-            timings.sort()
-            results.append((label, statistics.median(timings), timings[int(len(timings) * 0.99) - 1]))
-    base = results[0][1]
-    print(f"\n{requests} sequential calls per row, one uvicorn worker, PostgreSQL; times in ms")
-    print(f"{'call':<26} {'median':>8} {'p99':>8} {'x baseline':>11}")
-    for label, median, p99 in results:
-        print(f"{label:<26} {median:8.2f} {p99:8.2f} {median / base:11.2f}")
+def report(rows, rss) -> None:
+    print("\n| call | era | conns | calls/s | p50 ms | p99 ms | errors | ratio to SDK floor |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, era, connections, measured, base in rows:
+        ratio = f"{measured.calls_per_second / base.calls_per_second:.2f}" if base and "floor" not in name else ""
+        print(
+            f"| {name} | {era} | {connections} | {measured.calls_per_second:.0f} | {measured.p50_ms:.1f} "
+            f"| {measured.p99_ms:.1f} | {measured.errors} | {ratio} |"
+        )
+    (first_calls, first_rss), (last_calls, last_rss) = rss[0], rss[-1]
+    growth = (last_rss - first_rss) / first_rss * 100
+    print(f"\nAlloy worker RSS: {first_rss:.1f} MB after {first_calls:,} calls, ", end="")
+    print(f"{last_rss:.1f} MB after {last_calls:,} ({growth:+.1f}%).")
 
 
 if __name__ == "__main__":
