@@ -38,7 +38,9 @@ ALLOY_MCP_ALLOWED_ORIGINS = env.list("ALLOY_MCP_ALLOWED_ORIGINS", default=[ALLOY
 # The largest request body /mcp accepts, in bytes (tool calls are small).
 ALLOY_MCP_MAX_REQUEST_BYTES = env.int("ALLOY_MCP_MAX_REQUEST_BYTES", default=1_000_000)
 # Threads that run tool work (ORM calls) at once, per process; keep it at most the pool's max size.
-ALLOY_MCP_WORKER_THREADS = env.int("ALLOY_MCP_WORKER_THREADS", default=16)
+ALLOY_MCP_WORKER_THREADS = env.int("ALLOY_MCP_WORKER_THREADS", default=8)
+# How long a thread may hold the GIL before another may take it (Python's default is 0.005; see asgi.py).
+ALLOY_GIL_SWITCH_INTERVAL_SECONDS = env.float("ALLOY_GIL_SWITCH_INTERVAL_SECONDS", default=0.001)
 # MCP keys are stored as HMAC-SHA256(key, this secret). Changing it invalidates every key.
 MCP_KEY_HASH_SECRET = env.str("MCP_KEY_HASH_SECRET", default=SECRET_KEY)
 
@@ -100,14 +102,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    # Shared by every process, so a revoked credential's cache entry is gone for all of them at once.
+    # Shared by every process: rate limits (client registration) count across all of them.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Seconds a verified credential is remembered. Only with a shared cache: a per-process cache could
-# not be invalidated on every worker when a key is revoked, so without Redis each request asks the
-# database (one indexed query).
-ALLOY_CREDENTIAL_CACHE_SECONDS = env.int("ALLOY_CREDENTIAL_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Seconds a verified credential is remembered by each process (mcp_gateway/credentials.py). Safe
+# across processes: every request still confirms in the database, at no extra round trip for a tool
+# call, that its credential is live, so a revocation is refused at once everywhere. 0 switches it off.
+ALLOY_CREDENTIAL_CACHE_SECONDS = env.int("ALLOY_CREDENTIAL_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "workspaces.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,7 +6,6 @@ class McpGatewayConfig(AppConfig):
     verbose_name = "MCP gateway"
 
     def ready(self) -> None:
-        from mcp_gateway import signals  # noqa: F401 - connects the receivers
         from workspaces.settings_sections import SettingsSection, register_section
 
         register_section(SettingsSection("mcp", "MCP", "mcp-settings"))

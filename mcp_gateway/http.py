@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,15 +16,14 @@ from django.http.request import split_domain_port, validate_host
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mcp_gateway.keys import looks_like_key
+from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
 from mcp_gateway.principal import Principal
-from mcp_gateway.selectors import InsufficientScope, InvalidCredential, principal_for_access_token, principal_for_key
-from mcp_gateway.services import record_credential_use
+from mcp_gateway.selectors import InsufficientScope, InvalidCredential
 from mcp_gateway.workers import run_in_worker
 
 logger = logging.getLogger(__name__)
 
-PRINCIPAL_SCOPE_KEY = "alloy.principal"
+CALLER_SCOPE_KEY = "alloy.caller"
 KEY_HEADERS = ("x-mcp-api-key", "x-api-key")
 
 
@@ -77,12 +77,20 @@ class TransportGuard:
         except DatabaseError:
             logger.exception("Database unavailable on %s", scope.get("path"))
             if not started:
-                message = "The service cannot reach its database right now; try again shortly."
-                await send_json(send, 503, _rpc_error(-32603, message), {"retry-after": "5"})
+                await _database_unavailable(send)
         except Exception:
             logger.exception("Unhandled error on %s", scope.get("path"))
             if not started:
                 await send_json(send, 500, _rpc_error(-32603, "Internal error; it has been logged."))
+
+
+@dataclass
+class Caller:
+    """Who makes one /mcp request, and what this request learnt about their credential's liveness."""
+
+    principal: Principal
+    confirmed: bool = False  # found live in the database during this request
+    refused: bool = False  # found revoked, expired or no longer a member during this request
 
 
 class CredentialAuth:
@@ -91,6 +99,11 @@ class CredentialAuth:
     An MCP key is read from X-MCP-API-Key, Authorization: Bearer, or X-API-Key (Claude's connector can
     only send some header names); any other bearer credential is taken for an OAuth access token. A
     valid key never gets a 401 (mcp-remote would start an OAuth flow on one).
+
+    A credential in this process's cache (mcp_gateway/credentials.py) costs nothing here; its
+    liveness is confirmed in the database before any answer leaves: by the tool's own transaction
+    when the request calls a tool, else by one query when the response starts. A credential found
+    revoked turns the response into the same 401 an unknown credential gets.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -110,16 +123,44 @@ class CredentialAuth:
                 "(or as Authorization: Bearer <key>, or X-API-Key). Workspace owners and admins create keys.",
             )
             return
-        try:
-            principal = await run_in_worker(_authenticate, credential)
-        except InsufficientScope as error:
-            await _refuse(send, 403, "insufficient_scope", str(error))
-            return
-        except InvalidCredential as error:
-            await _refuse(send, 401, "invalid_token", str(error))
-            return
-        scope[PRINCIPAL_SCOPE_KEY] = principal
-        await self.app(scope, receive, send)
+        cache_key = fingerprint(credential)
+        principal = principals.get(cache_key)
+        if principal is not None:
+            caller = Caller(principal)
+        else:
+            try:
+                principal = await run_in_worker(authenticate, credential)
+            except InsufficientScope as error:
+                await _refuse(send, 403, "insufficient_scope", str(error))
+                return
+            except InvalidCredential as error:
+                await _refuse(send, 401, "invalid_token", str(error))
+                return
+            principals.put(cache_key, principal)
+            caller = Caller(principal, confirmed=True)
+        scope[CALLER_SCOPE_KEY] = caller
+        replaced = False
+
+        async def send_once_confirmed(message: dict[str, Any]) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start":
+                try:
+                    if not caller.confirmed and not caller.refused:
+                        caller.refused = not await run_in_worker(credential_is_live, principal=caller.principal)
+                except DatabaseError:
+                    logger.exception("Database unavailable while checking a credential")
+                    replaced = True
+                    await _database_unavailable(send)
+                    return
+                if caller.refused:
+                    principals.forget(cache_key)
+                    replaced = True
+                    await _refuse(send, 401, "invalid_token", not_live_message(caller.principal))
+                    return
+            if not replaced:
+                await send(message)
+
+        await self.app(scope, receive, send_once_confirmed)
 
 
 def _credential(headers: Headers) -> str | None:
@@ -132,14 +173,9 @@ def _credential(headers: Headers) -> str | None:
     return None
 
 
-def _authenticate(credential: str) -> Principal:
-    """Runs in a worker thread: an MCP key (lookup or cache hit) or an OAuth token, and last-used bookkeeping."""
-    if looks_like_key(credential):
-        principal = principal_for_key(key=credential)
-    else:
-        principal = principal_for_access_token(token=credential)
-    record_credential_use(principal=principal)
-    return principal
+async def _database_unavailable(send: Send) -> None:
+    message = "The service cannot reach its database right now; try again shortly."
+    await send_json(send, 503, _rpc_error(-32603, message), {"retry-after": "5"})
 
 
 async def _refuse(send: Send, status: int, error: str, description: str) -> None:

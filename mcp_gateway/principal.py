@@ -1,7 +1,5 @@
 """Who is calling: what every credential resolves to, and what every tool receives."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,29 +10,11 @@ from workspaces.models import Workspace
 class Principal:
     """One workspace, the credential that was presented, and the person behind it where there is one.
 
-    Tools read the workspace from here, never from their arguments. The workspace is a detached
-    instance (id, slug and name only), so building a principal from the cache costs no query.
+    Tools read the workspace from here, never from their arguments. A principal is kept in this
+    process's credential cache (mcp_gateway/credentials.py) and read by tool threads: it never changes.
     """
 
     workspace: Workspace
     credential_kind: Literal["mcp_key", "oauth_token"]
     credential_id: int
     user_id: int | None
-
-    def to_cache(self) -> dict:
-        return {
-            "workspace": [self.workspace.pk, self.workspace.slug, self.workspace.name],
-            "credential_kind": self.credential_kind,
-            "credential_id": self.credential_id,
-            "user_id": self.user_id,
-        }
-
-    @classmethod
-    def from_cache(cls, data: dict) -> Principal:
-        workspace_id, slug, name = data["workspace"]
-        return cls(
-            workspace=Workspace(pk=workspace_id, slug=slug, name=name),
-            credential_kind=data["credential_kind"],
-            credential_id=data["credential_id"],
-            user_id=data["user_id"],
-        )

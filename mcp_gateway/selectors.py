@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 
-from mcp_gateway.keys import MalformedKey, hash_key, hashes_match, parse_key
+from mcp_gateway.keys import MalformedKey, hashes_match, parse_key
 from mcp_gateway.models import McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
 from workspaces.models import Membership, Workspace
@@ -22,12 +21,13 @@ class InsufficientScope(InvalidCredential):
     """A valid token that was not granted the scope /mcp needs (403, not 401)."""
 
 
-def credential_cache_key(key_hash: str) -> str:
-    return f"alloy:mcp-key:{key_hash}"
+# What a refused credential is told: the same whether it never existed, was revoked or expired.
+KEY_NOT_LIVE = "This MCP key is invalid or was revoked; ask a workspace owner or admin for a new one."
+TOKEN_NOT_LIVE = "This access token is invalid, expired or revoked; connect Alloy again."  # noqa: S105
 
 
 def principal_for_key(*, key: str) -> Principal:
-    """The principal an MCP key stands for: one indexed query, or none when cached.
+    """The principal an MCP key stands for: one indexed query.
 
     Raises `InvalidCredential` for a malformed, unknown or revoked key — the same message for
     unknown and revoked, so a caller cannot tell whether a key ever existed.
@@ -39,19 +39,12 @@ def principal_for_key(*, key: str) -> Principal:
             "That is not a valid Alloy MCP key (keys start with alloy_mcp_ and are 54 characters; "
             "it may be mistyped or cut short)."
         ) from None
-    key_hash = hash_key(parsed.key)
-    seconds = settings.ALLOY_CREDENTIAL_CACHE_SECONDS
-    if seconds and (cached := cache.get(credential_cache_key(key_hash))) is not None:
-        return Principal.from_cache(cached)
     row = McpKey.objects.select_related("workspace").filter(prefix=parsed.lookup, revoked_at__isnull=True).first()
     if row is None or not hashes_match(parsed.key, row.key_hash):
-        raise InvalidCredential("This MCP key is invalid or was revoked; ask a workspace owner or admin for a new one.")
-    principal = Principal(
+        raise InvalidCredential(KEY_NOT_LIVE)
+    return Principal(
         workspace=row.workspace, credential_kind="mcp_key", credential_id=row.pk, user_id=row.created_by_id
     )
-    if seconds:
-        cache.set(credential_cache_key(key_hash), principal.to_cache(), seconds)
-    return principal
 
 
 def principal_for_access_token(*, token: str) -> Principal:
@@ -69,7 +62,7 @@ def principal_for_access_token(*, token: str) -> Principal:
         .first()
     )
     if row is None or row.is_expired() or row.workspace_id is None or not row.is_member:
-        raise InvalidCredential("This access token is invalid, expired or revoked; connect Alloy again.")
+        raise InvalidCredential(TOKEN_NOT_LIVE)
     if row.resource != [settings.ALLOY_MCP_RESOURCE]:
         raise InvalidCredential(f"This access token was not issued for {settings.ALLOY_MCP_RESOURCE}.")
     if settings.ALLOY_MCP_SCOPE not in row.scope.split():

@@ -47,14 +47,16 @@ class AlloyMCPServer(MCPServer):
     """MCPServer that answers protocol misuse — an unknown tool, arguments that do not match the
     schema — with a JSON-RPC error (INVALID_PARAMS) instead of a tool result, as the design asks."""
 
+    _accepted_arguments: dict[str, list[str]] | None = None
+
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> CallToolResult:
-        tools = {tool.name: tool for tool in await self.list_tools()}
-        tool = tools.get(name)
-        if tool is None:
-            raise MCPError(
-                code=INVALID_PARAMS, message=f"Unknown tool {name!r}; the tools are: {', '.join(sorted(tools))}."
-            )
-        accepted = tool.input_schema.get("properties", {})
+        if self._accepted_arguments is None:  # the tools are all added before the first call
+            tools = await self.list_tools()
+            self._accepted_arguments = {tool.name: list(tool.input_schema.get("properties", {})) for tool in tools}
+        accepted = self._accepted_arguments.get(name)
+        if accepted is None:
+            names = ", ".join(sorted(self._accepted_arguments))
+            raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool {name!r}; the tools are: {names}.")
         unknown = sorted(set(arguments) - set(accepted))
         if unknown:
             raise MCPError(

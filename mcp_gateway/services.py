@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +12,6 @@ from django.utils import timezone
 from mcp_gateway.keys import generate_key, hash_key, parse_key
 from mcp_gateway.models import McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
-from mcp_gateway.selectors import credential_cache_key
 from workspaces.models import User, Workspace
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -49,29 +47,23 @@ def mcp_key_create(*, workspace: Workspace, name: str, created_by: User | None =
 
 
 def mcp_key_revoke(*, key: McpKey) -> bool:
-    """Revoke a key; False if it already was. Effective on the very next request, on every worker."""
+    """Revoke a key; False if it already was. Refused on the very next request, on every worker, since
+    every request checks its credential in the database (mcp_gateway/credentials.py)."""
     revoked = McpKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    forget_key(key)
     key.refresh_from_db(fields=["revoked_at"])
     return bool(revoked)
 
 
 def mcp_key_delete(*, key: McpKey) -> None:
-    """Delete a key; like revocation, it fails on the very next request (the delete signal forgets it)."""
+    """Delete a key; like revocation, it fails on the very next request."""
     key.delete()
 
 
-def forget_key(key: McpKey) -> None:
-    """Drop a key's cached principal (called on revoke and on delete)."""
-    cache.delete(credential_cache_key(key.key_hash))
-
-
 def record_credential_use(*, principal: Principal) -> None:
-    """Note that a key or an OAuth token was used: at most one UPDATE a minute per credential, whatever the
-    traffic (the key's `last_used_at`, the token's `updated`, shown as "last used" on the settings pages)."""
-    marker = f"alloy:credential-used:{principal.credential_kind}:{principal.credential_id}"
-    if not cache.add(marker, 1, LAST_USED_RESOLUTION.total_seconds()):
-        return
+    """Note that a key or an OAuth token was used (the key's `last_used_at`, the token's `updated`, shown as
+    "last used" on the settings pages). Called when a credential is looked up rather than found in a
+    process's cache, and writes only when the recorded use is over a minute old: at most one row write a
+    minute per credential, whatever the traffic and however many processes serve it."""
     now, stale = timezone.now(), timezone.now() - LAST_USED_RESOLUTION
     if principal.credential_kind == "mcp_key":
         McpKey.objects.filter(pk=principal.credential_id).filter(

@@ -21,7 +21,8 @@ from sessions_app.errors import FileNotFound, InvalidArgument, NotADevSession, S
 from sessions_app.links import parse_session_ref
 from sessions_app.models import Message, Session, SessionFile
 from sessions_app.pagination import Page, check_limit
-from workspaces.models import Workspace
+from sessions_app.prepared import PreparedQuery
+from workspaces.models import User, Workspace
 
 MAX_SESSIONS_PAGE = 100
 MAX_MESSAGES_PAGE = 500
@@ -36,20 +37,73 @@ def _sessions(workspace: Workspace) -> QuerySet[Session]:
     return Session.objects.for_workspace(workspace).select_related("workspace", "created_by")
 
 
+# Every tool call starts here, so this read is prepared (sessions_app/prepared.py): the session and its
+# creator in one row; the workspace is the caller's, already in hand.
+_SESSION_COLUMNS = (
+    "pk",
+    "public_id",
+    "kind",
+    "title",
+    "status",
+    "created_at",
+    "updated_at",
+    "message_count",
+    "file_count",
+    "created_by_id",
+    "created_by__email",
+    "created_by__name",
+)
+_session_by_public_id = PreparedQuery(
+    lambda workspace_id, public_id: (
+        Session.objects.for_workspace(Workspace(pk=workspace_id))
+        .filter(public_id=public_id)
+        .values_list(*_SESSION_COLUMNS)
+    ),
+    workspace_id=2_000_073_010,
+    public_id="\x00public_id",
+)
+
+
 def session_get(*, workspace: Workspace, ref: str) -> Session:
-    """The session a link or bare id names, within `workspace`.
+    """The session a link or bare id names, within `workspace`, with its creator: one query.
 
     Raises `InvalidSessionLink` for text that is neither, and `SessionNotFound` when the session does
     not exist, or exists in another workspace (the same message either way).
     """
+    session_id = _session_id_in(workspace, ref)
+    rows = _session_by_public_id.rows(workspace_id=workspace.pk, public_id=session_id)
+    if not rows:
+        raise _not_found(workspace, session_id)
+    return _session_from_row(workspace, rows[0])
+
+
+def _session_id_in(workspace: Workspace, ref: str) -> str:
+    """The session id a link or bare id names; a link to another workspace is "not found" at once."""
     session_ref = parse_session_ref(ref)
-    not_found = SessionNotFound(f"No session with id {session_ref.session_id} in workspace {workspace.slug}.")
     if session_ref.workspace_slug is not None and session_ref.workspace_slug != workspace.slug:
-        raise not_found
-    session = _sessions(workspace).filter(public_id=session_ref.session_id).first()
-    if session is None:
-        raise not_found
-    return session
+        raise _not_found(workspace, session_ref.session_id)
+    return session_ref.session_id
+
+
+def _not_found(workspace: Workspace, session_id: str) -> SessionNotFound:
+    return SessionNotFound(f"No session with id {session_id} in workspace {workspace.slug}.")
+
+
+def _session_from_row(workspace: Workspace, row: tuple) -> Session:
+    pk, public_id, kind, title, status, created_at, updated_at, messages, files, creator_id, email, name = row
+    return Session(
+        pk=pk,
+        workspace=workspace,
+        public_id=public_id,
+        kind=kind,
+        title=title,
+        status=status,
+        created_at=created_at,
+        updated_at=updated_at,
+        message_count=messages,
+        file_count=files,
+        created_by=User(pk=creator_id, email=email, name=name) if creator_id is not None else None,
+    )
 
 
 def session_list(
@@ -85,14 +139,52 @@ def session_list(
     return Page.from_rows(list(sessions.order_by("-updated_at", "-pk")[: limit + 1]), limit)
 
 
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a chat page, as read (a plain row: pages are read on every call)."""
+
+    index: int
+    role: str
+    author: str
+    content: str
+    created_at: datetime | None
+
+    @property
+    def role_label(self) -> str:
+        return Message.Role(self.role).label
+
+
+# A chat page and its session in one query (each row carries the session's columns first); only
+# a page past the end, or an empty chat, needs a second query to tell "no messages" from "no session".
+_MESSAGE_COLUMNS = ("index", "role", "author", "content", "created_at")
+_chat_page = PreparedQuery(
+    lambda workspace_id, public_id, start_index: (
+        Message.objects.filter(
+            session__in=Session.objects.for_workspace(Workspace(pk=workspace_id)).filter(public_id=public_id),
+            index__gte=start_index,
+        )
+        .order_by("index")
+        .values_list(*(f"session__{column}" for column in _SESSION_COLUMNS), *_MESSAGE_COLUMNS)
+    ),
+    limit=True,
+    workspace_id=2_000_073_011,
+    public_id="\x00public_id",
+    start_index=2_000_073_012,
+)
+
+
 def message_page(
     *, workspace: Workspace, session_ref: str, start_index: int = 0, limit: int = 50
-) -> tuple[Session, Page[Message]]:
+) -> tuple[Session, Page[ChatMessage]]:
     """A page of the chat, oldest → newest, from message `start_index` (keyset on the index)."""
     check_limit(limit, maximum=MAX_MESSAGES_PAGE)
-    session = session_get(workspace=workspace, ref=session_ref)
-    rows = list(session.messages.filter(index__gte=start_index).order_by("index")[: limit + 1])
-    return session, Page.from_rows(rows, limit)
+    session_id = _session_id_in(workspace, session_ref)
+    rows = _chat_page.rows(workspace_id=workspace.pk, public_id=session_id, start_index=start_index, limit=limit + 1)
+    if not rows:
+        return session_get(workspace=workspace, ref=session_id), Page(items=[], following=None)
+    width = len(_SESSION_COLUMNS)
+    session = _session_from_row(workspace, rows[0][:width])
+    return session, Page.from_rows([ChatMessage(*row[width:]) for row in rows], limit)
 
 
 def normalize_path(path: str) -> str:

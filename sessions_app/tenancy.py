@@ -6,11 +6,28 @@ tables show only that workspace's rows (migration 0006), so a query that forgot 
 returns nothing of another workspace. Code that sets nothing (the admin, imports, commands) sees all
 rows, as before. The setting is transaction-local: it cannot leak to the next user of a pooled
 connection.
+
+Two ways in:
+
+- `restrict_to_workspace`, inside a transaction the caller opened (the web pages).
+- `walled_reads`, for the MCP tools' reads: each statement travels to PostgreSQL in one batch with
+  the statement that sets the wall, and runs in that batch's own (implicit) transaction — one round
+  trip per read, no BEGIN and no COMMIT. Each read is thereby walled, and sees its own snapshot, as
+  it would in a READ COMMITTED transaction. The wall can be made conditional (the caller's
+  credential is still live, say): when the condition fails, the wall shuts on workspace 0, the read
+  sees nothing, and the scope reports it.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
 
 SETTING = "alloy.workspace_id"
+SHUT = "0"  # no workspace has id 0: a shut wall shows no rows
 
 
 def restrict_to_workspace(workspace_id: int) -> None:
@@ -21,3 +38,64 @@ def restrict_to_workspace(workspace_id: int) -> None:
         raise RuntimeError("restrict_to_workspace needs a transaction: it lasts until the transaction ends.")
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [SETTING, str(int(workspace_id))])
+
+
+class WalledReads:
+    """The execute wrapper behind `walled_reads`. `condition_held` is False once any read found the
+    condition false; `checks` says whether any read (hence any check) was made at all."""
+
+    def __init__(self, workspace_id: int, condition: str, condition_params: Sequence[Any]) -> None:
+        self.workspace = str(int(workspace_id))
+        self.condition_params = list(condition_params)
+        # SQL from our code only (the condition too); every value travels as a parameter.
+        self.wall = (
+            "SELECT set_config(%s, CASE WHEN held THEN %s ELSE %s END, true), held "  # noqa: S608
+            f"FROM (SELECT {condition} AS held) AS condition; "
+        )
+        self.condition = condition
+        self.condition_held = True
+        self.checks = 0  # reads (or, without row-level security, condition checks) made so far
+
+    def __call__(self, execute, sql: str, params: Sequence[Any] | None, many: bool, context: dict[str, Any]):
+        if many or sql.lstrip()[:6].upper() != "SELECT":
+            raise RuntimeError(f"Only single reads may run behind walled_reads, not: {sql[:80]}")
+        if params is None:  # the statement's own % signs were not escaped: it had no parameters
+            sql, params = sql.replace("%", "%%"), ()
+        wall_params = [SETTING, self.workspace, SHUT, *self.condition_params]
+        result = execute(self.wall + sql, [*wall_params, *params], many, context)
+        cursor = context["cursor"]
+        self.condition_held = self.condition_held and bool(cursor.fetchone()[1])
+        self.checks += 1
+        cursor.nextset()  # what the caller fetches is its own statement's rows
+        return result
+
+    def check_condition(self) -> None:
+        """Without row-level security (SQLite, `make run`): the condition alone, once."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {self.condition}", self.condition_params)
+            self.condition_held = bool(cursor.fetchone()[0])
+        self.checks += 1
+
+
+@contextmanager
+def walled_reads(
+    *, workspace_id: int, condition: str = "TRUE", condition_params: Sequence[Any] = ()
+) -> Iterator[WalledReads]:
+    """Run the reads inside this block behind the workspace's wall, one round trip each (see above).
+
+    `condition` is an SQL boolean expression (with `%s` for `condition_params`) checked with every
+    read; only reads may run inside, outside any transaction.
+    """
+    if connection.in_atomic_block:
+        raise RuntimeError("walled_reads runs each read in a transaction of its own: use it outside atomic blocks.")
+    reads = WalledReads(workspace_id, condition, condition_params)
+    if connection.vendor != "postgresql":
+        reads.check_condition()
+        yield reads
+        return
+    # Not `connection.execute_wrapper()`: it pops the last wrapper, which may be another one added meanwhile.
+    connection.execute_wrappers.append(reads)
+    try:
+        yield reads
+    finally:
+        connection.execute_wrappers.remove(reads)

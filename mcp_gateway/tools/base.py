@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.db import transaction
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from mcp_gateway.http import PRINCIPAL_SCOPE_KEY
+from mcp_gateway.credentials import liveness_condition, not_live_message
+from mcp_gateway.http import CALLER_SCOPE_KEY, Caller
 from mcp_gateway.principal import Principal
 from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import SessionContextError
-from sessions_app.tenancy import restrict_to_workspace
+from sessions_app.tenancy import walled_reads
 
 SessionArgument = Annotated[
     str,
@@ -75,31 +75,54 @@ def dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_none=True)
 
 
-def principal_of(ctx: Context) -> Principal:
+def caller_of(ctx: Context) -> Caller:
     """The caller, as authenticated by mcp_gateway.http.CredentialAuth for this HTTP request."""
-    return ctx.request_context.request.scope[PRINCIPAL_SCOPE_KEY]
+    return ctx.request_context.request.scope[CALLER_SCOPE_KEY]
 
 
-def _in_workspace(principal: Principal, work: Callable[[Principal], BaseModel]) -> BaseModel:
-    """One transaction, walled to the principal's workspace in the database too (sessions_app/tenancy.py)."""
-    with transaction.atomic():
-        restrict_to_workspace(principal.workspace.pk)
-        return work(principal)
+class CredentialNotLive(Exception):
+    """The caller's credential was revoked or expired since it was cached: the request gets a 401."""
+
+
+def _in_workspace(principal: Principal, work: Callable[[Principal], BaseModel], caller: Caller) -> BaseModel:
+    """The tool's reads, walled to the principal's workspace in the database too, and only while its
+    credential is live (sessions_app/tenancy.py: one round trip per read, the check riding along)."""
+    condition, params = liveness_condition(principal)
+    with walled_reads(workspace_id=principal.workspace.pk, condition=condition, condition_params=params) as reads:
+        try:
+            result = work(principal)
+        except SessionContextError:
+            caller.confirmed = reads.checks > 0 and reads.condition_held
+            if not reads.condition_held:
+                raise CredentialNotLive from None
+            raise
+    if not reads.condition_held:
+        raise CredentialNotLive
+    caller.confirmed = reads.checks > 0
+    return result
 
 
 async def run_tool(ctx: Context, work: Callable[[Principal], BaseModel]) -> CallToolResult:
-    """Run a tool's unit of work off the event loop and shape its result or its error."""
-    principal = principal_of(ctx)
+    """Run a tool's unit of work off the event loop (one hop) and shape its result or its error."""
+    caller = caller_of(ctx)
     try:
-        result = await run_in_worker(_in_workspace, principal, work)
+        result = await run_in_worker(_in_workspace, caller.principal, work, caller)
+    except CredentialNotLive:
+        # CredentialAuth replaces this answer with a 401 before it is sent.
+        caller.refused = True
+        return _error_result(not_live_message(caller.principal))
     except SessionContextError as error:
-        return CallToolResult(content=[TextContent(type="text", text=str(error))], is_error=True)
+        return _error_result(str(error))
     structured = dump(result)
     text = dumps(structured)
     if len(text) > max_chars():
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
         raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+
+def _error_result(sentence: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=sentence)], is_error=True)
 
 
 def fit_count(sizes: list[int], room: int) -> int:

@@ -110,9 +110,9 @@ class QueryLog:
             connection.execute_wrappers.remove(self)
 
     def count(self) -> int:
-        """Statements reading sessions: less the credential lookup and its last-used update, and the
-        tenancy setting (tested on their own)."""
-        return sum("mcp_gateway_mcpkey" not in sql and "set_config" not in sql for sql in self.statements)
+        """Statements reading sessions, each sent with its wall (sessions_app.tenancy.walled_reads):
+        less the credential lookup, its last-used update and liveness checks (tested on their own)."""
+        return sum("set_config" in sql or "mcp_gateway_mcpkey" not in sql for sql in self.statements)
 
 
 @pytest.fixture

@@ -81,11 +81,34 @@ def leave_workspace() -> None:
     Membership.objects.filter(user__email="owner@acme.test").delete()
 
 
-@pytest.mark.parametrize("change", [revoke_all, leave_workspace], ids=["revoked", "person left the workspace"])
-async def test_a_token_stops_working(http, token, change):
+def expire_all() -> None:
+    OAuthAccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
+
+
+CHANGES = [revoke_all, leave_workspace, expire_all]
+CHANGE_NAMES = ["revoked", "person left the workspace", "expired since"]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=CHANGE_NAMES)
+async def test_a_token_stops_working_on_the_next_request(http, token, change):
+    """The first request caches the token in this process; the next one is still refused."""
     assert (await status_and_body(http, token))[0] == 200
     await run_in_worker(change)
     assert (await status_and_body(http, token))[0] == 401
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=CHANGE_NAMES)
+async def test_a_tool_call_with_a_token_that_stopped_working_gets_401(http, token, prototype, change):
+    call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
+    call["params"] = {"name": "get_session", "arguments": {"session": prototype.public_id}}
+    async with http(**HEADERS, Authorization=f"Bearer {token}") as client:
+        assert (await client.post("/mcp", json=call)).status_code == 200
+        await run_in_worker(change)
+        refused = await client.post("/mcp", json=call)
+    assert refused.status_code == 401
+    assert (
+        refused.json()["error_description"] == "This access token is invalid, expired or revoked; connect Alloy again."
+    )
 
 
 async def test_a_workspace_token_reads_only_its_workspace(mcp, token, prototype, foreign):
@@ -101,9 +124,6 @@ async def test_a_workspace_token_reads_only_its_workspace(mcp, token, prototype,
 
 
 def age_tokens() -> None:
-    from django.core.cache import cache
-
-    cache.clear()
     OAuthAccessToken.objects.update(updated=timezone.now() - timedelta(minutes=5))
 
 

@@ -1,0 +1,133 @@
+"""From a credential to a principal, cheaply, without ever trusting a revoked one.
+
+- **A process-local cache.** A verified credential is remembered in this process for
+  ALLOY_CREDENTIAL_CACHE_SECONDS (a minute by default), keyed by its hash, so the request costs no
+  database round trip and no thread hop before the tool runs.
+- **Liveness on every request, in the database.** The cache is never the authority. Each read a tool
+  makes checks that its credential is still live (key not revoked or deleted; token not expired or
+  revoked, its person still a member of the workspace) in the statement that walls the read to the
+  workspace (`liveness_condition`, sessions_app.tenancy.walled_reads): no extra round trip, and a
+  credential that is not live sees no rows. A request that runs no tool
+  (initialize, tools/list) checks it with one query of its own (`credential_is_live`). A revocation,
+  wherever it is made, is therefore refused on the very next request by every worker on every host,
+  with no cache to clear and no message bus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from mcp_gateway.keys import MalformedKey, hash_key, looks_like_key, parse_key
+from mcp_gateway.models import McpKey, OAuthAccessToken
+from mcp_gateway.principal import Principal
+from mcp_gateway.selectors import KEY_NOT_LIVE, TOKEN_NOT_LIVE, principal_for_access_token, principal_for_key
+from mcp_gateway.services import record_credential_use
+from workspaces.models import Membership
+
+
+def fingerprint(credential: str) -> str:
+    """What the cache keys a credential by: its keyed hash (keys) or SHA-256 (tokens), never the secret."""
+    if looks_like_key(credential):
+        try:
+            return hash_key(parse_key(credential).key)
+        except MalformedKey:
+            return ""  # refused by `authenticate` with the reason; never cached
+    return hashlib.sha256(credential.encode()).hexdigest()
+
+
+class PrincipalCache:
+    """Verified principals by credential fingerprint, for a short time, in this process only."""
+
+    def __init__(self, *, max_entries: int = 10_000) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Principal | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires, principal = entry
+        if time.monotonic() >= expires:
+            self.forget(key)
+            return None
+        return principal
+
+    def put(self, key: str, principal: Principal) -> None:
+        seconds = settings.ALLOY_CREDENTIAL_CACHE_SECONDS
+        if not seconds or not key:
+            return
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()  # crude but bounded: a flood of credentials cannot grow memory
+            self._entries[key] = (time.monotonic() + seconds, principal)
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+
+principals = PrincipalCache()
+
+
+def authenticate(credential: str) -> Principal:
+    """The full check (a worker thread, one query): an MCP key or an OAuth access token.
+
+    Runs when the credential is not cached, so at most once a minute per credential and process;
+    that is also when its last use is recorded (at most one write a minute, see services).
+    """
+    if looks_like_key(credential):
+        principal = principal_for_key(key=credential)
+    else:
+        principal = principal_for_access_token(token=credential)
+    record_credential_use(principal=principal)
+    return principal
+
+
+def not_live_message(principal: Principal) -> str:
+    """What a caller whose credential stopped being live is told: the same as for one never valid."""
+    return KEY_NOT_LIVE if principal.credential_kind == "mcp_key" else TOKEN_NOT_LIVE
+
+
+def _liveness_sql() -> dict[str, str]:
+    """The check per credential kind, as SQL written once: the tool path cannot afford compiling
+    querysets on every call. Only table names from model metadata are interpolated."""
+    keys = McpKey._meta.db_table
+    tokens = OAuthAccessToken._meta.db_table
+    members = Membership._meta.db_table
+    return {
+        "mcp_key": f"EXISTS (SELECT 1 FROM {keys} WHERE id = %s AND revoked_at IS NULL)",  # noqa: S608
+        "oauth_token": (
+            f"EXISTS (SELECT 1 FROM {tokens} t JOIN {members} m"  # noqa: S608
+            " ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id"
+            " WHERE t.id = %s AND t.expires > %s)"
+        ),
+    }
+
+
+LIVENESS = _liveness_sql()
+
+
+def _liveness_params(principal: Principal) -> list[object]:
+    if principal.credential_kind == "mcp_key":
+        return [principal.credential_id]
+    return [principal.credential_id, timezone.now()]
+
+
+def credential_is_live(*, principal: Principal) -> bool:
+    """One query: is the credential behind `principal` still accepted?"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {LIVENESS[principal.credential_kind]}", _liveness_params(principal))
+        return bool(cursor.fetchone()[0])
+
+
+def liveness_condition(principal: Principal) -> tuple[str, list[object]]:
+    """The SQL condition (and its parameters) that holds while the principal's credential is live:
+    the condition every tool read is walled by (sessions_app.tenancy.walled_reads)."""
+    return LIVENESS[principal.credential_kind], _liveness_params(principal)
