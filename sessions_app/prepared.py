@@ -34,7 +34,10 @@ class PreparedQuery:
         self._compiled: tuple[str, list[Any], dict[str, int]] | None = None
 
     def _compile(self) -> tuple[str, list[Any], dict[str, int]]:
-        sql, params = self._build(**self._placeholders).query.sql_with_params()
+        query = self._build(**self._placeholders).query
+        if self._limit and query.is_sliced:
+            raise ImproperlyConfigured(f"A prepared query with limit=True must not be sliced: {query}")
+        sql, params = query.sql_with_params()
         params = list(params)
         positions = {}
         for name, value in self._placeholders.items():
@@ -43,8 +46,6 @@ class PreparedQuery:
                 raise ImproperlyConfigured(f"Placeholder {name}={value!r} is not one plain parameter of: {sql}")
             positions[name] = found[0]
         if self._limit:
-            if " LIMIT " in sql:
-                raise ImproperlyConfigured(f"A prepared query with limit=True must not be sliced: {sql}")
             sql += " LIMIT %s"
         return sql, params, positions
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from sessions_app.diffs import FileDiff, diff_texts, split_lines
 from sessions_app.errors import FileNotFound, InvalidArgument, NotADevSession, SessionNotFound
@@ -160,7 +160,11 @@ _MESSAGE_COLUMNS = ("index", "role", "author", "content", "created_at")
 _chat_page = PreparedQuery(
     lambda workspace_id, public_id, start_index: (
         Message.objects.filter(
-            session__in=Session.objects.for_workspace(Workspace(pk=workspace_id)).filter(public_id=public_id),
+            # The session's id as a scalar subquery: PostgreSQL then walks the (session, index) index
+            # from `start_index` in order, whatever the plan's parameters (no sort, no scan of the chat).
+            session_id=Subquery(
+                Session.objects.for_workspace(Workspace(pk=workspace_id)).filter(public_id=public_id).values("pk")[:1]
+            ),
             index__gte=start_index,
         )
         .order_by("index")

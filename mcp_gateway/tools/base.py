@@ -39,6 +39,9 @@ CursorArgument = Annotated[
     Field(description="The next_cursor of the previous result, to get the next page. Leave out for the first."),
 ]
 
+# What a tool's unit of work returns: its result model, or the dict that model would dump to.
+ToolResult = BaseModel | dict[str, Any]
+
 # Room kept for the envelope's own fields (next_cursor, a continuation) when filling a page.
 ENVELOPE_RESERVE = 600
 
@@ -84,7 +87,7 @@ class CredentialNotLive(Exception):
     """The caller's credential was revoked or expired since it was cached: the request gets a 401."""
 
 
-def _in_workspace(principal: Principal, work: Callable[[Principal], BaseModel], caller: Caller) -> BaseModel:
+def _in_workspace(principal: Principal, work: Callable[[Principal], ToolResult], caller: Caller) -> ToolResult:
     """The tool's reads, walled to the principal's workspace in the database too, and only while its
     credential is live (sessions_app/tenancy.py: one round trip per read, the check riding along)."""
     condition, params = liveness_condition(principal)
@@ -102,7 +105,7 @@ def _in_workspace(principal: Principal, work: Callable[[Principal], BaseModel], 
     return result
 
 
-async def run_tool(ctx: Context, work: Callable[[Principal], BaseModel]) -> CallToolResult:
+async def run_tool(ctx: Context, work: Callable[[Principal], ToolResult]) -> CallToolResult:
     """Run a tool's unit of work off the event loop (one hop) and shape its result or its error."""
     caller = caller_of(ctx)
     try:
@@ -113,7 +116,7 @@ async def run_tool(ctx: Context, work: Callable[[Principal], BaseModel]) -> Call
         return _error_result(not_live_message(caller.principal))
     except SessionContextError as error:
         return _error_result(str(error))
-    structured = dump(result)
+    structured = result if isinstance(result, dict) else dump(result)
     text = dumps(structured)
     if len(text) > max_chars():
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.

@@ -1,6 +1,6 @@
 """get_chat_history: a session's chat, oldest to newest, in pages that fit the result budget."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
@@ -13,18 +13,11 @@ from mcp_gateway.tools.base import (
     SessionArgument,
     ToolSpec,
     cut_to_fit,
-    dump,
     json_len,
     max_chars,
     run_tool,
 )
-from mcp_gateway.tools.views import (
-    Continuation,
-    MessageView,
-    SessionRefView,
-    message_view,
-    session_ref_view,
-)
+from mcp_gateway.tools.views import MessageView, SessionRefView, message_view, session_ref_view
 from sessions_app import selectors
 
 DESCRIPTION = """\
@@ -50,35 +43,37 @@ async def get_chat_history(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Messages per page.", ge=1, le=selectors.MAX_MESSAGES_PAGE)] = 50,
 ) -> ChatHistoryResult:
-    def work(principal: Principal) -> ChatHistoryResult:
+    def work(principal: Principal) -> dict[str, Any]:
         start_index, start_char = decode_cursor(cursor, "messages", (int, int)) if cursor else (0, 0)
         found, page = selectors.message_page(
             workspace=principal.workspace, session_ref=session, start_index=start_index, limit=limit
         )
-        result = ChatHistoryResult(session=session_ref_view(found), total_messages=found.message_count, messages=[])
-        room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
+        # Built as the dict it is sent as (ChatHistoryResult is its schema; the SDK checks it against it).
+        result: dict[str, Any] = {"session": session_ref_view(found), "total_messages": found.message_count}
+        room = max_chars() - json_len(result) - ENVELOPE_RESERVE
+        result["messages"] = messages = []
         for message in page.items:
             offset = start_char if message.index == start_index else 0
             view = message_view(message, content=message.content[offset:], starts_at_char=offset)
-            size = json_len(dump(view)) + 1
+            size = json_len(view) + 1
             if size <= room:
-                result.messages.append(view)
+                messages.append(view)
                 room -= size
                 continue
-            if not result.messages:  # one message larger than a whole result: show its start
-                view.content = cut_to_fit(view.content, room - json_len(dump(view.model_copy(update={"content": ""}))))
-                shown_to = offset + len(view.content)
-                result.next_cursor = encode_cursor("messages", message.index, shown_to)
-                view.truncated = Continuation(
-                    remaining_chars=len(message.content) - shown_to,
-                    fetch_rest_with={"session": found.public_id, "cursor": result.next_cursor},
-                )
-                result.messages.append(view)
+            if not messages:  # one message larger than a whole result: show its start
+                view["content"] = cut_to_fit(view["content"], room - json_len({**view, "content": ""}))
+                shown_to = offset + len(view["content"])
+                result["next_cursor"] = encode_cursor("messages", message.index, shown_to)
+                view["truncated"] = {
+                    "remaining_chars": len(message.content) - shown_to,
+                    "fetch_rest_with": {"session": found.public_id, "cursor": result["next_cursor"]},
+                }
+                messages.append(view)
             else:
-                result.next_cursor = encode_cursor("messages", message.index, 0)
+                result["next_cursor"] = encode_cursor("messages", message.index, 0)
             return result
         if page.following is not None:
-            result.next_cursor = encode_cursor("messages", page.following.index, 0)
+            result["next_cursor"] = encode_cursor("messages", page.following.index, 0)
         return result
 
     return await run_tool(ctx, work)

@@ -7,7 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from sessions_app.documents import format_time
-from sessions_app.models import Message, Session, SessionFile
+from sessions_app.models import Session, SessionFile
+from sessions_app.selectors import ChatMessage
 
 
 class WorkspaceView(BaseModel):
@@ -73,8 +74,9 @@ def session_view(session: Session) -> SessionView:
     )
 
 
-def session_ref_view(session: Session) -> SessionRefView:
-    return SessionRefView(id=session.public_id, link=session.link(), kind=session.kind, title=session.title)
+def session_ref_view(session: Session) -> dict[str, Any]:
+    """A `SessionRefView`, as the plain dict it is sent as (built on every call: no model to validate)."""
+    return {"id": session.public_id, "link": session.link(), "kind": session.kind, "title": session.title}
 
 
 class MessageView(BaseModel):
@@ -89,15 +91,15 @@ class MessageView(BaseModel):
     truncated: Continuation | None = None
 
 
-def message_view(message: Message, *, content: str, starts_at_char: int) -> MessageView:
-    return MessageView(
-        index=message.index,
-        role=message.role,
-        author=message.author,
-        created_at=format_time(message.created_at),
-        content=content,
-        starts_at_char=starts_at_char or None,
-    )
+def message_view(message: ChatMessage, *, content: str, starts_at_char: int) -> dict[str, Any]:
+    """A `MessageView` as a plain dict, absent fields left out (a chat page builds twenty of these a call)."""
+    view: dict[str, Any] = {"index": message.index, "role": message.role, "author": message.author}
+    if message.created_at is not None:
+        view["created_at"] = format_time(message.created_at)
+    view["content"] = content
+    if starts_at_char:
+        view["starts_at_char"] = starts_at_char
+    return view
 
 
 class FileView(BaseModel):
