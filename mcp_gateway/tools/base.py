@@ -7,11 +7,11 @@ act on are results with `isError: true` and one plain sentence.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from django.conf import settings
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
@@ -67,7 +67,9 @@ def max_chars() -> int:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 as is: what json.dumps(ensure_ascii=False, separators=(",", ":")) gives, at a
+    tenth of the cost (orjson): results are sized message by message, then sent as text."""
+    return orjson.dumps(value).decode()
 
 
 def json_len(value: Any) -> int:
