@@ -157,6 +157,8 @@ class ChatMessage:
 # A chat page and its session in one query (each row carries the session's columns first); only
 # a page past the end, or an empty chat, needs a second query to tell "no messages" from "no session".
 _MESSAGE_COLUMNS = ("index", "role", "author", "content", "created_at")
+# What a chat page shows of its session (it comes with every row: no dates or creator to decode).
+_CHAT_SESSION_COLUMNS = ("pk", "public_id", "kind", "title", "message_count")
 _chat_page = PreparedQuery(
     lambda workspace_id, public_id, start_index: (
         Message.objects.filter(
@@ -168,7 +170,7 @@ _chat_page = PreparedQuery(
             index__gte=start_index,
         )
         .order_by("index")
-        .values_list(*(f"session__{column}" for column in _SESSION_COLUMNS), *_MESSAGE_COLUMNS)
+        .values_list(*(f"session__{column}" for column in _CHAT_SESSION_COLUMNS), *_MESSAGE_COLUMNS)
     ),
     limit=True,
     workspace_id=2_000_073_011,
@@ -180,14 +182,20 @@ _chat_page = PreparedQuery(
 def message_page(
     *, workspace: Workspace, session_ref: str, start_index: int = 0, limit: int = 50
 ) -> tuple[Session, Page[ChatMessage]]:
-    """A page of the chat, oldest → newest, from message `start_index` (keyset on the index)."""
+    """A page of the chat, oldest → newest, from message `start_index` (keyset on the index).
+
+    The session comes with what a chat page shows of it: id, kind, title and message count.
+    """
     check_limit(limit, maximum=MAX_MESSAGES_PAGE)
     session_id = _session_id_in(workspace, session_ref)
     rows = _chat_page.rows(workspace_id=workspace.pk, public_id=session_id, start_index=start_index, limit=limit + 1)
     if not rows:
         return session_get(workspace=workspace, ref=session_id), Page(items=[], following=None)
-    width = len(_SESSION_COLUMNS)
-    session = _session_from_row(workspace, rows[0][:width])
+    width = len(_CHAT_SESSION_COLUMNS)
+    pk, public_id, kind, title, message_count = rows[0][:width]
+    session = Session(
+        pk=pk, workspace=workspace, public_id=public_id, kind=kind, title=title, message_count=message_count
+    )
     return session, Page.from_rows([ChatMessage(*row[width:]) for row in rows], limit)
 
 

@@ -82,7 +82,8 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
         raise Http404("No such session.") from None
     if session.kind != kind:  # a prototype link to a dev session, or the other way round
         return redirect(session.link())
-    _, files = selectors.file_page(
+    # The session in full (a chat page carries only what the chat shows of it).
+    session, files = selectors.file_page(
         workspace=workspace, session_ref=session_id, start_path=request.GET.get("files_from"), limit=FILES_PER_PAGE
     )
     context = {
