@@ -39,6 +39,8 @@ ALLOY_MCP_ALLOWED_ORIGINS = env.list("ALLOY_MCP_ALLOWED_ORIGINS", default=[ALLOY
 ALLOY_MCP_MAX_REQUEST_BYTES = env.int("ALLOY_MCP_MAX_REQUEST_BYTES", default=1_000_000)
 # Threads that run tool work (ORM calls) at once, per process; keep it at most the pool's max size.
 ALLOY_MCP_WORKER_THREADS = env.int("ALLOY_MCP_WORKER_THREADS", default=8)
+# Characters of computed diffs each process keeps, so the pages of a long diff do not recompute it.
+ALLOY_DIFF_CACHE_CHARS = env.int("ALLOY_DIFF_CACHE_CHARS", default=20_000_000)
 # How long a thread may hold the GIL before another may take it (Python's default is 0.005; see asgi.py).
 ALLOY_GIL_SWITCH_INTERVAL_SECONDS = env.float("ALLOY_GIL_SWITCH_INTERVAL_SECONDS", default=0.001)
 # MCP keys are stored as HMAC-SHA256(key, this secret). Changing it invalidates every key.

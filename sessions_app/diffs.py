@@ -21,10 +21,19 @@ Opcode = tuple[str, int, int, int, int]
 
 @dataclass(frozen=True)
 class FileDiff:
-    text: str  # unified diff, empty when the sides are equal
+    lines: list[str]  # the unified diff's lines, each with its "\n"; none when the sides are equal
     additions: int
     deletions: int
     approximate: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    @property
+    def size(self) -> int:
+        """Characters, for the cache's budget."""
+        return sum(map(len, self.lines))
 
 
 def diff_texts(*, before: str | None, after: str | None, path: str, context_lines: int = 3) -> FileDiff:
@@ -34,7 +43,7 @@ def diff_texts(*, before: str | None, after: str | None, path: str, context_line
     additions = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag in ("replace", "insert"))
     deletions = sum(i2 - i1 for tag, i1, i2, _, _ in opcodes if tag in ("replace", "delete"))
     if not additions and not deletions:
-        return FileDiff(text="", additions=0, deletions=0)
+        return FileDiff(lines=[], additions=0, deletions=0)
     from_name = "/dev/null" if before is None else f"a/{path}"
     to_name = "/dev/null" if after is None else f"b/{path}"
     lines = [f"--- {from_name}\n", f"+++ {to_name}\n"]
@@ -48,7 +57,7 @@ def diff_texts(*, before: str | None, after: str | None, path: str, context_line
                 lines.extend(_prefixed("-", old[i1:i2]))
             if tag in ("replace", "insert"):
                 lines.extend(_prefixed("+", new[j1:j2]))
-    return FileDiff(text="".join(lines), additions=additions, deletions=deletions, approximate=approximate)
+    return FileDiff(lines=lines, additions=additions, deletions=deletions, approximate=approximate)
 
 
 def count_changes(*, before: str, after: str) -> tuple[int, int]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 
 from django.db.models import Q, QuerySet, Subquery
 
+from sessions_app.diff_cache import diffs_in_memory
 from sessions_app.diffs import FileDiff, diff_texts, split_lines
 from sessions_app.errors import FileNotFound, InvalidArgument, NotADevSession, SessionNotFound
 from sessions_app.links import parse_session_ref
-from sessions_app.models import Message, Session, SessionFile
+from sessions_app.models import Blob, Message, Session, SessionFile
 from sessions_app.pagination import Page, check_limit
 from sessions_app.prepared import PreparedQuery
 from workspaces.models import User, Workspace
@@ -310,23 +310,49 @@ def file_text(
 
 @dataclass(frozen=True)
 class DiffEntry:
-    """One changed file; its diff is computed when first read (a page's `following` never is)."""
+    """One changed file and its diff: None for a binary file, and for a page's `following`, which
+    only names where the next page starts."""
 
     file: SessionFile
-    context_lines: int
+    diff: FileDiff | None
 
     @property
     def is_binary(self) -> bool:
-        return any(blob is not None and blob.is_binary for blob in (self.file.before, self.file.after))
+        return _is_binary(self.file)
 
-    @cached_property
-    def diff(self) -> FileDiff | None:
-        """The unified diff; None for a binary file."""
-        if self.is_binary:
-            return None
-        before = self.file.before.text if self.file.before else None
-        after = self.file.after.text if self.file.after else None
-        return diff_texts(before=before, after=after, path=self.file.path, context_lines=self.context_lines)
+
+def _is_binary(file: SessionFile) -> bool:
+    return any(blob is not None and blob.is_binary for blob in (file.before, file.after))
+
+
+def _diff_key(file: SessionFile, context_lines: int) -> tuple:
+    before, after = file.before, file.after
+    return (before and before.digest, after and after.digest, file.path, context_lines)
+
+
+def _with_diffs(files: list[SessionFile], context_lines: int) -> list[DiffEntry]:
+    """Each text file with its diff, computed once per pair of contents (diff_cache.py): the texts of
+    the files not yet in the cache are read, in one query, only then."""
+    missing = [
+        file for file in files if not _is_binary(file) and not diffs_in_memory.has(_diff_key(file, context_lines))
+    ]
+    blob_ids = {blob_id for file in missing for blob_id in (file.before_id, file.after_id) if blob_id}
+    texts = dict(Blob.objects.filter(pk__in=blob_ids).values_list("pk", "text")) if blob_ids else {}
+    entries = []
+    for file in files:
+        if _is_binary(file):
+            entries.append(DiffEntry(file=file, diff=None))
+            continue
+
+        def compute(file: SessionFile = file) -> FileDiff:
+            before = texts[file.before_id] if file.before_id else None
+            after = texts[file.after_id] if file.after_id else None
+            return diff_texts(before=before, after=after, path=file.path, context_lines=context_lines)
+
+        entries.append(
+            DiffEntry(file=file, diff=diffs_in_memory.get_or_compute(_diff_key(file, context_lines), compute))
+        )
+    return entries
 
 
 def diff_page(
@@ -345,7 +371,7 @@ def diff_page(
     session = session_get(workspace=workspace, ref=session_ref)
     if session.kind != Session.Kind.DEV:
         raise NotADevSession("This is a prototype session: it has files, not diffs; read its files instead.")
-    files = session.files.select_related("before", "after").order_by("path")
+    files = _files_with_metadata(session).order_by("path")
     if path is not None:
         wanted = normalize_path(path)
         rows = list(files.filter(path=wanted))
@@ -355,4 +381,8 @@ def diff_page(
         if start_path is not None:
             files = files.filter(path__gte=start_path)
         rows = list(files[: limit + 1])
-    return session, Page.from_rows([DiffEntry(file=file, context_lines=context_lines) for file in rows], limit)
+    items, following = rows[:limit], rows[limit] if len(rows) > limit else None
+    return session, Page(
+        items=_with_diffs(items, context_lines),
+        following=DiffEntry(file=following, diff=None) if following is not None else None,
+    )

@@ -141,11 +141,12 @@ def fit_count(sizes: list[int], room: int) -> int:
     return count
 
 
-def fit_lines(lines: list[str], room: int) -> int:
-    """How many whole lines, in order, fit in `room` characters of one JSON string."""
+def fit_lines(lines: list[str], room: int, start: int = 0) -> int:
+    """How many whole lines, in order from `start`, fit in `room` characters of one JSON string. Looks
+    at no more lines than fit, so a page of a long file costs what the page holds."""
     used = count = 0
-    for line in lines:
-        cost = json_len(line) - 2  # without the quotes: the lines share one string
+    for index in range(start, len(lines)):
+        cost = json_len(lines[index]) - 2  # without the quotes: the lines share one string
         if used + cost > room:
             break
         used += cost

@@ -1,6 +1,6 @@
 """get_file_diff: unified before → after diffs of a dev session's changed files."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
@@ -13,7 +13,6 @@ from mcp_gateway.tools.base import (
     SessionArgument,
     ToolSpec,
     cut_to_fit,
-    dump,
     fit_lines,
     json_len,
     max_chars,
@@ -21,7 +20,6 @@ from mcp_gateway.tools.base import (
 )
 from mcp_gateway.tools.views import Continuation, SessionRefView, session_ref_view
 from sessions_app import selectors
-from sessions_app.diffs import split_lines
 from sessions_app.errors import InvalidArgument
 from sessions_app.selectors import DiffEntry
 
@@ -70,7 +68,7 @@ async def get_file_diff(
     ] = 3,
     cursor: CursorArgument = None,
 ) -> FileDiffResult:
-    def work(principal: Principal) -> FileDiffResult:
+    def work(principal: Principal) -> dict[str, Any]:
         start_path, skip_lines = decode_cursor(cursor, "diffs", (str, int)) if cursor else (None, 0)
         if cursor and path is not None and selectors.normalize_path(path) != start_path:
             raise InvalidArgument("That cursor belongs to another file's diff; pass the same path it was issued for.")
@@ -82,59 +80,58 @@ async def get_file_diff(
             start_path=None if path is not None else start_path,
             limit=DIFF_FILES_PER_PAGE,
         )
-        result = FileDiffResult(session=session_ref_view(found), diffs=[])
-        room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
+        # Built as the dict it is sent as (FileDiffResult is its schema; the SDK checks it against it).
+        result: dict[str, Any] = {"session": session_ref_view(found), "diffs": []}
+        room = max_chars() - json_len(result) - ENVELOPE_RESERVE
         for entry in page.items:
             skip = skip_lines if entry.file.path == start_path else 0
             view = _view(entry, skip)
-            size = json_len(dump(view)) + 1
-            if size <= room:
-                result.diffs.append(view)
-                room -= size
+            lines = entry.diff.lines if entry.diff is not None else []
+            room_for_lines = room - json_len(view) - 1
+            shown = fit_lines(lines, room_for_lines, start=skip)
+            if skip + shown == len(lines):  # all of it (what is left of it) fits
+                if "diff" in view:
+                    view["diff"] = "".join(lines[skip:])
+                result["diffs"].append(view)
+                room -= json_len(view) + 1
                 continue
-            if result.diffs:
-                result.next_cursor = encode_cursor("diffs", entry.file.path, 0)
+            if result["diffs"]:
+                result["next_cursor"] = encode_cursor("diffs", entry.file.path, 0)
                 return result
-            shown = _cut(view, room - json_len(dump(view.model_copy(update={"diff": ""}))))
-            result.next_cursor = encode_cursor("diffs", entry.file.path, skip + shown)
-            rest = {"session": found.public_id, "cursor": result.next_cursor, "context_lines": context_lines}
+            if shown:
+                view["diff"] = "".join(lines[skip : skip + shown])
+            else:  # one line larger than a whole result: show its start
+                view["diff"], shown = cut_to_fit(lines[skip], room_for_lines), 1
+            result["next_cursor"] = encode_cursor("diffs", entry.file.path, skip + shown)
+            rest = {"session": found.public_id, "cursor": result["next_cursor"], "context_lines": context_lines}
             if path is not None:
                 rest["path"] = entry.file.path
-            total = len(split_lines(entry.diff.text))
-            view.truncated = Continuation(remaining_lines=total - skip - shown, fetch_rest_with=rest)
-            result.diffs.append(view)
+            view["truncated"] = {"remaining_lines": len(lines) - skip - shown, "fetch_rest_with": rest}
+            result["diffs"].append(view)
             return result
         if page.following is not None:
-            result.next_cursor = encode_cursor("diffs", page.following.file.path, 0)
+            result["next_cursor"] = encode_cursor("diffs", page.following.file.path, 0)
         return result
 
     return await run_tool(ctx, work)
 
 
-def _view(entry: DiffEntry, skip_lines: int) -> DiffView:
+def _view(entry: DiffEntry, skip_lines: int) -> dict[str, Any]:
+    """A `DiffView` as a plain dict, with an empty `diff` for the caller to fill (none for a binary file)."""
     file, diff = entry.file, entry.diff
-    text = None if diff is None else "".join(split_lines(diff.text)[skip_lines:])
-    return DiffView(
-        path=file.path,
-        status=file.status,
-        additions=file.additions,
-        deletions=file.deletions,
-        binary=entry.is_binary,
-        approximate=True if diff is not None and diff.approximate else None,
-        diff=text,
-        starts_at_line=skip_lines + 1 if skip_lines else None,
-    )
-
-
-def _cut(view: DiffView, room: int) -> int:
-    """Keep the diff lines that fit in `room`; return how many (at least one, cut if it must be)."""
-    lines = split_lines(view.diff or "")
-    shown = fit_lines(lines, room)
-    if shown == 0:
-        view.diff = cut_to_fit(lines[0], room)
-        return 1
-    view.diff = "".join(lines[:shown])
-    return shown
+    view: dict[str, Any] = {"path": file.path, "status": file.status}
+    if file.additions is not None:
+        view["additions"] = file.additions
+    if file.deletions is not None:
+        view["deletions"] = file.deletions
+    view["binary"] = entry.is_binary
+    if diff is not None:
+        if diff.approximate:
+            view["approximate"] = True
+        view["diff"] = ""
+    if skip_lines:
+        view["starts_at_line"] = skip_lines + 1
+    return view
 
 
 SPEC = ToolSpec(name="get_file_diff", title="Show Alloy session diffs", description=DESCRIPTION, handler=get_file_diff)

@@ -263,6 +263,11 @@ def test_diff_context_lines_are_checked(workspace, dev, context_lines):
 def test_diff_page_query_count_is_constant(workspace, dev, django_assert_max_num_queries):
     for n in range(40):
         add_file(dev, f"gen/f{n:03}.py", before=f"x = {n}\n", after=f"x = {n + 1}\n")
-    with django_assert_max_num_queries(2):
+    # The session, the changed files, and (diffs not computed yet) the texts of both sides, in one query.
+    with django_assert_max_num_queries(3):
         _, page = selectors.diff_page(workspace=workspace, session_ref=dev.public_id, limit=20)
     assert len(page.items) == 20
+    # Computed once per pair of contents (sessions_app/diff_cache.py): the texts are not read again.
+    with django_assert_max_num_queries(2):
+        _, again = selectors.diff_page(workspace=workspace, session_ref=dev.public_id, limit=20)
+    assert [entry.diff for entry in again.items] == [entry.diff for entry in page.items]

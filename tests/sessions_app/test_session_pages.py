@@ -66,7 +66,7 @@ def test_a_session_page_costs_a_constant_number_of_queries(member, workspace, dj
     for n in range(60):
         add_file(session, f"f{n:03}.py", before=f"x = {n}\n", after=f"x = {n + 1}\n")
     client = signed_in(member)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(path_of(session)).status_code == 200
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from sessions_app.diff_cache import diffs_in_memory
 from tests.factories import SessionFactory, add_file, pasted_link
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -76,6 +77,23 @@ async def test_a_long_diff_is_continued_across_pages_within_budget(call, key, bi
     assert len(pages) > 8
 
 
+async def test_a_long_diff_is_computed_once_not_per_page(call, key, big_change, settings, query_log):
+    settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
+    diffs_in_memory.clear()  # other tests diff the same contents
+    arguments, reads_of_texts = {"session": big_change.public_id, "path": "b/big.py"}, []
+    while True:
+        with query_log() as log:
+            page = (await call(key, "get_file_diff", arguments)).structured_content
+        reads_of_texts.append(sum("sessions_app_blob" in sql and '"text"' in sql for sql in log.statements))
+        if "next_cursor" not in page:
+            break
+        arguments = {**arguments, "cursor": page["next_cursor"]}
+    # The two sides are read (and diffed) for the first page only; every later page slices the kept diff.
+    assert reads_of_texts[0] == 1
+    assert len(reads_of_texts) > 8
+    assert set(reads_of_texts[1:]) == {0}
+
+
 async def test_a_cursor_for_another_path_is_refused(call, key, big_change, settings):
     settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
     first = (await call(key, "get_file_diff", {"session": big_change.public_id, "path": "b/big.py"})).structured_content
@@ -104,4 +122,5 @@ async def test_query_count_does_not_grow_with_the_session(call, key, many_change
         with query_log() as log:
             assert not (await call(key, "get_file_diff", {"session": session.public_id})).is_error
         counts.append(log.count())
-    assert counts == [2, 2]
+    # The session, the files, the texts of the diffs not computed yet (sessions_app/diff_cache.py).
+    assert counts == [3, 3]
