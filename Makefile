@@ -8,7 +8,7 @@ NODE_INSTALLED := $(E2E)/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format lock setup
+.PHONY: run serve test bench lint format lock setup
 
 setup: $(INSTALLED)
 
@@ -26,6 +26,13 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py demo_mcp_key
 	$(BIN)/uvicorn alloy.asgi:application --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with WEB_CONCURRENCY uvicorn workers (alloy/gunicorn.conf.py). Needs the production
+# environment: at least SECRET_KEY, DATABASE_URL (PostgreSQL), ALLOY_PUBLIC_URL and ALLOWED_HOSTS.
+serve: $(INSTALLED)
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn -c alloy/gunicorn.conf.py alloy.asgi:application
 
 # The real MCP clients the end-to-end tests drive (mcp-remote, the MCP Inspector CLI), pinned.
 $(NODE_INSTALLED): $(E2E)/package.json $(E2E)/package-lock.json

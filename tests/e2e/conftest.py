@@ -94,12 +94,6 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory, static_root):
     stop_server(process)
 
 
-@pytest.fixture
-def shared_cache(settings):
-    """This test process revokes keys through the same Redis the server's workers cache them in."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-
-
 def give_password(user):
     """A password the server process can check (the test settings hash with a faster hasher it lacks)."""
     user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")

@@ -33,7 +33,7 @@ def mcp_status(server: str, key: str) -> int:
 
 
 @pytest.fixture
-def ops(shared_cache):
+def ops(db):
     return give_password(UserFactory(email="ops@alloy.test", is_staff=True, is_superuser=True))
 
 

@@ -22,7 +22,7 @@ TOOLS = {"get_session", "list_sessions", "get_chat_history", "list_session_files
 
 
 @pytest.fixture
-def key(workspace, owner, shared_cache):
+def key(workspace, owner):
     return mcp_key_create(workspace=workspace, name="e2e", created_by=owner).key
 
 

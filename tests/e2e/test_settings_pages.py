@@ -82,7 +82,7 @@ def create_use_and_delete_a_key(page: Page, server: str, session_link: str) -> N
     assert mcp_status(server, {"X-MCP-API-Key": key}) == 401
 
 
-def test_owner_creates_sees_once_uses_and_deletes_a_key(server, person, prototype, shared_cache):
+def test_owner_creates_sees_once_uses_and_deletes_a_key(server, person, prototype):
     browse_as = create_use_and_delete_a_key
     browse_as(server, "owner@acme.test", "settings-mcp-owner.png", pasted_link(prototype))
 
@@ -164,7 +164,7 @@ def dev_with_chat(dev):
     return dev
 
 
-def test_a_dev_session_page_and_its_copy_link(server, person, dev_with_chat, workspace, shared_cache):
+def test_a_dev_session_page_and_its_copy_link(server, person, dev_with_chat, workspace):
     key = mcp_key_create(workspace=workspace, name="e2e").key
     link = f"{server}/acme/p/dev/{dev_with_chat.public_id}"
     open_dev_session(server, "owner@acme.test", "session-dev-page.png", link, key)
