@@ -49,6 +49,7 @@ ENV = {
     "SECRET_KEY": "benchmark-only-secret",
     "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{ALLOY_PORT}",
     "LOG_LEVEL": "WARNING",
+    "STATIC_ROOT": tempfile.mkdtemp(prefix="alloy-bench-static-"),
 }
 CHAT, LONG_CHAT, FEW_FILES, MANY_FILES, BIG_DIFF = (
     "benchChat0000001",
@@ -252,7 +253,15 @@ def check(url: str, call: Call, era: str, credential: dict[str, str]) -> dict:
 
 
 def measure(
-    wrk: str, url: str, call: Call, era: str, credential: dict[str, str], connections: int, seconds: int
+    wrk: str,
+    url: str,
+    call: Call,
+    era: str,
+    credential: dict[str, str],
+    connections: int,
+    seconds: int,
+    *,
+    warm_up: bool = True,
 ) -> Measured:
     check(url, call, era, credential)
     headers = "\n".join(
@@ -262,7 +271,8 @@ def measure(
         script.write(WRK_SCRIPT % {"body": json.dumps(request_body(call, era)), "headers": headers})
     try:
         command = ["taskset", "-c", LOAD_CORE, wrk, "-t1", f"-c{connections}", "--latency", "-s", script.name]
-        subprocess.run([*command, "-d1s", url], check=True, capture_output=True)  # warm-up
+        if warm_up:
+            subprocess.run([*command, "-d1s", url], check=True, capture_output=True)
         output = subprocess.run([*command, f"-d{seconds}s", url], check=True, capture_output=True, text=True).stdout
     finally:
         os.unlink(script.name)
@@ -316,6 +326,39 @@ def last_cursor(url: str, call: Call, credential: dict[str, str]) -> str:
         cursor = arguments["cursor"] = following
 
 
+def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call, Call]]:
+    """(what must hold, the reference call, the call compared with it): pages that must cost the same."""
+    sys.path.insert(0, str(ROOT))
+    from mcp_gateway.cursors import encode_cursor  # the project's own cursor format
+
+    def call(label: str, tool: str, **arguments) -> Call:
+        return Call(label, "tools/call", tool, arguments)
+
+    def last_page_of(first: Call, label: str) -> Call:
+        return Call(label, first.method, first.tool, {**first.arguments, "cursor": last_cursor(url, first, credential)})
+
+    chat_first = call("chat of 100,000: first page", "get_chat_history", session=LONG_CHAT, limit=20)
+    chat_last = call(
+        "chat of 100,000: last page",
+        "get_chat_history",
+        session=LONG_CHAT,
+        limit=20,
+        cursor=encode_cursor("messages", 99_980, 0),
+    )
+    # Pages of the same length (10 files), so what is compared is the session's size, not the page's.
+    few_files = call("files: 10-file session", "list_session_files", session=FEW_FILES, limit=10)
+    many_files = call("files: 5,000-file session, first page", "list_session_files", session=MANY_FILES, limit=10)
+    small_diff = call("diff: 100-line file", "get_file_diff", session=BIG_DIFF, path="small/tiny.py")
+    big_diff = call("diff: 30,000-line file, first page", "get_file_diff", session=BIG_DIFF, path="big/huge.py")
+    return [
+        ("last page of a 100,000-message chat within 1.2x of the first", chat_first, chat_last),
+        ("a 5,000-file listing page within 1.2x of a 10-file one", few_files, many_files),
+        ("... and its last page", few_files, last_page_of(many_files, "files: 5,000-file session, last page")),
+        ("any page of a 30,000-line diff within 1.5x of a 100-line diff", small_diff, big_diff),
+        ("... its last page", small_diff, last_page_of(big_diff, "diff: 30,000-line file, last page")),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="Seconds of load per row (default 5).")
@@ -324,95 +367,68 @@ def main() -> None:
     wrk = ensure_wrk()
     key, token = prepare(reuse=options.reuse)
     with_key, with_token = {"X-MCP-API-Key": key}, {"Authorization": f"Bearer {token}"}
-    rows: list[tuple[str, str, int, Measured, Measured | None]] = []
-    floor: dict[tuple[str, int], Measured] = {}
-
-    def row(name: str, era: str, connections: int, measured: Measured) -> None:
-        base = floor.get((era, connections))
-        rows.append((name, era, connections, measured, base))
-        ratio = f"{measured.calls_per_second / base.calls_per_second:.3f}" if base else ""
-        print(f"  {name:<44} {era} c={connections:<3} {measured.calls_per_second:8.0f}/s  ratio {ratio}", flush=True)
-
+    floor_url, url = f"http://127.0.0.1:{FLOOR_PORT}/mcp", f"http://127.0.0.1:{ALLOY_PORT}/mcp"
     noop = Call("SDK no-op tool (floor)", "tools/call", "noop", {})
-    floor_url = f"http://127.0.0.1:{FLOOR_PORT}/mcp"
-    with Server("scripts.floor_server:app", FLOOR_PORT):
-        for era in (MODERN, LEGACY):
-            for connections in (1, 32):
-                floor[(era, connections)] = measured = measure(
-                    wrk, floor_url, noop, era, {}, connections, options.seconds
-                )
-                row(noop.label, era, connections, measured)
-
-    url = f"http://127.0.0.1:{ALLOY_PORT}/mcp"
     chat_page = Call("get_chat_history, 20 messages", "tools/call", "get_chat_history", {"session": CHAT, "limit": 20})
-    calls_seen, rss = 0, []
-    with Server("alloy.asgi:application", ALLOY_PORT) as alloy:
+    rows: list[tuple[str, str, int, Measured, Measured | None]] = []
+    # Both servers run throughout, each pinned to the server core (the idle one costs nothing), and
+    # every Alloy row is measured right after the floor row it is compared with: the machine's speed
+    # drifts over minutes, so only figures taken side by side make an honest ratio.
+    with Server("scripts.floor_server:app", FLOOR_PORT), Server("alloy.asgi:application", ALLOY_PORT) as alloy:
         for credential_name, credential in (("MCP key", with_key), ("OAuth token", with_token)):
             for era in (MODERN, LEGACY):
                 for connections in (1, 32):
+                    base = measure(wrk, floor_url, noop, era, {}, connections, options.seconds)
                     measured = measure(wrk, url, chat_page, era, credential, connections, options.seconds)
-                    row(f"{chat_page.label} ({credential_name})", era, connections, measured)
-                    calls_seen += measured.requests
-                    rss.append((calls_seen, alloy.rss_mb()))
-        long_chat = {"session": LONG_CHAT, "limit": 20}
-        scaling = [
-            Call("chat of 100,000: first page", "tools/call", "get_chat_history", long_chat),
-            Call("chat of 100,000: last page", "tools/call", "get_chat_history", {**long_chat, "cursor": None}),
-            Call("files: 10-file session", "tools/call", "list_session_files", {"session": FEW_FILES}),
-            Call("files: 5,000-file session, first page", "tools/call", "list_session_files", {"session": MANY_FILES}),
-            Call(
-                "files: 5,000-file session, last page",
-                "tools/call",
-                "list_session_files",
-                {"session": MANY_FILES, "cursor": None},
-            ),
-            Call("diff: 100-line file", "tools/call", "get_file_diff", {"session": BIG_DIFF, "path": "small/tiny.py"}),
-            Call(
-                "diff: 30,000-line file, first page",
-                "tools/call",
-                "get_file_diff",
-                {"session": BIG_DIFF, "path": "big/huge.py"},
-            ),
-            Call(
-                "diff: 30,000-line file, last page",
-                "tools/call",
-                "get_file_diff",
-                {"session": BIG_DIFF, "path": "big/huge.py", "cursor": None},
-            ),
-            Call("diffs: 5,000-file session, first page", "tools/call", "get_file_diff", {"session": MANY_FILES}),
-        ]
-        for call in scaling:
-            if call.arguments and "cursor" in call.arguments:
-                start = {name: value for name, value in call.arguments.items() if name != "cursor"}
-                call = Call(
-                    call.label,
-                    call.method,
-                    call.tool,
-                    {
-                        **call.arguments,
-                        "cursor": last_cursor(url, Call(call.label, call.method, call.tool, start), with_key),
-                    },
-                )
-            measured = measure(wrk, url, call, MODERN, with_key, 1, options.seconds)
-            row(call.label, MODERN, 1, measured)
-            calls_seen += measured.requests
-        rss.append((calls_seen, alloy.rss_mb()))
-    report(rows, rss)
+                    name = f"{chat_page.label} ({credential_name})"
+                    rows += [(noop.label, era, connections, base, None), (name, era, connections, measured, base)]
+                    ratio = measured.calls_per_second / base.calls_per_second
+                    print(f"  {name:<42} {era} c={connections:<2} {measured.calls_per_second:6.0f}/s  {ratio:.2f}")
+        comparisons = []
+        for claim, reference, compared in scaling_calls(url, with_key):
+            first = measure(wrk, url, reference, MODERN, with_key, 1, options.seconds)
+            second = measure(wrk, url, compared, MODERN, with_key, 1, options.seconds)
+            comparisons.append((claim, reference.label, first, compared.label, second))
+            print(f"  {claim}: {first.calls_per_second / second.calls_per_second:.2f}x", flush=True)
+        rss = memory_after(wrk, url, chat_page, with_key, alloy)
+    report(rows, comparisons, rss)
 
 
-def report(rows, rss) -> None:
-    print("\n| call | era | conns | calls/s | p50 ms | p99 ms | errors | ratio to SDK floor |")
+def memory_after(wrk: str, url: str, call: Call, credential: dict[str, str], alloy: Server) -> list[tuple[int, float]]:
+    """Alloy's RSS after 2,000 and after 20,000 more calls of one workload, everything else warmed up."""
+    calls, readings = 0, []
+    for target in (2_000, 20_000):
+        while calls < target:
+            calls += measure(wrk, url, call, MODERN, credential, 32, 2, warm_up=False).requests
+        readings.append((calls, alloy.rss_mb()))
+    return readings
+
+
+def report(rows, comparisons, rss) -> None:
+    print(
+        "\nget_chat_history against the SDK floor, each pair measured side by side (ratio = calls/s over the floor's):"
+    )
+    print("\n| call | era | conns | calls/s | p50 ms | p99 ms | errors | ratio to floor |")
     print("|---|---|---|---|---|---|---|---|")
     for name, era, connections, measured, base in rows:
-        ratio = f"{measured.calls_per_second / base.calls_per_second:.2f}" if base and "floor" not in name else ""
+        ratio = f"{measured.calls_per_second / base.calls_per_second:.2f}" if base else ""
         print(
             f"| {name} | {era} | {connections} | {measured.calls_per_second:.0f} | {measured.p50_ms:.1f} "
             f"| {measured.p99_ms:.1f} | {measured.errors} | {ratio} |"
         )
+    print("\nPages that must cost the same, 1 connection, 2026-07-28 (time per call, compared over reference):")
+    print("\n| claim | reference | calls/s | compared | calls/s | p99 ms | errors | cost ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for claim, reference, first, compared, second in comparisons:
+        cost = first.calls_per_second / second.calls_per_second
+        print(
+            f"| {claim} | {reference} | {first.calls_per_second:.0f} | {compared} | {second.calls_per_second:.0f} "
+            f"| {second.p99_ms:.1f} | {first.errors + second.errors} | {cost:.2f} |"
+        )
     (first_calls, first_rss), (last_calls, last_rss) = rss[0], rss[-1]
     growth = (last_rss - first_rss) / first_rss * 100
-    print(f"\nAlloy worker RSS: {first_rss:.1f} MB after {first_calls:,} calls, ", end="")
-    print(f"{last_rss:.1f} MB after {last_calls:,} ({growth:+.1f}%).")
+    print(f"\nAlloy worker RSS, get_chat_history after everything above: {first_rss:.1f} MB after {first_calls:,} more")
+    print(f"calls, {last_rss:.1f} MB after {last_calls:,} ({growth:+.1f}%).")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 
 from sessions_app.models import Message, Session, SessionFile
-from sessions_app.tenancy import restrict_to_workspace
+from sessions_app.tenancy import restrict_to_workspace, walled_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +41,36 @@ def test_without_a_restriction_everything_is_visible(prototype, foreign):
 def test_restricting_outside_a_transaction_is_refused(workspace, transactional_db):
     with pytest.raises(RuntimeError, match="needs a transaction"):
         restrict_to_workspace(workspace.pk)
+
+
+# --- walled_reads: each read sent with its wall, in a transaction of its own (the MCP tools' path) --------
+
+
+@pytest.mark.django_db(transaction=True)  # walled reads run outside any transaction, as in a tool call
+def test_each_walled_read_sees_only_its_workspace_and_nothing_leaks_after(workspace, prototype, foreign):
+    with walled_reads(workspace_id=workspace.pk) as reads:
+        assert list(Session.objects.all()) == [prototype]
+        assert set(Message.objects.values_list("session_id", flat=True)) == {prototype.pk}
+        assert not SessionFile.objects.filter(session=foreign).exists()
+    assert (reads.condition_held, reads.checks) == (True, 3)
+    assert Session.objects.count() == 2  # the wall ended with each read's own transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_condition_fails_the_wall_shuts_and_says_so(workspace, prototype):
+    with walled_reads(workspace_id=workspace.pk, condition="%s = 1", condition_params=[2]) as reads:
+        assert list(Session.objects.all()) == []  # even the workspace's own sessions
+    assert reads.condition_held is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_reads_run_behind_the_wall(workspace, prototype):
+    with walled_reads(workspace_id=workspace.pk), pytest.raises(RuntimeError, match="Only single reads"):
+        Session.objects.filter(pk=prototype.pk).update(title="changed")
+    prototype.refresh_from_db()
+    assert prototype.title == "Todo app"
+
+
+def test_walled_reads_inside_a_transaction_are_refused(workspace):
+    with transaction.atomic(), pytest.raises(RuntimeError, match="outside atomic blocks"):
+        walled_reads(workspace_id=workspace.pk).__enter__()
