@@ -17,6 +17,7 @@ from django.conf import settings
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, CallToolResult
@@ -111,7 +112,10 @@ class Gateway:
 
 def build_gateway() -> Gateway:
     server = build_server()
-    starlette_app = server.streamable_http_app(
+    # This sets up the server's session manager. The Starlette app it returns around it (a router for one
+    # path, error and exception middleware) is not used: the front door routes /mcp, TransportGuard
+    # turns failures into JSON, and each request is cheaper without them.
+    server.streamable_http_app(
         streamable_http_path="/mcp",
         stateless_http=True,
         json_response=True,
@@ -119,4 +123,5 @@ def build_gateway() -> Gateway:
         # Host and Origin are checked by TransportGuard against Django's settings, with clear errors.
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
-    return Gateway(server=server, app=TransportGuard(CredentialAuth(starlette_app)))
+    transport = StreamableHTTPASGIApp(server.session_manager)
+    return Gateway(server=server, app=TransportGuard(CredentialAuth(transport)))
