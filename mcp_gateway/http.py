@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http.request import split_domain_port, validate_host
 from starlette.datastructures import Headers
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
@@ -74,6 +75,8 @@ class TransportGuard:
 
         try:
             await self.app(scope, receive, watch)
+        except ClientDisconnect:
+            return  # the client went away before sending its whole request: nobody to answer
         except DatabaseError:
             logger.exception("Database unavailable on %s", scope.get("path"))
             if not started:

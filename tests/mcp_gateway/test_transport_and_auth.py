@@ -154,3 +154,31 @@ async def test_each_initialize_revision_is_spoken(http, key, version):
     assert result["serverInfo"]["name"] == "Alloy"
     assert "get_session" in result["instructions"]
     assert "mcp-session-id" not in response.headers  # stateless: any worker can take the next request
+
+
+async def test_a_client_that_goes_away_mid_request_is_not_an_error(front_door, key, caplog):
+    """Load generators and impatient clients hang up mid-body: no answer is owed, no traceback logged."""
+    sent = []
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/mcp",
+        "raw_path": b"/mcp",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"application/json"),
+            (b"accept", b"application/json, text/event-stream"),
+            (b"mcp-protocol-version", b"2026-07-28"),
+            (b"x-mcp-api-key", key.encode()),
+        ],
+    }
+    await front_door(scope, receive, send)
+    assert [record for record in caplog.records if record.name.startswith("mcp_gateway")] == []
