@@ -1,22 +1,24 @@
 """`make bench`: Alloy's tool calls against the floor of the `mcp` SDK itself, measured in one run.
 
-    make bench                      # or: .venv/bin/python scripts/benchmark.py [--seconds 5]
+    make bench                      # or: .venv/bin/python scripts/benchmark.py [--seconds 3] [--reuse]
 
 It builds its own PostgreSQL database (alloy_bench, owned by the non-superuser role `alloy`, so
 row-level security applies as in production), imports the sessions below through the real import
-path, then starts, one after the other, two single-process uvicorn servers pinned to core 0:
+path, then starts two single-process uvicorn servers, both pinned to core 0:
 
 - the floor: `scripts/floor_server.py`, the SDK's `MCPServer` with one no-op tool, stateless, JSON
   responses, no auth, no database — what any server on this SDK costs per call on this machine;
 - Alloy: `alloy.asgi:application` with production settings.
 
-wrk (installed with apt-get when missing) drives both from core 1 with a Lua script that counts any
-non-200 answer, JSON-RPC error or `isError` result as an error. Each row runs `--seconds` after a
-one-second warm-up. Ratios are Alloy's calls/s over the floor's, same era, same connections.
+wrk (installed with apt-get when missing) drives them from core 1 with a Lua script that counts any
+non-200 answer, JSON-RPC error or `isError` result as an error. Each get_chat_history row is measured
+in ROUNDS rounds of `--seconds`, alternating with the floor row it is compared with (same era, same
+connections); the ratio is Alloy's calls/s over the floor's.
 
-Sessions: a 20-message chat page of a realistic chat (the "chat" rows), a 100,000-message chat
-(first vs last page), a 10-file and a 5,000-file dev session (listing and diff pages), and a dev
-session with a 100-line and a 30,000-line changed file (first vs last diff page).
+Sessions: a 20-message page of a 40-message chat (the "chat" rows), a 100,000-message chat (first vs
+last page), a 10-file and a 5,000-file dev session (listing pages of equal length), and a dev session
+with a 100-line and a 30,000-line changed file (first and last diff page). Last, the worker's memory
+over 2,000 and 20,000 more calls.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +44,9 @@ PYTHON = sys.executable
 DATABASE = "alloy_bench"
 FLOOR_PORT, ALLOY_PORT = 8766, 8765
 SERVER_CORE, LOAD_CORE = "0", "1"
+# Each floor/Alloy pair is measured in alternating rounds, so a drift in the machine's speed (seen here:
+# ±30% within minutes) hits both sides of a ratio alike.
+ROUNDS = 3
 MODERN, LEGACY = "2026-07-28", "2025-11-25"
 ENV = {
     **os.environ,
@@ -252,6 +258,18 @@ def check(url: str, call: Call, era: str, credential: dict[str, str]) -> dict:
     return answer["result"]
 
 
+def combined(parts: list[Measured]) -> Measured:
+    """Rounds of one row as one: calls over time, the median p50, the worst p99, every error."""
+    seconds = sum(part.requests / part.calls_per_second for part in parts)
+    return Measured(
+        calls_per_second=sum(part.requests for part in parts) / seconds,
+        p50_ms=statistics.median(part.p50_ms for part in parts),
+        p99_ms=max(part.p99_ms for part in parts),
+        errors=sum(part.errors for part in parts),
+        requests=sum(part.requests for part in parts),
+    )
+
+
 def measure(
     wrk: str,
     url: str,
@@ -361,7 +379,7 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5, help="Seconds of load per row (default 5).")
+    parser.add_argument("--seconds", type=int, default=3, help="Seconds of load per round (default 3).")
     parser.add_argument("--reuse", action="store_true", help="Keep the database of the previous run.")
     options = parser.parse_args()
     wrk = ensure_wrk()
@@ -378,8 +396,16 @@ def main() -> None:
         for credential_name, credential in (("MCP key", with_key), ("OAuth token", with_token)):
             for era in (MODERN, LEGACY):
                 for connections in (1, 32):
-                    base = measure(wrk, floor_url, noop, era, {}, connections, options.seconds)
-                    measured = measure(wrk, url, chat_page, era, credential, connections, options.seconds)
+                    base, measured = [], []
+                    for round_number in range(ROUNDS):
+                        warm_up = round_number == 0
+                        base.append(
+                            measure(wrk, floor_url, noop, era, {}, connections, options.seconds, warm_up=warm_up)
+                        )
+                        measured.append(
+                            measure(wrk, url, chat_page, era, credential, connections, options.seconds, warm_up=warm_up)
+                        )
+                    base, measured = combined(base), combined(measured)
                     name = f"{chat_page.label} ({credential_name})"
                     rows += [(noop.label, era, connections, base, None), (name, era, connections, measured, base)]
                     ratio = measured.calls_per_second / base.calls_per_second
