@@ -107,6 +107,7 @@ def _create_messages(session: Session, document: SessionDocument) -> None:
         (
             Message(
                 session=session,
+                workspace_id=session.workspace_id,  # what the trigger would look up, row by row
                 index=index,
                 role=message.role,
                 author=message.author,
@@ -135,6 +136,7 @@ def _create_files(session: Session, changes: list[FileChange]) -> None:
         rows.append(
             SessionFile(
                 session=session,
+                workspace_id=session.workspace_id,
                 path=change.path,
                 language=language_for_path(change.path),
                 media_type=change.media_type,

@@ -74,3 +74,22 @@ def test_only_reads_run_behind_the_wall(workspace, prototype):
 def test_walled_reads_inside_a_transaction_are_refused(workspace):
     with transaction.atomic(), pytest.raises(RuntimeError, match="outside atomic blocks"):
         walled_reads(workspace_id=workspace.pk).__enter__()
+
+
+def test_message_and_file_rows_carry_their_workspace_whoever_inserts_them(workspace, prototype, foreign):
+    # The factories insert through the ORM without naming a workspace: the database fills it in.
+    assert set(Message.objects.filter(session=prototype).values_list("workspace_id", flat=True)) == {workspace.pk}
+    assert set(SessionFile.objects.filter(session=foreign).values_list("workspace_id", flat=True)) == {
+        foreign.workspace_id
+    }
+
+
+def test_the_wall_compares_a_column_instead_of_looking_up_each_row_s_session(workspace, prototype):
+    # Looking up sessions per row made a chat page cost 46 ms in a workspace of 50,000 sessions.
+    with transaction.atomic():
+        restrict_to_workspace(workspace.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN SELECT * FROM sessions_app_message WHERE session_id = %s", [prototype.pk])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "sessions_app_session" not in plan
+    assert "SubPlan" not in plan
