@@ -44,7 +44,8 @@ test: $(INSTALLED) $(NODE_INSTALLED)
 	scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings
+	# SQLite in memory: the check reads the models, not a database (and no pool waits for one that is not there).
+	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings
 	$(BIN)/pytest
 
 # Median and p99 per tool call against a real server (see scripts/benchmark.py).
