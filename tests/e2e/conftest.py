@@ -32,11 +32,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(log_path: Path, workers: int = 2, **environment: str):
-    """Start uvicorn on a free port with the test database; return (process, base URL) once it answers."""
-    port = free_port()
+def server_environment(port: int, **environment: str) -> dict[str, str]:
+    """The production settings a server process on `port` runs with, on the test database."""
     database = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "alloy.settings",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
@@ -46,6 +45,12 @@ def start_server(log_path: Path, workers: int = 2, **environment: str):
         "DATABASE_POOL_MAX_SIZE": "8",
         **environment,
     }
+
+
+def start_server(log_path: Path, workers: int = 2, **environment: str):
+    """Start uvicorn on a free port with the test database; return (process, base URL) once it answers."""
+    port = free_port()
+    env = server_environment(port, **environment)
     command = [sys.executable, "-m", "uvicorn", "alloy.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("w") as log:
         process = subprocess.Popen(

@@ -22,11 +22,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.services import mcp_key_create
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.conftest import ROOT, free_port, server_environment
 from tests.factories import make_access_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,20 +37,14 @@ WORKERS = 2
 def gunicorn(tmp_path, static_root):
     """(master process, port): `gunicorn -c alloy/gunicorn.conf.py` with two workers on the test database."""
     port = free_port()
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "alloy.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "STATIC_ROOT": str(static_root),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(WORKERS),
-        "GRACEFUL_TIMEOUT": "10",
-        "DATABASE_POOL_MAX_SIZE": "10",
-    }
+    env = server_environment(
+        port,
+        STATIC_ROOT=str(static_root),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY=str(WORKERS),
+        GRACEFUL_TIMEOUT="10",
+    )
     log = (tmp_path / "gunicorn.log").open("w")
     master = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "alloy/gunicorn.conf.py", "alloy.asgi:application"],

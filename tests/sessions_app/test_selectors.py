@@ -127,6 +127,13 @@ def test_chat_pages_oldest_to_newest(workspace, prototype):
     assert indexes == list(range(12))
 
 
+def test_a_chat_page_past_the_end_is_empty_not_missing(workspace, prototype):
+    # No message rows come back: the session is looked up on its own to tell "none left" from "no session".
+    session, page = selectors.message_page(workspace=workspace, session_ref=prototype.public_id, start_index=99)
+    assert session == prototype
+    assert (page.items, page.following) == ([], None)
+
+
 def test_chat_of_another_workspace_is_not_found(workspace, foreign):
     with pytest.raises(SessionNotFound):
         selectors.message_page(workspace=workspace, session_ref=foreign.public_id)
