@@ -53,12 +53,15 @@ _SESSION_COLUMNS = (
     "created_by__email",
     "created_by__name",
 )
+
+
+def _named(workspace_id: int, public_id: str) -> QuerySet[Session]:
+    """The workspace's session with this public id (at most one), for the prepared reads below."""
+    return Session.objects.for_workspace(Workspace(pk=workspace_id)).filter(public_id=public_id)
+
+
 _session_by_public_id = PreparedQuery(
-    lambda workspace_id, public_id: (
-        Session.objects.for_workspace(Workspace(pk=workspace_id))
-        .filter(public_id=public_id)
-        .values_list(*_SESSION_COLUMNS)
-    ),
+    lambda workspace_id, public_id: _named(workspace_id, public_id).values_list(*_SESSION_COLUMNS),
     workspace_id=2_000_073_010,
     public_id="\x00public_id",
 )
@@ -164,9 +167,7 @@ _chat_page = PreparedQuery(
         Message.objects.filter(
             # The session's id as a scalar subquery: PostgreSQL then walks the (session, index) index
             # from `start_index` in order, whatever the plan's parameters (no sort, no scan of the chat).
-            session_id=Subquery(
-                Session.objects.for_workspace(Workspace(pk=workspace_id)).filter(public_id=public_id).values("pk")[:1]
-            ),
+            session_id=Subquery(_named(workspace_id, public_id).values("pk")[:1]),
             index__gte=start_index,
         )
         .order_by("index")
@@ -345,6 +346,9 @@ def _with_diffs(files: list[SessionFile], context_lines: int) -> list[DiffEntry]
             continue
 
         def compute(file: SessionFile = file) -> FileDiff:
+            # Evicted by another thread since `missing` was drawn up: read its texts now.
+            if unread := [blob_id for blob_id in (file.before_id, file.after_id) if blob_id and blob_id not in texts]:
+                texts.update(Blob.objects.filter(pk__in=unread).values_list("pk", "text"))
             before = texts[file.before_id] if file.before_id else None
             after = texts[file.after_id] if file.after_id else None
             return diff_texts(before=before, after=after, path=file.path, context_lines=context_lines)

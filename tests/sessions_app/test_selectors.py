@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sessions_app import selectors
+from sessions_app.diff_cache import diffs_in_memory
 from sessions_app.errors import FileNotFound, InvalidArgument, InvalidSessionLink, NotADevSession, SessionNotFound
 from sessions_app.models import Message, Session
 from tests.factories import MessageFactory, SessionFactory, add_file
@@ -244,6 +245,13 @@ def test_diff_of_one_file_and_of_all(workspace, dev):
     assert [e.file.path for e in first.items + second.items] == ["api/limits.py", "api/views.py", "old.txt"]
     assert second.following is None
     assert second.items[0].diff.text.startswith("--- a/old.txt\n+++ /dev/null\n")
+
+
+def test_a_diff_evicted_while_its_page_is_read_is_still_computed(workspace, dev, monkeypatch):
+    diffs_in_memory.clear()
+    monkeypatch.setattr(diffs_in_memory, "has", lambda key: True)  # it was cached when the page was planned
+    _, page = selectors.diff_page(workspace=workspace, session_ref=dev.public_id, path="api/views.py")
+    assert page.items[0].diff.text.endswith("-    pass\n+    check()\n")
 
 
 def test_prototype_sessions_have_no_diffs(workspace, prototype):
