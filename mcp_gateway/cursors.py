@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from sessions_app.errors import InvalidArgument
+from sessions_app.storable import unstorable
 
 MAX_CURSOR_LENGTH = 2048
 
@@ -33,7 +34,7 @@ def decode_cursor(cursor: str, list_name: str, types: tuple[type, ...]) -> list[
         raise invalid
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):  # RecursionError: arrays nested a thousand deep
         raise invalid from None
     if not isinstance(decoded, list) or not decoded or decoded[0] != list_name:
         raise invalid
@@ -43,5 +44,7 @@ def decode_cursor(cursor: str, list_name: str, types: tuple[type, ...]) -> list[
     ):
         raise invalid
     if any(isinstance(value, int) and value < 0 for value in position):
+        raise invalid
+    if any(isinstance(value, str) and unstorable(value) for value in position):
         raise invalid
     return position

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import DatabaseError
 from django.http.request import split_domain_port, validate_host
@@ -61,11 +62,28 @@ class TransportGuard:
             message = f"Requests from the web origin {origin} are not allowed; MCP clients send no Origin header."
             await send_json(send, 403, _rpc_error(-32600, message))
             return
-        length = headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > settings.ALLOY_MCP_MAX_REQUEST_BYTES:
+        if scope["method"] != "POST":
+            # Stateless: there is no event stream to hold open for a GET, and no session to DELETE.
+            message = f"/mcp takes JSON-RPC messages by POST only, not {scope['method']}."
+            await send_json(send, 405, _rpc_error(-32600, message), {"allow": "POST"})
+            return
+        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            message = f"The body must be JSON sent as Content-Type: application/json, not {media_type or 'none'}."
+            await send_json(send, 415, _rpc_error(-32600, message))
+            return
+        try:
+            body = await _read_body(receive, settings.ALLOY_MCP_MAX_REQUEST_BYTES)
+        except ClientDisconnect:
+            return  # the client went away before sending its whole request: nobody to answer
+        if body is None:
             limit = settings.ALLOY_MCP_MAX_REQUEST_BYTES
             await send_json(send, 413, _rpc_error(-32600, f"The request body is over the {limit:,}-byte limit."))
             return
+        if problem := _id_problem(body):
+            await send_json(send, 400, _rpc_error(-32600, problem))
+            return
+        receive = _replay(body, receive)
         started = False
 
         async def watch(message: dict[str, Any]) -> None:
@@ -85,6 +103,52 @@ class TransportGuard:
             logger.exception("Unhandled error on %s", scope.get("path"))
             if not started:
                 await send_json(send, 500, _rpc_error(-32603, "Internal error; it has been logged."))
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it passes `limit` bytes (Content-Length or chunked)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the body already read, then whatever the client sends next (a disconnect)."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> dict[str, Any]:
+        return pending.pop() if pending else await receive()
+
+    return replayed
+
+
+JSON_TYPE_NAMES = {dict: "an object", list: "an array", bool: "true or false", type(None): "null"}
+
+
+def _id_problem(body: bytes) -> str | None:
+    """Why a request's JSON-RPC id is unusable, if it is: the SDK takes a message whose id is neither a
+    string nor an integer for a notification and answers 202, so the client would wait forever."""
+    try:
+        message = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None  # the SDK answers parse errors itself
+    if not isinstance(message, dict) or "id" not in message:
+        return None
+    request_id = message["id"]
+    if isinstance(request_id, str) or (isinstance(request_id, int) and not isinstance(request_id, bool)):
+        return None
+    kind = JSON_TYPE_NAMES.get(type(request_id), "a number with a fraction")
+    return f"A request's id must be a string or an integer, not {kind}."
 
 
 @dataclass

@@ -24,6 +24,11 @@ class OAuthApplication(oauth_models.AbstractApplication):
 
     def clean(self) -> None:
         super().clean()
+        # Tokens are bound to the person and workspace chosen on the consent page, which only the
+        # authorization code flow has (its refresh tokens included): no client credentials, no password.
+        if self.authorization_grant_type != self.GRANT_AUTHORIZATION_CODE:
+            message = "Alloy issues tokens only by the authorization code flow (authorization_code, refresh_token)."
+            raise ValidationError({"authorization_grant_type": message})
         # Codes may only be sent over HTTPS, or to this machine (mcp-remote's loopback callback).
         for uri in self.redirect_uris.split():
             parts = urlsplit(uri)

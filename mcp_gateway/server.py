@@ -20,12 +20,13 @@ from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS, CallToolResult
+from mcp_types import INVALID_PARAMS, CallToolResult, TextContent
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
 from mcp_gateway.http import CredentialAuth, TransportGuard
 from mcp_gateway.tools import TOOLS
+from sessions_app.storable import unstorable
 
 SERVER_NAME = "Alloy"
 SERVER_VERSION = "0.1.0"
@@ -64,6 +65,11 @@ class AlloyMCPServer(MCPServer):
                 code=INVALID_PARAMS,
                 message=f"{name} has no argument {', '.join(unknown)}; it takes: {', '.join(accepted)}.",
             )
+        for argument, value in arguments.items():
+            if isinstance(value, str) and (problem := unstorable(value)):
+                # PostgreSQL would fail on it mid-query; the caller can fix this, so it is a tool error.
+                sentence = f"The argument {argument} {problem}; send it without that character."
+                return CallToolResult(content=[TextContent(type="text", text=sentence)], is_error=True)
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as error:

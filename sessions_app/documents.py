@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from sessions_app.languages import media_type_for_path
 from sessions_app.models import SESSION_ID_PATTERN, Blob, Message, Session, SessionFile
+from sessions_app.storable import unstorable
 from workspaces.models import WORKSPACE_SLUG_PATTERN
 
 MAX_PATH_LENGTH = 1024
@@ -121,14 +122,10 @@ def parse_document(decoded: Any) -> SessionDocument:
 
 
 def _check_strings(value: Any, field: str) -> None:
-    """Text must be storable as it is: no NUL characters and no unpaired surrogates (JSON allows both)."""
+    """Text must be storable as it is (sessions_app/storable.py): JSON allows what PostgreSQL cannot hold."""
     if isinstance(value, str):
-        if "\0" in value:
-            raise DocumentError(field, "contains NUL characters, which text cannot hold (binary files go in *_base64)")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise DocumentError(field, "contains an unpaired UTF-16 surrogate (\\ud800-\\udfff)") from None
+        if problem := unstorable(value):
+            raise DocumentError(field, f"{problem} (binary files go in *_base64)")
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_strings(item, f"{field}.{key}" if field else key)

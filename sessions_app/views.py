@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
 from sessions_app import selectors
 from sessions_app.errors import SessionContextError
 from sessions_app.highlight import highlight_diff, highlight_file, stylesheet
 from sessions_app.models import Session, SessionFile
+from sessions_app.storable import unstorable
 from sessions_app.tenancy import restrict_to_workspace
 from workspaces.models import Workspace
 from workspaces.selectors import membership_for_slug, workspaces_for_user
@@ -20,6 +22,7 @@ from workspaces.selectors import membership_for_slug, workspaces_for_user
 MESSAGES_PER_PAGE = 50
 FILES_PER_PAGE = 200
 DIFFS_PER_PAGE = 10
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 @login_required
@@ -54,8 +57,17 @@ def file_tree(files: list[SessionFile]) -> FileTreeNode:
 
 
 def _int_param(request: HttpRequest, name: str) -> int:
+    """A page position from the query string; anything but 1-9 ASCII digits ("²", "-3", 10^20) means 0."""
     value = request.GET.get(name, "0")
-    return int(value) if value.isdigit() else 0
+    return int(value) if PAGE_NUMBER.fullmatch(value) else 0
+
+
+def _unstorable_param(request: HttpRequest) -> str | None:
+    """What is wrong with the query string, if a value in it cannot reach the database."""
+    for name, value in request.GET.items():
+        if problem := unstorable(value):
+            return f"The address's {name} parameter {problem}; remove it from the address."
+    return None
 
 
 @login_required
@@ -64,6 +76,8 @@ def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) ->
     membership = membership_for_slug(user=request.user, slug=slug)
     if membership is None:
         raise Http404("No such session.")
+    if problem := _unstorable_param(request):
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     with transaction.atomic():
         # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows.
         restrict_to_workspace(membership.workspace.pk)

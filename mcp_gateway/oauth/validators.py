@@ -30,7 +30,20 @@ def bound_resource(requested: list[str] | None, request: Any) -> list[str]:
     return [ours]
 
 
+# The grants a token can come from: each carries the workspace the person chose (see the module's doc).
+GRANT_TYPES = ("authorization_code", "refresh_token")
+
+
 class AlloyOAuth2Validator(OAuth2Validator):
+    def validate_grant_type(
+        self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        # An application saved with another grant (before clean() refused them, or by hand) gets
+        # unauthorized_client, not a token without a workspace.
+        return grant_type in GRANT_TYPES and super().validate_grant_type(
+            client_id, grant_type, client, request, *args, **kwargs
+        )
+
     def _create_authorization_code(self, request: Any, code: dict, expires: Any = None) -> OAuthGrant:
         workspace_id = getattr(request, "workspace_id", None)
         if workspace_id is None:

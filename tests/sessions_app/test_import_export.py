@@ -99,7 +99,7 @@ def test_a_bad_third_line_names_line_and_field_and_the_others_import(tmp_path, p
             {"files": [{"path": "a", "content": "x", "media_type": "text/x"}]},
             "field files[0].media_type: is only for binary",
         ),
-        ({"messages": [{"role": "user", "content": "a\u0000b"}]}, "field messages[0].content: contains NUL"),
+        ({"messages": [{"role": "user", "content": "a\u0000b"}]}, "field messages[0].content: contains a NUL"),
         ({"messages": [{"role": "user", "content": "\ud800"}]}, "field messages[0].content: contains an unpaired"),
         ({"messages": "hello"}, "field messages: input should be a valid list"),
     ],

@@ -82,3 +82,17 @@ def test_the_page_reads_behind_the_database_wall(member, workspace, prototype):
         signed_in(member).get(path_of(prototype))
     walls = [query["sql"] for query in queries.captured_queries if "set_config" in query["sql"]]
     assert walls == [f"SELECT set_config('alloy.workspace_id', '{workspace.pk}', true)"]
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "-3", "1e3", "99999999999999999999999"])
+def test_a_page_number_that_is_not_plain_digits_starts_at_the_beginning(member, prototype, value):
+    # "²".isdigit() is True and int("²") fails: this used to be a 500.
+    response = signed_in(member).get(path_of(prototype), {"from": value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("parameter", ["file", "files_from", "diffs_from", "from"])
+def test_a_nul_in_the_query_string_is_a_clear_400(member, dev, parameter):
+    response = signed_in(member).get(path_of(dev), {parameter: "api/\x00views.py"})
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()

@@ -136,3 +136,32 @@ def test_revoke_oauth_tokens_exits_1_when_nothing_matched(workspace):
         call_command("revoke_oauth_tokens", "--workspace", "acme", stdout=io.StringIO())
     with pytest.raises(CommandError, match="No workspace"):
         call_command("revoke_oauth_tokens", "--workspace", "nope", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("grant_types", [["client_credentials"], ["password"], ["implicit"]])
+def test_registration_refuses_grant_types_the_metadata_does_not_list(client, grant_types):
+    response = register(client, grant_types=grant_types, response_types=[])
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client_metadata"
+    assert "authorization code" in response.json()["error_description"]
+    assert not OAuthApplication.objects.exists()
+
+
+ROBOT_SECRET = "s3cret-for-the-robot"
+
+
+def test_a_client_credentials_application_gets_a_clear_error_at_the_token_endpoint(client):
+    # Saved without clean() (as an older row or a shell session would): /token used to answer 500.
+    application = OAuthApplication(
+        name="Robot",
+        client_type=OAuthApplication.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=OAuthApplication.GRANT_CLIENT_CREDENTIALS,
+        client_secret=ROBOT_SECRET,
+    )
+    application.save()
+    response = client.post(
+        "/token",
+        {"grant_type": "client_credentials", "client_id": application.client_id, "client_secret": ROBOT_SECRET},
+    )
+    assert response.status_code in (400, 401)
+    assert response.json()["error"] in ("unauthorized_client", "unsupported_grant_type")
