@@ -102,11 +102,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         server_side_binding=True,
         prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
     )
+    # A connection is either there at once or the database is down: the pool holds more connections
+    # than the threads that take them (ALLOY_MCP_WORKER_THREADS, plus one for the pages), so a wait
+    # for one is an outage, answered 503 within this many seconds rather than after the default 30.
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),
     }
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

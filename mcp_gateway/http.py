@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http.request import split_domain_port, validate_host
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
@@ -37,8 +37,15 @@ async def send_json(send: Send, status: int, body: dict[str, Any], headers: dict
     await send({"type": "http.response.body", "body": payload})
 
 
-def _rpc_error(code: int, message: str) -> dict[str, Any]:
-    return {"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}}
+def _rpc_error(code: int, message: str, request_id: Any = None) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+
+
+# Failures of the database server or the way to it (refused, dropped, pool timeout), as opposed to a
+# statement that fails: answered 503 with Retry-After, logged as one line, never as a traceback.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
+REQUEST_ID_SCOPE_KEY = "alloy.request_id"
+RETRY_AFTER_OUTAGE_SECONDS = 2
 
 
 class TransportGuard:
@@ -80,7 +87,8 @@ class TransportGuard:
             limit = settings.ALLOY_MCP_MAX_REQUEST_BYTES
             await send_json(send, 413, _rpc_error(-32600, f"The request body is over the {limit:,}-byte limit."))
             return
-        if problem := _id_problem(body):
+        scope[REQUEST_ID_SCOPE_KEY], problem = _request_id(body)
+        if problem:
             await send_json(send, 400, _rpc_error(-32600, problem))
             return
         receive = _replay(body, receive)
@@ -95,10 +103,10 @@ class TransportGuard:
             await self.app(scope, receive, watch)
         except ClientDisconnect:
             return  # the client went away before sending its whole request: nobody to answer
-        except DatabaseError:
-            logger.exception("Database unavailable on %s", scope.get("path"))
+        except DATABASE_OUTAGE as error:
+            logger.warning("Database unavailable on %s: %s", scope.get("path"), error)
             if not started:
-                await _database_unavailable(send)
+                await database_unavailable(send, scope)
         except Exception:
             logger.exception("Unhandled error on %s", scope.get("path"))
             if not started:
@@ -135,20 +143,21 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 JSON_TYPE_NAMES = {dict: "an object", list: "an array", bool: "true or false", type(None): "null"}
 
 
-def _id_problem(body: bytes) -> str | None:
-    """Why a request's JSON-RPC id is unusable, if it is: the SDK takes a message whose id is neither a
-    string nor an integer for a notification and answers 202, so the client would wait forever."""
+def _request_id(body: bytes) -> tuple[str | int | None, str | None]:
+    """The request's JSON-RPC id (for answers made here), and why it is unusable if it is: the SDK takes
+    a message whose id is neither a string nor an integer for a notification and answers 202, so the
+    client would wait forever for its response."""
     try:
         message = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return None  # the SDK answers parse errors itself
+        return None, None  # the SDK answers parse errors itself
     if not isinstance(message, dict) or "id" not in message:
-        return None
+        return None, None
     request_id = message["id"]
     if isinstance(request_id, str) or (isinstance(request_id, int) and not isinstance(request_id, bool)):
-        return None
+        return request_id, None
     kind = JSON_TYPE_NAMES.get(type(request_id), "a number with a fraction")
-    return f"A request's id must be a string or an integer, not {kind}."
+    return None, f"A request's id must be a string or an integer, not {kind}."
 
 
 @dataclass
@@ -158,6 +167,7 @@ class Caller:
     principal: Principal
     confirmed: bool = False  # found live in the database during this request
     refused: bool = False  # found revoked, expired or no longer a member during this request
+    database_unavailable: bool = False  # the database could not be reached during this request
 
 
 class CredentialAuth:
@@ -197,6 +207,10 @@ class CredentialAuth:
         else:
             try:
                 principal = await run_in_worker(authenticate, credential)
+            except DATABASE_OUTAGE as error:
+                logger.warning("Database unavailable while authenticating: %s", error)
+                await database_unavailable(send, scope)
+                return
             except InsufficientScope as error:
                 await _refuse(send, 403, "insufficient_scope", str(error))
                 return
@@ -212,12 +226,14 @@ class CredentialAuth:
             nonlocal replaced
             if message["type"] == "http.response.start":
                 try:
-                    if not caller.confirmed and not caller.refused:
+                    if not caller.confirmed and not caller.refused and not caller.database_unavailable:
                         caller.refused = not await run_in_worker(credential_is_live, principal=caller.principal)
-                except DatabaseError:
-                    logger.exception("Database unavailable while checking a credential")
+                except DATABASE_OUTAGE as error:
+                    logger.warning("Database unavailable while checking a credential: %s", error)
+                    caller.database_unavailable = True
+                if caller.database_unavailable:
                     replaced = True
-                    await _database_unavailable(send)
+                    await database_unavailable(send, scope)
                     return
                 if caller.refused:
                     principals.forget(cache_key)
@@ -240,9 +256,11 @@ def _credential(headers: Headers) -> str | None:
     return None
 
 
-async def _database_unavailable(send: Send) -> None:
-    message = "The service cannot reach its database right now; try again shortly."
-    await send_json(send, 503, _rpc_error(-32603, message), {"retry-after": "5"})
+async def database_unavailable(send: Send, scope: Scope) -> None:
+    """503 with Retry-After, and a JSON-RPC error for the request's own id, so the client retries it."""
+    message = "Alloy cannot reach its database right now; retry in a few seconds."
+    body = _rpc_error(-32603, message, scope.get(REQUEST_ID_SCOPE_KEY))
+    await send_json(send, 503, body, {"retry-after": str(RETRY_AFTER_OUTAGE_SECONDS)})
 
 
 async def _refuse(send: Send, status: int, error: str, description: str) -> None:

@@ -7,6 +7,7 @@ act on are results with `isError: true` and one plain sentence.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -18,11 +19,13 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from mcp_gateway.credentials import liveness_condition, not_live_message
-from mcp_gateway.http import CALLER_SCOPE_KEY, Caller
+from mcp_gateway.http import CALLER_SCOPE_KEY, DATABASE_OUTAGE, Caller
 from mcp_gateway.principal import Principal
 from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import SessionContextError
 from sessions_app.tenancy import walled_reads
+
+logger = logging.getLogger(__name__)
 
 SessionArgument = Annotated[
     str,
@@ -116,6 +119,11 @@ async def run_tool(ctx: Context, work: Callable[[Principal], ToolResult]) -> Cal
         # CredentialAuth replaces this answer with a 401 before it is sent.
         caller.refused = True
         return _error_result(not_live_message(caller.principal))
+    except DATABASE_OUTAGE as error:
+        # CredentialAuth replaces this answer with a 503 and Retry-After before it is sent.
+        logger.warning("Database unavailable during a tool call: %s", error)
+        caller.database_unavailable = True
+        return _error_result("Alloy cannot reach its database right now; retry in a few seconds.")
     except SessionContextError as error:
         return _error_result(str(error))
     structured = result if isinstance(result, dict) else dump(result)
