@@ -6,6 +6,8 @@ workspace the user picked on the consent page. Swapping must happen in the first
 is why these exist before the OAuth flow that fills them in.
 """
 
+import hashlib
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -38,8 +40,35 @@ class OAuthApplication(oauth_models.AbstractApplication):
             raise ValidationError({"redirect_uris": message})
 
 
+def code_digest(code: str) -> str:
+    """What is stored of an authorization code: its SHA-256, like the toolkit's token checksums."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+class GrantQuerySet(models.QuerySet):
+    """Grants keep only a digest of their code. Every lookup or creation by `code` is given the code
+    itself and hashes it here, so django-oauth-toolkit's own queries (`get(code=…)`, `filter(code=…)`,
+    `create(code=…)`) work unchanged and nothing else can compare a plain code with the column."""
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> "GrantQuerySet":
+        if "code" in kwargs:
+            kwargs = {**kwargs, "code": code_digest(kwargs["code"])}
+        return super()._filter_or_exclude(negate, args, kwargs)
+
+    def create(self, **kwargs: Any) -> "OAuthGrant":
+        if "code" in kwargs:
+            kwargs["code"] = code_digest(kwargs["code"])
+        return super().create(**kwargs)
+
+
 class OAuthGrant(oauth_models.AbstractGrant):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, null=True, related_name="+")
+    # A code is marked, not deleted, when it is exchanged, so that a second use is recognised as a
+    # replay and the tokens it was exchanged for are revoked (RFC 6749 §4.1.2). Expired grants are
+    # deleted by `manage.py cleartokens`.
+    exchanged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
 
     class Meta(oauth_models.AbstractGrant.Meta):
         verbose_name = "OAuth grant"
@@ -54,6 +83,8 @@ class OAuthAccessToken(oauth_models.AbstractAccessToken):
 
 class OAuthRefreshToken(oauth_models.AbstractRefreshToken):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, null=True, related_name="+")
+    # The code this token's family started from (None for the rotated tokens of the family).
+    authorization_grant = models.ForeignKey(OAuthGrant, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta(oauth_models.AbstractRefreshToken.Meta):
         verbose_name = "OAuth refresh token"

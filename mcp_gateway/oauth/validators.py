@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
 from mcp_gateway.models import OAuthAccessToken, OAuthGrant, OAuthRefreshToken
+from workspaces.models import Membership
 
 
 def bound_resource(requested: list[str] | None, request: Any) -> list[str]:
@@ -54,18 +56,36 @@ class AlloyOAuth2Validator(OAuth2Validator):
         return grant
 
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+        grant = OAuthGrant.objects.filter(code=code, application=client).first()
+        if grant is not None and grant.exchanged_at is not None:
+            # A code used twice was intercepted (RFC 6749 §4.1.2): what it was exchanged for goes too.
+            _revoke_tokens_from(grant)
             return False
-        request.workspace_id = (
-            OAuthGrant.objects.filter(code=code, application=client).values_list("workspace_id", flat=True).first()
-        )
+        if grant is None or not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return False
+        request.authorization_grant = grant
+        request.workspace_id = grant.workspace_id
         return request.workspace_id is not None
+
+    def invalidate_authorization_code(self, client_id: str, code: str, request: Any, *args: Any, **kwargs: Any) -> None:
+        exchanged = OAuthGrant.objects.filter(code=code, application=request.client, exchanged_at__isnull=True).update(
+            exchanged_at=timezone.now()
+        )
+        if not exchanged:
+            # Another request exchanged the same code at the same moment: neither keeps its tokens.
+            _revoke_tokens_from(request.authorization_grant)
+            raise errors.InvalidGrantError(request=request)
 
     def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
             return False
-        request.workspace_id = request.refresh_token_instance.workspace_id
-        return request.workspace_id is not None
+        token = request.refresh_token_instance
+        request.workspace_id = token.workspace_id
+        # A person who left the workspace keeps no way in: no new token for it.
+        return (
+            request.workspace_id is not None
+            and Membership.objects.filter(workspace_id=token.workspace_id, user_id=token.user_id).exists()
+        )
 
     def _check_and_set_request_resource(self, request: Any) -> None:
         super()._check_and_set_request_resource(request)
@@ -79,6 +99,17 @@ class AlloyOAuth2Validator(OAuth2Validator):
 
     def _create_refresh_token(self, request: Any, refresh_token_code: str, access_token: Any, previous: Any):
         refresh_token = super()._create_refresh_token(request, refresh_token_code, access_token, previous)
-        OAuthRefreshToken.objects.filter(pk=refresh_token.pk).update(workspace_id=request.workspace_id)
+        grant = getattr(request, "authorization_grant", None) if request.grant_type == "authorization_code" else None
+        OAuthRefreshToken.objects.filter(pk=refresh_token.pk).update(
+            workspace_id=request.workspace_id, authorization_grant=grant
+        )
         refresh_token.workspace_id = request.workspace_id
         return refresh_token
+
+
+def _revoke_tokens_from(grant: OAuthGrant) -> None:
+    """Revoke every token issued from `grant`'s code: each refresh token family started from it, with
+    their access tokens."""
+    families = OAuthRefreshToken.objects.filter(authorization_grant=grant).values_list("token_family", flat=True)
+    for family in set(families):
+        OAuthRefreshToken.revoke_family(family)

@@ -22,6 +22,12 @@ from mcp_gateway.oauth.forms import ConsentForm
 from workspaces.selectors import workspaces_for_user
 
 
+class InvalidTarget(errors.OAuth2Error):
+    """RFC 8707: the resource asked for is not one this server issues tokens for."""
+
+    error = "invalid_target"
+
+
 class ConsentView(AuthorizationView):
     """/authorize: sign-in (LoginRequiredMixin sends people to Alloy's login page), then consent.
 
@@ -36,19 +42,27 @@ class ConsentView(AuthorizationView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not workspaces_for_user(user=request.user).exists():
             return render(request, "mcp_gateway/no_workspace.html", status=403)
+        # The toolkit refuses these only once the person has consented: refuse them before asking.
         if request.GET.get("code_challenge_method", "S256") != "S256":
-            # The toolkit refuses "plain" only once the person has consented; refuse it before asking.
-            return self._refuse_plain_pkce(request)
+            return self._refuse_before_consent(
+                request, errors.InvalidRequestError, 'Only the "S256" code_challenge_method is supported.'
+            )
+        ours = settings.ALLOY_MCP_RESOURCE
+        if any(resource.rstrip("/") != ours for resource in request.GET.getlist("resource")):
+            return self._refuse_before_consent(
+                request, InvalidTarget, f"This server only issues tokens for the resource {ours}."
+            )
         return super().get(request, *args, **kwargs)
 
-    def _refuse_plain_pkce(self, request: HttpRequest) -> HttpResponse:
+    def _refuse_before_consent(
+        self, request: HttpRequest, error_class: type[errors.OAuth2Error], description: str
+    ) -> HttpResponse:
+        """The error sent back to the client's redirect URI, once that URI is known to be registered."""
         try:
             _, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError as error:
             return self.error_response(error, application=None)
-        error = errors.InvalidRequestError(
-            description='Only the "S256" code_challenge_method is supported.', state=credentials.get("state")
-        )
+        error = error_class(description=description, state=credentials.get("state"))
         return self.error_response(
             OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]), application=None
         )

@@ -1,14 +1,16 @@
 """The authorization server: PKCE S256 only, redirect and resource rules, codes once, refresh rotation,
 reuse detection, and the workspace the person picked bound to every token."""
 
+import hashlib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
 
-from mcp_gateway.models import OAuthAccessToken, OAuthRefreshToken
+from mcp_gateway.models import OAuthAccessToken, OAuthGrant, OAuthRefreshToken
 from tests.factories import pkce
 from tests.mcp_gateway.oauth.conftest import REDIRECT
+from workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -101,14 +103,6 @@ def test_loopback_redirects_match_on_any_port(flow, workspace):
     assert response["Location"].startswith("http://127.0.0.1:55555/callback?")
 
 
-def test_another_resource_is_refused(flow, workspace):
-    _, challenge = pkce()
-    params = flow.authorize_params(challenge, resource="https://api.example.com/")
-    response = flow.consent(params, workspace_id=workspace.pk)
-    assert response.status_code == 302
-    assert parse_qs(urlsplit(response["Location"]).query)["error"] == ["invalid_target"]
-
-
 def test_no_resource_binds_ours(flow, workspace, settings):
     verifier, challenge = pkce()
     code = flow.code(flow.authorize_params(challenge, resource=None), workspace_id=workspace.pk)
@@ -156,3 +150,40 @@ def test_a_reused_refresh_token_revokes_its_family(flow, workspace):
     # ...and the legitimate successor dies with it.
     assert refresh(flow, renewed["refresh_token"]).status_code == 400
     assert not OAuthAccessToken.objects.exists()
+
+
+def test_a_replayed_code_revokes_the_tokens_issued_from_it(flow, workspace):
+    # RFC 6749 §4.1.2: a code used twice was intercepted; what it was exchanged for must not stay valid.
+    verifier, challenge = pkce()
+    code = flow.code(flow.authorize_params(challenge), workspace_id=workspace.pk)
+    tokens = flow.exchange(code, verifier).json()
+    renewed = refresh(flow, tokens["refresh_token"]).json()  # rotation keeps the family
+    assert flow.exchange(code, verifier).json()["error"] == "invalid_grant"
+    assert not OAuthAccessToken.objects.exists()
+    assert refresh(flow, renewed["refresh_token"]).status_code == 400
+
+
+def test_codes_are_stored_as_digests(flow, workspace):
+    _, challenge = pkce()
+    code = flow.code(flow.authorize_params(challenge), workspace_id=workspace.pk)
+    stored = OAuthGrant.objects.values_list("code", flat=True).get()
+    assert stored != code
+    assert stored == hashlib.sha256(code.encode()).hexdigest()
+
+
+def test_a_refresh_after_the_person_left_the_workspace_is_refused(flow, workspace, owner):
+    tokens = flow.tokens(workspace_id=workspace.pk)
+    Membership.objects.filter(user=owner, workspace=workspace).delete()
+    response = refresh(flow, tokens["refresh_token"])
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+    assert OAuthAccessToken.objects.count() == 1  # no new token was minted
+
+
+def test_another_resource_is_refused_before_the_consent_page(flow):
+    _, challenge = pkce()
+    response = flow.client.get("/authorize", flow.authorize_params(challenge, resource="https://api.example.com/"))
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["error"] == ["invalid_target"]
+    assert query["state"] == ["xyz"]
