@@ -198,8 +198,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line goes through RedactSecrets: no key, token, code or secret is written at any level.
+    "filters": {"redact_secrets": {"()": "alloy.log_filters.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The MCP SDK logs every stateless request at INFO; keep its warnings and errors.
-    "loggers": {"mcp": {"level": env.str("MCP_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        # The MCP SDK logs every stateless request at INFO; keep its warnings and errors.
+        "mcp": {"level": env.str("MCP_LOG_LEVEL", default="WARNING")},
+        # The servers' access logs, through the same handler (and filter) instead of their own.
+        "uvicorn.access": {"handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "propagate": False},
+    },
 }

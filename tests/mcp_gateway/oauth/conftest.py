@@ -63,6 +63,10 @@ class Flow:
         } | overrides
         return Client().post("/token", {key: value for key, value in data.items() if value is not None})
 
+    def refresh(self, refresh_token: str):
+        data = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": self.application.client_id}
+        return Client().post("/token", data)
+
     def tokens(self, *, workspace_id: int) -> dict:
         verifier, challenge = pkce()
         response = self.exchange(self.code(self.authorize_params(challenge), workspace_id=workspace_id), verifier)

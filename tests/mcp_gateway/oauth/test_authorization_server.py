@@ -127,16 +127,9 @@ def test_a_code_works_once(flow, workspace):
     assert again.json()["error"] == "invalid_grant"
 
 
-def refresh(flow, refresh_token: str):
-    return Client().post(
-        "/token",
-        {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": flow.application.client_id},
-    )
-
-
 def test_refresh_rotates_and_keeps_the_workspace(flow, workspace):
     tokens = flow.tokens(workspace_id=workspace.pk)
-    renewed = refresh(flow, tokens["refresh_token"])
+    renewed = flow.refresh(tokens["refresh_token"])
     assert renewed.status_code == 200
     assert renewed.json()["refresh_token"] != tokens["refresh_token"]
     newest = OAuthAccessToken.objects.order_by("-pk").first()
@@ -145,10 +138,10 @@ def test_refresh_rotates_and_keeps_the_workspace(flow, workspace):
 
 def test_a_reused_refresh_token_revokes_its_family(flow, workspace):
     tokens = flow.tokens(workspace_id=workspace.pk)
-    renewed = refresh(flow, tokens["refresh_token"]).json()
-    assert refresh(flow, tokens["refresh_token"]).status_code == 400  # replayed
+    renewed = flow.refresh(tokens["refresh_token"]).json()
+    assert flow.refresh(tokens["refresh_token"]).status_code == 400  # replayed
     # ...and the legitimate successor dies with it.
-    assert refresh(flow, renewed["refresh_token"]).status_code == 400
+    assert flow.refresh(renewed["refresh_token"]).status_code == 400
     assert not OAuthAccessToken.objects.exists()
 
 
@@ -157,10 +150,10 @@ def test_a_replayed_code_revokes_the_tokens_issued_from_it(flow, workspace):
     verifier, challenge = pkce()
     code = flow.code(flow.authorize_params(challenge), workspace_id=workspace.pk)
     tokens = flow.exchange(code, verifier).json()
-    renewed = refresh(flow, tokens["refresh_token"]).json()  # rotation keeps the family
+    renewed = flow.refresh(tokens["refresh_token"]).json()  # rotation keeps the family
     assert flow.exchange(code, verifier).json()["error"] == "invalid_grant"
     assert not OAuthAccessToken.objects.exists()
-    assert refresh(flow, renewed["refresh_token"]).status_code == 400
+    assert flow.refresh(renewed["refresh_token"]).status_code == 400
 
 
 def test_codes_are_stored_as_digests(flow, workspace):
@@ -174,7 +167,7 @@ def test_codes_are_stored_as_digests(flow, workspace):
 def test_a_refresh_after_the_person_left_the_workspace_is_refused(flow, workspace, owner):
     tokens = flow.tokens(workspace_id=workspace.pk)
     Membership.objects.filter(user=owner, workspace=workspace).delete()
-    response = refresh(flow, tokens["refresh_token"])
+    response = flow.refresh(tokens["refresh_token"])
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
     assert OAuthAccessToken.objects.count() == 1  # no new token was minted

@@ -1,0 +1,25 @@
+"""The real server at DEBUG, its access log on: a key in a query string or a header is never written."""
+
+import httpx2
+import pytest
+
+from mcp_gateway.services import mcp_key_create
+from tests.e2e.conftest import start_server, stop_server
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_key_in_the_query_string_stays_out_of_the_log(workspace, tmp_path):
+    key = mcp_key_create(workspace=workspace, name="leaky client").key
+    log_path = tmp_path / "uvicorn.log"
+    process, base_url = start_server(log_path, workers=1, LOG_LEVEL="DEBUG")
+    try:
+        headers = {"X-MCP-API-Key": key, "accept": "application/json"}
+        body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+        assert httpx2.post(f"{base_url}/mcp?api_key={key}", json=body, headers=headers).status_code == 200
+        httpx2.get(f"{base_url}/login/?next=/&key={key}")
+    finally:
+        stop_server(process)
+    log = log_path.read_text()
+    assert '"POST /mcp HTTP/1.1" 200' in log  # the access log is on, and names the request
+    assert key[18:] not in log
