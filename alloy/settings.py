@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "alloy.middleware.content_security_policy",
 ]
 
 ROOT_URLCONF = "alloy.urls"
@@ -159,9 +160,11 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # never a token in a query string
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens kept only as SHA-256 checksums
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
-    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    # False: "http" stays allowed for loopback callbacks, which OAuthApplication.clean alone permits.
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a reused refresh token revokes its whole family
@@ -193,6 +196,33 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")  # filled by `
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+
+# Served over HTTPS (an https:// public URL): cookies only over TLS, HSTS, and plain http redirected
+# to https (the health check excepted: load balancers probe it over http). /mcp refuses plain http.
+SERVED_OVER_HTTPS = ALLOY_PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SERVED_OVER_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Scripts only from our own static files (no inline script anywhere); inline styles are allowed for
+# the admin's widgets and the highlighter's stylesheet. The consent form's redirect to the client is
+# why there is no form-action: browsers apply it to the redirect after the POST.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+)
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a submission to the browsers' list, the operator's decision (SECURE_HSTS_PRELOAD).
+    "security.W021",
+    # http redirect URIs are accepted for loopback hosts only (mcp-remote, RFC 8252 §7.3):
+    # OAuthApplication.clean refuses every other http redirect, for registration and for the admin.
+    "oauth2_provider.W008",
+]
 
 LOGGING = {
     "version": 1,

@@ -63,6 +63,11 @@ class TransportGuard:
         if not host or not validate_host(host, settings.ALLOWED_HOSTS):
             await send_json(send, 421, _rpc_error(-32600, f"This server does not answer for host {host or '(none)'}."))
             return
+        if settings.SECURE_SSL_REDIRECT and not _over_https(scope, headers):
+            # Keys and tokens must not cross the network in the clear; a redirect would not stop that.
+            message = f"Alloy's MCP endpoint is served over HTTPS only: use {settings.ALLOY_MCP_RESOURCE}."
+            await send_json(send, 403, _rpc_error(-32600, message))
+            return
         origin = headers.get("origin")
         allowed_origins = {allowed.rstrip("/") for allowed in settings.ALLOY_MCP_ALLOWED_ORIGINS}
         if origin is not None and origin.rstrip("/") not in allowed_origins:
@@ -111,6 +116,18 @@ class TransportGuard:
             logger.exception("Unhandled error on %s", scope.get("path"))
             if not started:
                 await send_json(send, 500, _rpc_error(-32603, "Internal error; it has been logged."))
+
+
+def _over_https(scope: Scope, headers: Headers) -> bool:
+    """Whether the client reached us over HTTPS: directly, or through the proxy Django trusts
+    (SECURE_PROXY_SSL_HEADER, set by BEHIND_TLS_PROXY)."""
+    if scope.get("scheme") == "https":
+        return True
+    if settings.SECURE_PROXY_SSL_HEADER is None:
+        return False
+    header, value = settings.SECURE_PROXY_SSL_HEADER
+    forwarded = headers.get(header.removeprefix("HTTP_").replace("_", "-").lower(), "")
+    return forwarded.split(",")[0].strip().lower() == value
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

@@ -12,6 +12,9 @@ os.environ.setdefault("ALLOY_PUBLIC_URL", "https://mcp.alloy.test")
 
 from alloy.settings import *  # noqa: F403
 
+# The test client speaks plain http to an https public URL: no redirect (tests/test_https.py turns it on).
+SECURE_SSL_REDIRECT = False
+
 # MD5 is fast (tests only); PBKDF2 makes passwords the server process (production settings) can check.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 # Serve admin static files from the apps in tests (no collectstatic step).

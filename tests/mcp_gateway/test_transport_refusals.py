@@ -59,3 +59,16 @@ async def test_a_request_id_that_is_not_a_string_or_integer_is_an_invalid_reques
     assert error["code"] == -32600
     assert "id" in error["message"]
     assert response.json()["id"] is None
+
+
+async def test_mcp_over_plain_http_is_refused_with_the_https_url(http, key, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    headers = {"content-type": "application/json", "accept": "application/json", "X-MCP-API-Key": key}
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    async with http(**headers) as client:
+        plain = await client.post("/mcp", json=body)
+        through_proxy = await client.post("/mcp", json=body, headers={"x-forwarded-proto": "https"})
+    assert plain.status_code == 403
+    assert settings.ALLOY_MCP_RESOURCE in plain.json()["error"]["message"]
+    assert through_proxy.status_code == 200
