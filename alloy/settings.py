@@ -119,6 +119,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits on /mcp (mcp_gateway/rate_limits.py), shared by every process through REDIS_URL; 0 turns
+# one off. Calls per key or token and minute, and refused credentials per source address and minute.
+ALLOY_MCP_CALLS_PER_MINUTE = env.int("ALLOY_MCP_CALLS_PER_MINUTE", default=600)
+ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE = env.int("ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE", default=20)
 # Seconds a verified credential is remembered by each process (mcp_gateway/credentials.py). Safe
 # across processes: every request still confirms in the database, at no extra round trip for a tool
 # call, that its credential is live, so a revocation is refused at once everywhere. 0 switches it off.

@@ -18,6 +18,7 @@ from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mcp_gateway import rate_limits
 from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
 from mcp_gateway.principal import Principal
 from mcp_gateway.selectors import InsufficientScope, InvalidCredential
@@ -46,6 +47,7 @@ def _rpc_error(code: int, message: str, request_id: Any = None) -> dict[str, Any
 DATABASE_OUTAGE = (OperationalError, InterfaceError)
 REQUEST_ID_SCOPE_KEY = "alloy.request_id"
 RETRY_AFTER_OUTAGE_SECONDS = 2
+RATE_LIMITED = -32029  # a server error code (JSON-RPC reserves -32000 to -32099 for them): "slow down"
 
 
 class TransportGuard:
@@ -222,6 +224,10 @@ class CredentialAuth:
         if principal is not None:
             caller = Caller(principal)
         else:
+            address = scope["client"][0] if scope.get("client") else "unknown"
+            if refusal := await rate_limits.check_address(address):
+                await too_many_requests(send, scope, refusal)
+                return
             try:
                 principal = await run_in_worker(authenticate, credential)
             except DATABASE_OUTAGE as error:
@@ -232,10 +238,14 @@ class CredentialAuth:
                 await _refuse(send, 403, "insufficient_scope", str(error))
                 return
             except InvalidCredential as error:
+                rate_limits.record_refused_credential(address)
                 await _refuse(send, 401, "invalid_token", str(error))
                 return
             principals.put(cache_key, principal)
             caller = Caller(principal, confirmed=True)
+        if refusal := await rate_limits.check_call(cache_key):
+            await too_many_requests(send, scope, refusal)
+            return
         scope[CALLER_SCOPE_KEY] = caller
         replaced = False
 
@@ -278,6 +288,13 @@ async def database_unavailable(send: Send, scope: Scope) -> None:
     message = "Alloy cannot reach its database right now; retry in a few seconds."
     body = _rpc_error(-32603, message, scope.get(REQUEST_ID_SCOPE_KEY))
     await send_json(send, 503, body, {"retry-after": str(RETRY_AFTER_OUTAGE_SECONDS)})
+
+
+async def too_many_requests(send: Send, scope: Scope, refusal: rate_limits.Refusal) -> None:
+    """429 with Retry-After, and a JSON-RPC error for the request's own id that says when to retry."""
+    body = _rpc_error(RATE_LIMITED, refusal.message, scope.get(REQUEST_ID_SCOPE_KEY))
+    body["error"]["data"] = {"retry_after_seconds": refusal.retry_after}
+    await send_json(send, 429, body, {"retry-after": str(refusal.retry_after)})
 
 
 async def _refuse(send: Send, status: int, error: str, description: str) -> None:

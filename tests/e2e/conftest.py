@@ -43,6 +43,8 @@ def server_environment(port: int, **environment: str) -> dict[str, str]:
         "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "REDIS_URL": REDIS_URL,
         "DATABASE_POOL_MAX_SIZE": "8",
+        # Many tests share a server and send wrong keys on purpose; throttling has its own tests.
+        "ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE": "10000",
         **environment,
     }
 

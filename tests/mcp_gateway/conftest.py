@@ -16,6 +16,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from alloy.asgi import FrontDoor
+from mcp_gateway import rate_limits
 from mcp_gateway.server import build_gateway
 from mcp_gateway.services import mcp_key_create
 
@@ -25,6 +26,13 @@ BASE_URL = "http://127.0.0.1"
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(monkeypatch):
+    """Each test starts with no calls and no refused credentials counted (the counters live in the process)."""
+    monkeypatch.setattr(rate_limits, "calls", rate_limits.SharedCounters("calls"))
+    monkeypatch.setattr(rate_limits, "failed_credentials", rate_limits.SharedCounters("failed-credentials"))
 
 
 @pytest.fixture
@@ -49,8 +57,8 @@ def http(front_door):
     """A plain HTTP client for the front door (for transport and auth checks)."""
 
     @contextlib.asynccontextmanager
-    async def open_client(**headers: str) -> AsyncIterator[httpx2.AsyncClient]:
-        transport = httpx2.ASGITransport(app=front_door)
+    async def open_client(address: str = "127.0.0.1", **headers: str) -> AsyncIterator[httpx2.AsyncClient]:
+        transport = httpx2.ASGITransport(app=front_door, client=(address, 50000))
         async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as client:
             yield client
 
