@@ -4,6 +4,7 @@ Every setting has a working local default so `make run` needs no environment at 
 sets at least `SECRET_KEY`, `DATABASE_URL` (PostgreSQL), `ALLOY_PUBLIC_URL` and `ALLOWED_HOSTS`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "oauth2_provider",
+    "axes",
     "workspaces",
     "sessions_app",
     "mcp_gateway",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "alloy.middleware.content_security_policy",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "alloy.urls"
@@ -138,6 +141,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
+# Wrong passwords (django-axes): the ALLOY_LOGIN_FAILURES_BEFORE_LOCKOUT-th for one account from one
+# address, and every attempt after it, gets 429 and a page that says so, for ALLOY_LOGIN_LOCKOUT_MINUTES;
+# other addresses and other accounts are unaffected. Attempts are kept in the database, shared by every
+# process; ops lift a lockout with `manage.py axes_reset_username EMAIL` or in the admin (Access attempts).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("ALLOY_LOGIN_FAILURES_BEFORE_LOCKOUT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ALLOY_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "workspaces.throttle.client_address"
+AXES_USERNAME_CALLABLE = "workspaces.throttle.login_username"
+AXES_LOCKOUT_CALLABLE = "workspaces.throttle.login_locked_out"
+AXES_VERBOSE = False
+
 # django-oauth-toolkit's models are swapped for ours (mcp_gateway) so that grants and tokens can
 # carry the one workspace a user consented to. Swapping is only possible before the first migration.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "mcp_gateway.OAuthApplication"
@@ -150,8 +167,9 @@ OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "mcp_gateway.OAuthDeviceGrant"
 # The one protected resource, and the OAuth scope a token needs to read it.
 ALLOY_MCP_RESOURCE = f"{ALLOY_PUBLIC_URL}/mcp"
 ALLOY_MCP_SCOPE = "mcp"
-# Dynamic client registrations accepted per source address and hour.
+# Dynamic client registrations accepted per source address and hour, and token requests per minute.
 ALLOY_OAUTH_REGISTRATIONS_PER_HOUR = env.int("ALLOY_OAUTH_REGISTRATIONS_PER_HOUR", default=30)
+ALLOY_OAUTH_TOKEN_REQUESTS_PER_MINUTE = env.int("ALLOY_OAUTH_TOKEN_REQUESTS_PER_MINUTE", default=60)
 
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "mcp_gateway.oauth.validators.AlloyOAuth2Validator",

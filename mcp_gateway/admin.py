@@ -5,16 +5,20 @@ OAuth applications and tokens are registered by django-oauth-toolkit's own admin
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from mcp_gateway.models import McpKey
 from mcp_gateway.services import mcp_key_create, mcp_key_revoke
 
 NEW_KEY_ATTRIBUTE = "_alloy_new_mcp_key"
+# A key's page: only its name can change.
+READ_ONLY_FIELDS = ["shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "expires_at", "revoked_at"]
 
 
 class KeyStatusFilter(admin.SimpleListFilter):
@@ -22,49 +26,78 @@ class KeyStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("active", "Active"), ("revoked", "Revoked")]
+        return [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[McpKey]) -> QuerySet[McpKey]:
+        now = timezone.now()
+        unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         if self.value() == "active":
-            return queryset.filter(revoked_at__isnull=True)
+            return queryset.filter(unexpired, revoked_at__isnull=True)
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
         if self.value() == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         return queryset
 
 
+class McpKeyCreationForm(forms.ModelForm):
+    """The admin's form for a new key: a workspace, a name and how long it lasts."""
+
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires",
+        choices=[(days, f"in {days} days") for days in McpKey.LIFETIME_DAYS] + [("", "never")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    class Meta:
+        model = McpKey
+        fields = ["workspace", "name"]
+
+
 @admin.register(McpKey)
 class McpKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "status"]
+    list_display = ["name", "shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "expires_at"]
+    list_display += ["status"]
     list_filter = [KeyStatusFilter, "workspace", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "workspace__slug", "created_by__email"]
     list_select_related = ["workspace", "created_by"]
     autocomplete_fields = ["workspace"]
     actions = ["revoke_keys"]
 
+    def get_form(self, request: HttpRequest, obj: McpKey | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = McpKeyCreationForm
+        return super().get_form(request, obj, **kwargs)
+
     def get_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:
         if obj is None:
-            return ["workspace", "name"]
-        return ["name", "shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "revoked_at"]
+            return ["workspace", "name", "expires_in_days"]
+        return ["name", *READ_ONLY_FIELDS]
 
     def get_readonly_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:
-        if obj is None:
-            return []
-        return ["shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "revoked_at"]
+        return [] if obj is None else READ_ONLY_FIELDS
 
     @admin.display(description="prefix", ordering="prefix")
     def shown_prefix(self, key: McpKey) -> str:
         return f"{key.prefix}…"
 
-    @admin.display(description="status", boolean=False)
+    @admin.display(description="status")
     def status(self, key: McpKey) -> str:
-        return "active" if key.is_active else "revoked"
+        return key.status
 
     def save_model(self, request: HttpRequest, obj: McpKey, form: Any, change: bool) -> None:
         if change:
             obj.save(update_fields=["name"])
             return
         # Keys are made by the service (random key, prefix, keyed hash); the form only names them.
-        created = mcp_key_create(workspace=obj.workspace, name=obj.name, created_by=request.user)
+        created = mcp_key_create(
+            workspace=obj.workspace,
+            name=obj.name,
+            created_by=request.user,
+            expires_in_days=form.cleaned_data.get("expires_in_days"),
+        )
         obj.__dict__.update({k: v for k, v in created.record.__dict__.items() if not k.startswith("_")})
         obj._state.adding = False
         setattr(request, NEW_KEY_ATTRIBUTE, created.key)

@@ -30,11 +30,30 @@ class McpKeySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = McpKey
-        fields = ["id", "name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+            "status",
+        ]
+
+    status = serializers.ChoiceField(choices=["active", "expired", "revoked"], read_only=True)
 
 
 class NewMcpKeySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="What the key is for, e.g. 'Claude Desktop'.")
+    expires_in_days = serializers.ChoiceField(
+        choices=McpKey.LIFETIME_DAYS,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="Days until the key is refused; null or absent: it never expires.",
+    )
 
 
 class CreatedMcpKeySerializer(McpKeySerializer):
@@ -76,7 +95,7 @@ class McpKeyListView(WorkspaceAPIView):
         return NewMcpKeySerializer(*args, **kwargs)
 
     def get(self, request: Request, slug: str) -> Response:
-        keys = mcp_keys_list(workspace=self.membership.workspace).filter(revoked_at__isnull=True)
+        keys = mcp_keys_list(workspace=self.membership.workspace)
         return Response(McpKeySerializer(keys, many=True).data)
 
     def post(self, request: Request, slug: str) -> Response:
@@ -85,7 +104,10 @@ class McpKeyListView(WorkspaceAPIView):
         incoming.is_valid(raise_exception=True)
         try:
             created = mcp_key_create(
-                workspace=self.membership.workspace, name=incoming.validated_data["name"], created_by=request.user
+                workspace=self.membership.workspace,
+                name=incoming.validated_data["name"],
+                created_by=request.user,
+                expires_in_days=incoming.validated_data["expires_in_days"],
             )
         except ValueError as error:
             raise serializers.ValidationError({"name": [str(error)]}) from None

@@ -26,7 +26,13 @@ from django.utils import timezone
 from mcp_gateway.keys import MalformedKey, hash_key, looks_like_key, parse_key
 from mcp_gateway.models import McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
-from mcp_gateway.selectors import KEY_NOT_LIVE, TOKEN_NOT_LIVE, principal_for_access_token, principal_for_key
+from mcp_gateway.selectors import (
+    KEY_NOT_LIVE,
+    TOKEN_NOT_LIVE,
+    key_expired_message,
+    principal_for_access_token,
+    principal_for_key,
+)
 from mcp_gateway.services import record_credential_use
 from workspaces.models import Membership
 
@@ -91,8 +97,13 @@ def authenticate(credential: str) -> Principal:
 
 
 def not_live_message(principal: Principal) -> str:
-    """What a caller whose credential stopped being live is told: the same as for one never valid."""
-    return KEY_NOT_LIVE if principal.credential_kind == "mcp_key" else TOKEN_NOT_LIVE
+    """What a caller whose credential stopped being live is told: the same as for one never valid,
+    but for a key that expired, which says so and when."""
+    if principal.credential_kind != "mcp_key":
+        return TOKEN_NOT_LIVE
+    if principal.expires_at is not None and principal.expires_at <= timezone.now():
+        return key_expired_message(principal.expires_at)
+    return KEY_NOT_LIVE
 
 
 def _liveness_sql() -> dict[str, str]:
@@ -102,7 +113,10 @@ def _liveness_sql() -> dict[str, str]:
     tokens = OAuthAccessToken._meta.db_table
     members = Membership._meta.db_table
     return {
-        "mcp_key": f"EXISTS (SELECT 1 FROM {keys} WHERE id = %s AND revoked_at IS NULL)",  # noqa: S608
+        "mcp_key": (
+            f"EXISTS (SELECT 1 FROM {keys} WHERE id = %s AND revoked_at IS NULL"  # noqa: S608
+            " AND (expires_at IS NULL OR expires_at > %s))"
+        ),
         "oauth_token": (
             f"EXISTS (SELECT 1 FROM {tokens} t JOIN {members} m"  # noqa: S608
             " ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id"
@@ -115,8 +129,6 @@ LIVENESS = _liveness_sql()
 
 
 def _liveness_params(principal: Principal) -> list[object]:
-    if principal.credential_kind == "mcp_key":
-        return [principal.credential_id]
     return [principal.credential_id, timezone.now()]
 
 

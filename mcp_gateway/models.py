@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from oauth2_provider import models as oauth_models
 
 from workspaces.models import Workspace
@@ -114,6 +115,10 @@ class McpKey(models.Model):
     # Written at most once a minute per key (see services.record_credential_use), not on every call.
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Refused from then on; empty: never.")
+
+    # The lifetimes a key may be created with, in days; None is "never expires".
+    LIFETIME_DAYS = (30, 90, 365)
 
     class Meta:
         verbose_name = "MCP key"
@@ -124,5 +129,14 @@ class McpKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def status(self) -> str:
+        """active, expired or revoked (revocation wins: it was somebody's decision)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.status == "active"

@@ -1,6 +1,7 @@
 """Who is calling: what every credential resolves to, and what every tool receives."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from workspaces.models import Workspace
@@ -18,3 +19,4 @@ class Principal:
     credential_kind: Literal["mcp_key", "oauth_token"]
     credential_id: int
     user_id: int | None
+    expires_at: datetime | None = None  # an MCP key's expiry, to say so when it is refused for it

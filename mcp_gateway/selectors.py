@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from mcp_gateway.keys import MalformedKey, hashes_match, parse_key
 from mcp_gateway.models import McpKey, OAuthAccessToken
@@ -26,6 +28,14 @@ KEY_NOT_LIVE = "This MCP key is invalid or was revoked; ask a workspace owner or
 TOKEN_NOT_LIVE = "This access token is invalid, expired or revoked; connect Alloy again."  # noqa: S105
 
 
+def key_expired_message(expires_at: datetime) -> str:
+    """Told only to whoever holds the whole key, so it reveals nothing to a guesser."""
+    return (
+        f"This MCP key expired on {expires_at:%Y-%m-%d %H:%M} UTC; "
+        "ask a workspace owner or admin for a new one (they can choose how long it lasts)."
+    )
+
+
 def principal_for_key(*, key: str) -> Principal:
     """The principal an MCP key stands for: one indexed query.
 
@@ -42,8 +52,14 @@ def principal_for_key(*, key: str) -> Principal:
     row = McpKey.objects.select_related("workspace").filter(prefix=parsed.lookup, revoked_at__isnull=True).first()
     if row is None or not hashes_match(parsed.key, row.key_hash):
         raise InvalidCredential(KEY_NOT_LIVE)
+    if row.expires_at is not None and row.expires_at <= timezone.now():
+        raise InvalidCredential(key_expired_message(row.expires_at))
     return Principal(
-        workspace=row.workspace, credential_kind="mcp_key", credential_id=row.pk, user_id=row.created_by_id
+        workspace=row.workspace,
+        credential_kind="mcp_key",
+        credential_id=row.pk,
+        user_id=row.created_by_id,
+        expires_at=row.expires_at,
     )
 
 

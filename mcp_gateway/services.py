@@ -23,12 +23,19 @@ class CreatedKey:
     record: McpKey
 
 
-def mcp_key_create(*, workspace: Workspace, name: str, created_by: User | None = None) -> CreatedKey:
+def mcp_key_create(
+    *, workspace: Workspace, name: str, created_by: User | None = None, expires_in_days: int | None = None
+) -> CreatedKey:
+    """A new key, valid for `expires_in_days` (one of McpKey.LIFETIME_DAYS) or, with None, until revoked."""
     name = name.strip()
     if not name:
         raise ValueError("A key needs a name that says what it is for.")
     if len(name) > McpKey._meta.get_field("name").max_length:
         raise ValueError("A key's name can be at most 100 characters.")
+    if expires_in_days is not None and expires_in_days not in McpKey.LIFETIME_DAYS:
+        days = ", ".join(str(days) for days in McpKey.LIFETIME_DAYS)
+        raise ValueError(f"A key expires after {days} days, or never; not after {expires_in_days}.")
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     for _ in range(5):
         key = generate_key()
         try:
@@ -39,6 +46,7 @@ def mcp_key_create(*, workspace: Workspace, name: str, created_by: User | None =
                     prefix=parse_key(key).lookup,
                     key_hash=hash_key(key),
                     created_by=created_by,
+                    expires_at=expires_at,
                 )
             return CreatedKey(key=key, record=record)
         except IntegrityError:  # the 8-character prefix is taken (about 1 in 10^14): draw again

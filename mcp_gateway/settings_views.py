@@ -12,11 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mcp_gateway.client_config import claude_desktop_config
+from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.selectors import mcp_keys_list
 from mcp_gateway.services import mcp_key_create, mcp_key_delete
 from workspaces.models import Membership
 from workspaces.views import member_or_404, settings_context
+
+# What the form suggests: a key that is forgotten on a laptop should not work for ever.
+DEFAULT_LIFETIME_DAYS = 90
 
 
 def _manager_or_403(membership: Membership) -> None:
@@ -33,7 +37,10 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
         _manager_or_403(membership)
         try:
             created = mcp_key_create(
-                workspace=membership.workspace, name=request.POST.get("name", ""), created_by=request.user
+                workspace=membership.workspace,
+                name=request.POST.get("name", ""),
+                created_by=request.user,
+                expires_in_days=_lifetime(request.POST.get("expires_in_days", "")),
             )
         except ValueError as problem:
             error = str(problem)
@@ -41,7 +48,9 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         membership,
         "mcp",
-        keys=mcp_keys_list(workspace=membership.workspace).filter(revoked_at__isnull=True),
+        keys=mcp_keys_list(workspace=membership.workspace),
+        lifetimes=McpKey.LIFETIME_DAYS,
+        default_lifetime=DEFAULT_LIFETIME_DAYS,
         created=created,
         config=json.dumps(claude_desktop_config(url=mcp_url, key=created.key), indent=2) if created else "",
         error=error,
@@ -51,6 +60,17 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if created:
         response["Cache-Control"] = "no-store"  # the key is in this response only
     return response
+
+
+def _lifetime(value: str) -> int | None:
+    """The form's expiry choice: a number of days, or "" for never."""
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise ValueError(
+            f"Choose when the key expires: after {', '.join(map(str, McpKey.LIFETIME_DAYS))} days, or never."
+        )
+    return int(value)
 
 
 @login_required

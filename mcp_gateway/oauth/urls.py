@@ -7,13 +7,13 @@ reverse these names. Each path answers with and without a trailing slash.
 from django.urls import re_path
 from oauth2_provider import views as oauth_views
 
-from mcp_gateway.oauth.views import ConsentView, RegistrationView
+from mcp_gateway.oauth.views import ConsentView, RegistrationView, ThrottledTokenView
 
 app_name = "oauth2_provider"
 
 urlpatterns = [
     re_path(r"^authorize/?$", ConsentView.as_view(), name="authorize"),
-    re_path(r"^token/?$", oauth_views.TokenView.as_view(), name="token"),
+    re_path(r"^token/?$", ThrottledTokenView.as_view(), name="token"),
     re_path(r"^revoke/?$", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
     re_path(r"^register/?$", RegistrationView.as_view(), name="dcr-register"),
     re_path(

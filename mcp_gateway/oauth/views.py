@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.exceptions import OAuthToolkitError
-from oauth2_provider.views import AuthorizationView
+from oauth2_provider.views import AuthorizationView, TokenView
 from oauth2_provider.views.dynamic_client_registration import DynamicClientRegistrationView
 from oauthlib.oauth2.rfc6749 import errors
 
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.oauth.forms import ConsentForm
 from workspaces.selectors import workspaces_for_user
+from workspaces.throttle import client_address, oauth_too_many_requests, over_limit
 
 
 class InvalidTarget(errors.OAuth2Error):
@@ -100,14 +99,20 @@ class RegistrationView(DynamicClientRegistrationView):
     """/register (RFC 7591), open to public clients, limited per source address and hour."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        hour = int(time.time() // 3600)
-        key = f"alloy:oauth-registrations:{request.META.get('REMOTE_ADDR', 'unknown')}:{hour}"
-        cache.add(key, 0, 3600)
-        if cache.incr(key) > settings.ALLOY_OAUTH_REGISTRATIONS_PER_HOUR:
-            response = JsonResponse(
-                {"error": "too_many_requests", "error_description": "Too many client registrations; try again later."},
-                status=429,
-            )
-            response["Retry-After"] = str(3600 - int(time.time()) % 3600)
-            return response
+        limit = settings.ALLOY_OAUTH_REGISTRATIONS_PER_HOUR
+        bucket = f"oauth-registrations:{client_address(request)}"
+        if retry_after := over_limit(bucket, limit=limit, seconds=3600):
+            description = f"Too many client registrations from your address (at most {limit} an hour)."
+            return oauth_too_many_requests(description, retry_after)
+        return super().post(request, *args, **kwargs)
+
+
+class ThrottledTokenView(TokenView):
+    """/token, limited per source address and minute (codes and refresh tokens are not for guessing)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit = settings.ALLOY_OAUTH_TOKEN_REQUESTS_PER_MINUTE
+        if retry_after := over_limit(f"oauth-token:{client_address(request)}", limit=limit, seconds=60):
+            description = f"Too many token requests from your address (at most {limit} a minute)."
+            return oauth_too_many_requests(description, retry_after)
         return super().post(request, *args, **kwargs)

@@ -1,9 +1,11 @@
-"""manage.py create_mcp_key WORKSPACE --name NAME [--created-by EMAIL]: prints only the new key."""
+"""manage.py create_mcp_key WORKSPACE --name NAME [--created-by EMAIL] [--expires-in DAYS|never]: prints only
+the new key."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mcp_gateway.models import McpKey
 from mcp_gateway.services import mcp_key_create
 from workspaces.commands import workspace_from_argument
 from workspaces.selectors import membership_get, user_get_by_email
@@ -16,8 +18,16 @@ class Command(BaseCommand):
         parser.add_argument("workspace", help="The workspace's slug.")
         parser.add_argument("--name", required=True, help="What the key is for, e.g. 'Claude Desktop'.")
         parser.add_argument("--created-by", help="Email of the owner or admin creating it (recorded on the key).")
+        parser.add_argument(
+            "--expires-in",
+            choices=[*map(str, McpKey.LIFETIME_DAYS), "never"],
+            default="never",
+            help="Days until the key is refused, or never (the default).",
+        )
 
-    def handle(self, *args: Any, workspace: str, name: str, created_by: str | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, workspace: str, name: str, created_by: str | None, expires_in: str, **options: Any
+    ) -> None:
         target = workspace_from_argument(workspace)
         creator = None
         if created_by:
@@ -26,7 +36,12 @@ class Command(BaseCommand):
             if membership is None or not membership.can_manage:
                 raise CommandError(f"{created_by} is not an owner or admin of {target.slug}.")
         try:
-            created = mcp_key_create(workspace=target, name=name, created_by=creator)
+            created = mcp_key_create(
+                workspace=target,
+                name=name,
+                created_by=creator,
+                expires_in_days=None if expires_in == "never" else int(expires_in),
+            )
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(created.key)

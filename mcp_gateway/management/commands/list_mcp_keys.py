@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from mcp_gateway.selectors import mcp_keys_list
 from workspaces.commands import workspace_from_argument
 
-COLUMNS = ("ID", "PREFIX", "WORKSPACE", "NAME", "CREATED BY", "CREATED", "LAST USED", "STATUS")
+COLUMNS = ("ID", "PREFIX", "WORKSPACE", "NAME", "CREATED BY", "CREATED", "LAST USED", "EXPIRES", "STATUS")
 
 
 class Command(BaseCommand):
@@ -27,7 +27,8 @@ class Command(BaseCommand):
                 key.created_by.email if key.created_by else "-",
                 f"{key.created_at:%Y-%m-%d %H:%M}",
                 f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
-                "active" if key.is_active else f"revoked {key.revoked_at:%Y-%m-%d %H:%M}",
+                f"{key.expires_at:%Y-%m-%d %H:%M}" if key.expires_at else "never",
+                f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else key.status,
             )
             for key in mcp_keys_list(workspace=target)
         ]

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.oauth.connected_apps import connected_apps_list
@@ -165,3 +166,16 @@ def test_a_client_credentials_application_gets_a_clear_error_at_the_token_endpoi
     )
     assert response.status_code in (400, 401)
     assert response.json()["error"] in ("unauthorized_client", "unsupported_grant_type")
+
+
+def test_token_requests_are_rate_limited_per_source(settings):
+    cache.clear()
+    settings.ALLOY_OAUTH_TOKEN_REQUESTS_PER_MINUTE = 3
+    data = {"grant_type": "authorization_code", "code": "guess", "client_id": "nobody"}
+    statuses = [Client(REMOTE_ADDR="203.0.113.8").post("/token", data).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    over = Client(REMOTE_ADDR="203.0.113.8").post("/token", data)
+    assert 1 <= int(over["Retry-After"]) <= 60
+    assert over.json()["error"] == "too_many_requests"
+    assert Client(REMOTE_ADDR="198.51.100.1").post("/token", data).status_code == 401  # another address
+    cache.clear()

@@ -1,0 +1,53 @@
+"""Throttles for the web side (sign-in, OAuth token and registration endpoints), counted in the cache
+every process shares (Redis with REDIS_URL). /mcp has its own, cheaper per call: mcp_gateway/rate_limits.py.
+
+The client address is REMOTE_ADDR: the server (uvicorn/gunicorn) sets it from X-Forwarded-For only for
+the proxies listed in FORWARDED_ALLOW_IPS, so a client cannot choose the address it is counted under.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+
+def client_address(request: HttpRequest) -> str:
+    # 0.0.0.0, "no address", for requests made without one (Django's force_login in tests).
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a value, not a bind address
+
+
+def over_limit(bucket: str, *, limit: int, seconds: int) -> int | None:
+    """Count one event in `bucket`'s current window of `seconds`; the seconds to wait if it is over `limit`."""
+    window = int(time.time() // seconds)
+    key = f"alloy:throttle:{bucket}:{window}"
+    cache.add(key, 0, seconds)
+    if cache.incr(key) <= limit:
+        return None
+    return max(1, math.ceil(seconds - time.time() % seconds))
+
+
+def login_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
+    """The account a sign-in attempt is for, as django-axes counts it: emails are case-insensitive."""
+    username = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return username.strip().lower()
+
+
+def oauth_too_many_requests(description: str, retry_after: int) -> JsonResponse:
+    """429 in the OAuth error format (RFC 6749 §5.2 field names), with Retry-After."""
+    response = JsonResponse({"error": "too_many_requests", "error_description": description}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def login_locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """django-axes' answer once an account is locked for an address: a page that says so, and when."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
