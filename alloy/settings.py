@@ -122,6 +122,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Days the MCP activity log keeps each call; `manage.py prune_mcp_activity` deletes older ones (run it daily).
+ALLOY_ACTIVITY_RETENTION_DAYS = env.int("ALLOY_ACTIVITY_RETENTION_DAYS", default=90)
 # Rate limits on /mcp (mcp_gateway/rate_limits.py), shared by every process through REDIS_URL; 0 turns
 # one off. Calls per key or token and minute, and refused credentials per source address and minute.
 ALLOY_MCP_CALLS_PER_MINUTE = env.int("ALLOY_MCP_CALLS_PER_MINUTE", default=600)

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from mcp_gateway.models import McpKey
+from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.services import mcp_key_create, mcp_key_revoke
 
 NEW_KEY_ATTRIBUTE = "_alloy_new_mcp_key"
@@ -122,3 +122,20 @@ class McpKeyAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"Revoked {revoked} key(s); they stop working on their next request.", messages.SUCCESS
         )
+
+
+@admin.register(McpCall)
+class McpCallAdmin(admin.ModelAdmin):
+    """The activity log, read-only: it records what happened."""
+
+    list_display = ["at", "workspace", "credential", "user", "tool", "session_id", "outcome", "duration_ms"]
+    list_filter = ["outcome", "tool", "workspace", "at"]
+    search_fields = ["credential", "session_id", "user__email", "workspace__slug"]
+    list_select_related = ["workspace", "user"]
+    show_full_result_count = False  # no COUNT(*) over a large log on every page
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: McpCall | None = None) -> bool:
+        return False

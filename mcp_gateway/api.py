@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mcp_gateway.models import McpKey
+from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
-from mcp_gateway.selectors import mcp_keys_list
+from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import mcp_key_create, mcp_key_delete
 from workspaces.models import Membership
 from workspaces.selectors import membership_for_slug
@@ -70,6 +70,20 @@ class ConnectedAppSerializer(serializers.Serializer):
     people = serializers.ListField(child=serializers.EmailField())
     first_authorized = serializers.DateTimeField(allow_null=True)
     last_used = serializers.DateTimeField(allow_null=True)
+
+
+class McpCallSerializer(serializers.ModelSerializer):
+    person = serializers.EmailField(source="user.email", allow_null=True, read_only=True, default=None)
+    mcp_key = serializers.IntegerField(source="mcp_key_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = McpCall
+        fields = ["id", "at", "credential", "mcp_key", "person", "tool", "session_id", "outcome", "duration_ms"]
+
+
+class ActivityPageSerializer(serializers.Serializer):
+    results = McpCallSerializer(many=True, source="calls")
+    next_before = serializers.IntegerField(allow_null=True, help_text="Pass as ?before= for older calls.")
 
 
 class WorkspaceAPIView(APIView):
@@ -127,6 +141,19 @@ class McpKeyDetailView(WorkspaceAPIView):
             raise NotFound(f"No MCP key {key_id} in this workspace.")
         mcp_key_delete(key=key)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class McpActivityView(WorkspaceAPIView):
+    """The workspace's MCP calls, newest first: ?key=<key id>&app=<client id>&session=<id>&before=<id>."""
+
+    def get(self, request: Request, slug: str) -> Response:
+        self.require_manager("read the MCP activity")
+        try:
+            filters = ActivityFilters.from_query(request.query_params)
+        except ValueError as error:
+            raise serializers.ValidationError({"detail": str(error)}) from None
+        page = mcp_calls_list(workspace=self.membership.workspace, filters=filters)
+        return Response(ActivityPageSerializer(page).data)
 
 
 class ConnectedAppListView(WorkspaceAPIView):

@@ -7,6 +7,7 @@ from mcp_gateway import api
 urlpatterns = [
     path("workspaces/<slug:slug>/mcp-keys/", api.McpKeyListView.as_view(), name="api-mcp-keys"),
     path("workspaces/<slug:slug>/mcp-keys/<int:key_id>/", api.McpKeyDetailView.as_view(), name="api-mcp-key"),
+    path("workspaces/<slug:slug>/mcp-activity/", api.McpActivityView.as_view(), name="api-mcp-activity"),
     path("workspaces/<slug:slug>/connected-apps/", api.ConnectedAppListView.as_view(), name="api-connected-apps"),
     path(
         "workspaces/<slug:slug>/connected-apps/<str:client_id>/revoke/",
@@ -18,7 +19,7 @@ urlpatterns = [
         get_schema_view(
             title="Alloy API",
             version="1",
-            description="A workspace's MCP keys and connected apps.",
+            description="A workspace's MCP keys, MCP activity and connected apps.",
             renderer_classes=[JSONOpenAPIRenderer],
             public=True,
         ),

@@ -140,3 +140,47 @@ class McpKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+
+class McpCall(models.Model):
+    """One MCP tool call, for the workspace's activity log: who, which tool and session, the outcome and
+    how long it took. Never the arguments' content or the result. Written in batches off the request
+    path (mcp_gateway/activity_log.py); pruned after ALLOY_ACTIVITY_RETENTION_DAYS."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "answered"
+        ERROR = "error", "error result (e.g. not found)"
+        INVALID = "invalid", "invalid arguments or unknown tool"
+        REFUSED = "refused", "credential revoked or expired"
+        UNAVAILABLE = "unavailable", "database unavailable"
+
+    at = models.DateTimeField()
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # The credential, kept by name when the key or app is later deleted.
+    mcp_key = models.ForeignKey(McpKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    application = models.ForeignKey(
+        OAuthApplication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    credential = models.CharField(max_length=200, help_text="The key's name and prefix, or the app's name.")
+    tool = models.CharField(max_length=64)
+    session_id = models.CharField(max_length=64, blank=True, help_text="The session the call named, if any.")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    duration_ms = models.FloatField()
+
+    class Meta:
+        verbose_name = "MCP call"
+        ordering = ["-id"]
+        indexes = [
+            # Each view is one workspace's calls, newest first, optionally for one key, app or session.
+            models.Index(fields=["workspace", "-id"], name="mcpcall_ws_idx"),
+            models.Index(fields=["workspace", "mcp_key", "-id"], name="mcpcall_ws_key_idx"),
+            models.Index(fields=["workspace", "application", "-id"], name="mcpcall_ws_app_idx"),
+            models.Index(fields=["workspace", "session_id", "-id"], name="mcpcall_ws_session_idx"),
+            models.Index(fields=["at"], name="mcpcall_at_idx"),  # pruning
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool} by {self.credential} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -20,3 +20,5 @@ class Principal:
     credential_id: int
     user_id: int | None
     expires_at: datetime | None = None  # an MCP key's expiry, to say so when it is refused for it
+    application_id: int | None = None  # the OAuth application a token was issued to
+    label: str = ""  # what the activity log calls the credential: a key's name and prefix, an app's name

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -10,8 +12,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from mcp_gateway.keys import MalformedKey, hashes_match, parse_key
-from mcp_gateway.models import McpKey, OAuthAccessToken
+from mcp_gateway.models import McpCall, McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
+from sessions_app.storable import unstorable
 from workspaces.models import Membership, Workspace
 
 
@@ -60,6 +63,7 @@ def principal_for_key(*, key: str) -> Principal:
         credential_id=row.pk,
         user_id=row.created_by_id,
         expires_at=row.expires_at,
+        label=str(row),
     )
 
 
@@ -72,7 +76,7 @@ def principal_for_access_token(*, token: str) -> Principal:
     checksum = hashlib.sha256(token.encode()).hexdigest()
     membership = Membership.objects.filter(workspace=OuterRef("workspace"), user=OuterRef("user"))
     row = (
-        OAuthAccessToken.objects.select_related("workspace")
+        OAuthAccessToken.objects.select_related("workspace", "application")
         .annotate(is_member=Exists(membership))
         .filter(token_checksum=checksum)
         .first()
@@ -83,10 +87,67 @@ def principal_for_access_token(*, token: str) -> Principal:
         raise InvalidCredential(f"This access token was not issued for {settings.ALLOY_MCP_RESOURCE}.")
     if settings.ALLOY_MCP_SCOPE not in row.scope.split():
         raise InsufficientScope(f"This access token lacks the {settings.ALLOY_MCP_SCOPE} scope.")
-    return Principal(workspace=row.workspace, credential_kind="oauth_token", credential_id=row.pk, user_id=row.user_id)
+    return Principal(
+        workspace=row.workspace,
+        credential_kind="oauth_token",
+        credential_id=row.pk,
+        user_id=row.user_id,
+        application_id=row.application_id,
+        label=(row.application.name or row.application.client_id) if row.application else "OAuth token",
+    )
 
 
 def mcp_keys_list(*, workspace: Workspace | None = None) -> QuerySet[McpKey]:
     """Keys, newest first, with their workspace and creator; all workspaces when `workspace` is None."""
     keys = McpKey.objects.select_related("workspace", "created_by").order_by("-created_at", "-pk")
     return keys.filter(workspace=workspace) if workspace is not None else keys
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    """The activity log's filters as a page or the API receive them: a key id, an app's client id, a
+    session id, and the id to page before."""
+
+    key: int | None = None
+    app: str = ""
+    session: str = ""
+    before: int | None = None
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> ActivityFilters:
+        """Raises ValueError, with a sentence, for a value that cannot be one of these."""
+        values = {name: query.get(name, "").strip() for name in ("key", "app", "session", "before")}
+        for name, value in values.items():
+            if len(value) > 200 or unstorable(value):
+                raise ValueError(f"The {name} filter must be at most 200 characters of plain text.")
+        for name in ("key", "before"):
+            if values[name] and not (values[name].isascii() and values[name].isdigit()):
+                raise ValueError(f"The {name} filter must be a whole number (an id), not {values[name]!r}.")
+        return cls(
+            key=int(values["key"]) if values["key"] else None,
+            app=values["app"],
+            session=values["session"],
+            before=int(values["before"]) if values["before"] else None,
+        )
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    calls: list[McpCall]
+    next_before: int | None  # pass as `before_id` for the next (older) page; None at the end
+
+
+def mcp_calls_list(*, workspace: Workspace, filters: ActivityFilters, limit: int = 50) -> ActivityPage:
+    """A workspace's MCP calls, newest first, optionally of one key, one OAuth app or one session; keyset
+    paged on the id, so a page costs the same at the start of the log as a year into it."""
+    calls = McpCall.objects.filter(workspace=workspace).select_related("user").order_by("-id")
+    if filters.key is not None:
+        calls = calls.filter(mcp_key_id=filters.key)
+    if filters.app:
+        calls = calls.filter(application__client_id=filters.app)
+    if filters.session:
+        calls = calls.filter(session_id=filters.session)
+    if filters.before is not None:
+        calls = calls.filter(id__lt=filters.before)
+    rows = list(calls[: limit + 1])
+    return ActivityPage(calls=rows[:limit], next_before=rows[limit - 1].pk if len(rows) > limit else None)

@@ -9,11 +9,13 @@ Claude connector use.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
@@ -24,8 +26,14 @@ from mcp_types import INVALID_PARAMS, CallToolResult, TextContent
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
-from mcp_gateway.http import CredentialAuth, TransportGuard
+from mcp_gateway.activity_log import CallRecord, activity_log
+from mcp_gateway.http import CALLER_SCOPE_KEY, CredentialAuth, TransportGuard
+from mcp_gateway.models import McpCall
+from mcp_gateway.principal import Principal
 from mcp_gateway.tools import TOOLS
+from mcp_gateway.workers import run_in_worker
+from sessions_app.errors import InvalidSessionLink
+from sessions_app.links import parse_session_ref
 from sessions_app.storable import unstorable
 
 SERVER_NAME = "Alloy"
@@ -52,6 +60,23 @@ class AlloyMCPServer(MCPServer):
     _accepted_arguments: dict[str, list[str]] | None = None
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> CallToolResult:
+        """The call, recorded in the workspace's activity log whatever its outcome."""
+        started = time.perf_counter()
+        outcome = McpCall.Outcome.INVALID
+        try:
+            result = await self._call_tool(name, arguments, context)
+            outcome = McpCall.Outcome.ERROR if result.is_error else McpCall.Outcome.OK
+            return result
+        finally:
+            caller = context.request_context.request.scope[CALLER_SCOPE_KEY] if context is not None else None
+            if caller is not None:
+                if caller.refused:
+                    outcome = McpCall.Outcome.REFUSED
+                elif caller.database_unavailable:
+                    outcome = McpCall.Outcome.UNAVAILABLE
+                _record(caller.principal, name, arguments, outcome, time.perf_counter() - started)
+
+    async def _call_tool(self, name: str, arguments: dict[str, Any], context: Context | None) -> CallToolResult:
         if self._accepted_arguments is None:  # the tools are all added before the first call
             tools = await self.list_tools()
             self._accepted_arguments = {tool.name: list(tool.input_schema.get("properties", {})) for tool in tools}
@@ -78,6 +103,28 @@ class AlloyMCPServer(MCPServer):
             if not isinstance(error, UnexpectedToolError) and isinstance(error.__cause__, ValidationError):
                 raise MCPError(code=INVALID_PARAMS, message=_plain_validation(name, error.__cause__)) from None
             raise
+
+
+def _record(principal: Principal, tool: str, arguments: dict[str, Any], outcome: str, seconds: float) -> None:
+    session = arguments.get("session")
+    try:
+        session_id = parse_session_ref(session).session_id if isinstance(session, str) else ""
+    except InvalidSessionLink:
+        session_id = ""
+    activity_log.record(
+        CallRecord(
+            at=timezone.now(),
+            workspace_id=principal.workspace.pk,
+            mcp_key_id=principal.credential_id if principal.credential_kind == "mcp_key" else None,
+            application_id=principal.application_id,
+            user_id=principal.user_id,
+            credential=principal.label,
+            tool=tool[:64],
+            session_id=session_id,
+            outcome=outcome,
+            duration_ms=round(seconds * 1000, 3),
+        )
+    )
 
 
 def _plain_validation(tool: str, error: ValidationError) -> str:
@@ -113,7 +160,10 @@ class Gateway:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         async with self.server.session_manager.run():
-            yield
+            try:
+                yield
+            finally:
+                await run_in_worker(activity_log.flush)  # a graceful stop loses no record
 
 
 def build_gateway() -> Gateway:

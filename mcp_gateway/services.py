@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mcp_gateway.keys import generate_key, hash_key, parse_key
-from mcp_gateway.models import McpKey, OAuthAccessToken
+from mcp_gateway.models import McpCall, McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
 from workspaces.models import User, Workspace
 
@@ -79,3 +79,15 @@ def record_credential_use(*, principal: Principal) -> None:
         ).update(last_used_at=now)
     else:
         OAuthAccessToken.objects.filter(pk=principal.credential_id, updated__lt=stale).update(updated=now)
+
+
+def mcp_calls_prune(*, older_than_days: int) -> int:
+    """Delete activity-log records older than `older_than_days`; how many went. In batches, so a large
+    backlog never holds a long lock on the table."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted = 0
+    while True:
+        batch = list(McpCall.objects.filter(at__lt=cutoff).values_list("pk", flat=True)[:10_000])
+        if not batch:
+            return deleted
+        deleted += McpCall.objects.filter(pk__in=batch).delete()[0]

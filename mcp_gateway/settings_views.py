@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
 from mcp_gateway.client_config import claude_desktop_config
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
-from mcp_gateway.selectors import mcp_keys_list
+from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import mcp_key_create, mcp_key_delete
 from workspaces.models import Membership
 from workspaces.views import member_or_404, settings_context
@@ -86,6 +87,31 @@ def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpRes
         return redirect("mcp-settings", slug=slug)
     context = settings_context(request, membership, "mcp", key=key)
     return render(request, "mcp_gateway/settings/mcp_delete.html", context)
+
+
+@login_required
+def mcp_activity_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """MCP → Activity: the workspace's calls, filtered and paged (owners and admins)."""
+    membership = member_or_404(request, slug)
+    _manager_or_403(membership)
+    try:
+        filters = ActivityFilters.from_query(request.GET)
+    except ValueError as problem:
+        return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+    page = mcp_calls_list(workspace=membership.workspace, filters=filters)
+    following = {"key": filters.key or "", "app": filters.app, "session": filters.session, "before": page.next_before}
+    context = settings_context(
+        request,
+        membership,
+        "mcp-activity",
+        page=page,
+        filters=filters,
+        next_query=urlencode({name: value for name, value in following.items() if value}),
+        keys=mcp_keys_list(workspace=membership.workspace),
+        apps=connected_apps_list(workspace=membership.workspace),
+        retention_days=settings.ALLOY_ACTIVITY_RETENTION_DAYS,
+    )
+    return render(request, "mcp_gateway/settings/mcp_activity.html", context)
 
 
 @login_required

@@ -115,6 +115,8 @@ class QueryLog:
                     self.in_flight -= 1
 
     def install(self, sender, connection, **kwargs) -> None:
+        if threading.current_thread().name == "alloy-activity-log":
+            return  # its batched writes land at any moment; tests/mcp_gateway/test_activity_log.py counts them
         if self not in connection.execute_wrappers:
             connection.execute_wrappers.append(self)
             self.wrapped.append(connection)

@@ -10,6 +10,7 @@ def test_schema_is_valid_and_complete(db):
     assert set(schema["paths"]) == {
         "/api/v1/workspaces/{slug}/mcp-keys/",
         "/api/v1/workspaces/{slug}/mcp-keys/{key_id}/",
+        "/api/v1/workspaces/{slug}/mcp-activity/",
         "/api/v1/workspaces/{slug}/connected-apps/",
         "/api/v1/workspaces/{slug}/connected-apps/{client_id}/revoke/",
     }

@@ -1,0 +1,120 @@
+"""The activity log's writer: every tool call is recorded without waiting for the database.
+
+A call appends one small record to this process's buffer (microseconds, no I/O). A thread writes the
+buffer in one multi-row INSERT about once a second (FLUSH_SECONDS) after the first record arrives, and
+sleeps while there is nothing to write. The lifespan's shutdown writes what is left, so a graceful stop
+or restart loses nothing.
+
+What a crash can lose: the records of the last second before it (of the whole outage, if the database
+was unreachable: they wait in memory, at most MAX_PENDING of them, oldest dropped first and counted in
+a warning). A record whose workspace or credential was deleted meanwhile is skipped alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connections
+
+from mcp_gateway.models import McpCall
+
+logger = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 1.0
+MAX_PENDING = 200_000
+BATCH_SIZE = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    at: datetime
+    workspace_id: int
+    mcp_key_id: int | None
+    application_id: int | None
+    user_id: int | None
+    credential: str
+    tool: str
+    session_id: str
+    outcome: str
+    duration_ms: float
+
+
+class ActivityLog:
+    def __init__(self) -> None:
+        self._pending: deque[CallRecord] = deque()
+        self._dropped = 0
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+
+    def record(self, entry: CallRecord) -> None:
+        """Queue one call for writing (any thread; returns at once)."""
+        if len(self._pending) >= MAX_PENDING:
+            self._pending.popleft()
+            self._dropped += 1
+        self._pending.append(entry)
+        if self._thread is None:
+            self._start()
+        self._wake.set()
+
+    def flush(self) -> int:
+        """Write everything queued now (the writer thread, a shutdown, a test); how many were written."""
+        with self._flush_lock:
+            taken: list[CallRecord] = []
+            while self._pending and len(taken) < MAX_PENDING:
+                taken.append(self._pending.popleft())
+            if not taken:
+                return 0
+            try:
+                written = self._write(taken)
+            except (OperationalError, InterfaceError) as error:
+                self._pending.extendleft(reversed(taken))  # kept for the next try, in order
+                self._wake.set()
+                logger.warning("Activity log not written yet, %d calls wait: %s", len(self._pending), error)
+                return 0
+            finally:
+                connections["default"].close()  # back to the pool: this thread sleeps between writes
+            if self._dropped:
+                logger.warning("Activity log: %d calls were dropped while the database was unreachable", self._dropped)
+                self._dropped = 0
+            return written
+
+    def _write(self, records: list[CallRecord]) -> int:
+        rows = [McpCall(**asdict(record)) for record in records]
+        try:
+            McpCall.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            return len(rows)
+        except IntegrityError:
+            written = 0
+            for row in rows:  # one whose workspace, key or app is gone fails alone
+                try:
+                    row.save(force_insert=True)
+                    written += 1
+                except IntegrityError:
+                    continue
+            return written
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="alloy-activity-log", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(FLUSH_SECONDS)  # gather a second's calls into one write
+            self._wake.clear()
+            try:
+                self.flush()
+            except DatabaseError:
+                logger.exception("Activity log write failed")
+
+
+activity_log = ActivityLog()

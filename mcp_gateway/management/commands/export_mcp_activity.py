@@ -1,0 +1,55 @@
+"""manage.py export_mcp_activity [WORKSPACE] [--since YYYY-MM-DD] [--output FILE]: the activity log as
+JSON lines, oldest first (for a SIEM or an audit), streamed so a large log never sits in memory."""
+
+import json
+from datetime import datetime, time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from mcp_gateway.models import McpCall
+from workspaces.commands import workspace_from_argument
+
+FIELDS = ("id", "at", "credential", "mcp_key_id", "application__client_id", "user__email", "tool", "session_id")
+
+
+class Command(BaseCommand):
+    help = "Export MCP calls (who, tool, session, outcome, duration; never content) as JSON lines."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("workspace", nargs="?", help="Only this workspace's calls.")
+        parser.add_argument("--since", help="Only calls on or after this day (YYYY-MM-DD, UTC).")
+        parser.add_argument("--output", help="Write to this file instead of standard output.")
+
+    def handle(self, *args: Any, workspace: str | None, since: str | None, output: str | None, **options: Any) -> None:
+        calls = McpCall.objects.order_by("id")
+        if workspace:
+            calls = calls.filter(workspace=workspace_from_argument(workspace))
+        if since:
+            try:
+                day = datetime.strptime(since, "%Y-%m-%d").date()
+            except ValueError:
+                raise CommandError(f"--since takes a day as YYYY-MM-DD, not {since!r}.") from None
+            calls = calls.filter(at__gte=timezone.make_aware(datetime.combine(day, time.min), timezone.UTC))
+        rows = calls.values(*FIELDS, "workspace__slug", "outcome", "duration_ms").iterator(chunk_size=5_000)
+        stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
+        try:
+            for row in rows:
+                record = {
+                    "id": row["id"],
+                    "at": row["at"].isoformat(),
+                    "workspace": row["workspace__slug"],
+                    "credential": row["credential"],
+                    "mcp_key_id": row["mcp_key_id"],
+                    "client_id": row["application__client_id"],
+                    "person": row["user__email"],
+                    "tool": row["tool"],
+                    "session_id": row["session_id"],
+                    "outcome": row["outcome"],
+                    "duration_ms": row["duration_ms"],
+                }
+                stream.write(json.dumps(record) + "\n")
+        finally:
+            if output:
+                stream.close()

@@ -1,0 +1,186 @@
+"""The MCP activity log (issue 9): every tool call recorded off the request path — who, tool, session,
+outcome, duration, never content — read by owners and admins on MCP → Activity and /api/v1, exported and
+pruned by ops."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from mcp.shared.exceptions import MCPError
+
+from mcp_gateway import selectors
+from mcp_gateway.activity_log import CallRecord, activity_log
+from mcp_gateway.models import McpCall, McpKey, OAuthApplication
+from mcp_gateway.selectors import ActivityFilters
+from mcp_gateway.workers import run_in_worker
+from tests.factories import make_access_token, signed_in
+from tests.mcp_gateway.conftest import MISSING_ID
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_each_call_is_recorded_with_its_outcome_and_no_content(call, key, prototype, foreign):
+    await call(key, "get_chat_history", {"session": prototype.link()})
+    await call(key, "get_session", {"session": MISSING_ID})
+    await call(key, "get_session", {"session": foreign.public_id})  # another workspace's: not found
+    await run_in_worker(activity_log.flush)
+    calls = await run_in_worker(lambda: list(McpCall.objects.order_by("id").values()))
+    assert [(c["tool"], c["session_id"], c["outcome"]) for c in calls] == [
+        ("get_chat_history", prototype.public_id, "ok"),
+        ("get_session", MISSING_ID, "error"),
+        ("get_session", foreign.public_id, "error"),
+    ]
+    key_row = await run_in_worker(McpKey.objects.get)
+    for recorded in calls:
+        assert recorded["workspace_id"] == prototype.workspace_id  # the caller's, never the session's
+        assert recorded["mcp_key_id"] == key_row.pk
+        assert recorded["credential"] == f"Claude Desktop ({key_row.prefix}…)"
+        assert recorded["duration_ms"] > 0
+    assert set(calls[0]) == {f.attname for f in McpCall._meta.concrete_fields}  # no column for content
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_a_token_call_records_the_app_and_the_person(call, owner, workspace, prototype, settings):
+    application = await run_in_worker(
+        OAuthApplication.objects.create,
+        name="Claude",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris="http://127.0.0.1:4321/callback",
+    )
+    token = await run_in_worker(
+        make_access_token, user=owner, application=application, workspace=workspace, settings=settings
+    )
+    await call(token, "list_sessions", {}, mode="legacy")
+    await run_in_worker(activity_log.flush)
+    recorded = await run_in_worker(McpCall.objects.get)
+    assert (recorded.application_id, recorded.user_id, recorded.credential) == (application.pk, owner.pk, "Claude")
+    assert recorded.session_id == ""
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_invalid_arguments_are_recorded_as_invalid(mcp, key, prototype):
+    async with mcp(key) as client:
+        with pytest.raises(MCPError, match="has no argument nope"):
+            await client.call_tool("get_session", {"session": prototype.public_id, "nope": 1})
+    await run_in_worker(activity_log.flush)
+    assert (await run_in_worker(McpCall.objects.get)).outcome == "invalid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_are_written_in_one_statement(workspace, django_assert_max_num_queries):
+    for _ in range(50):
+        record(workspace)
+    with django_assert_max_num_queries(3) as captured:  # BEGIN, one INSERT, COMMIT
+        assert activity_log.flush() == 50
+    assert sum(query["sql"].startswith("INSERT") for query in captured.captured_queries) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_whose_workspace_is_gone_is_skipped_alone(workspace, other_workspace):
+    record(workspace)
+    record(other_workspace)
+    other_workspace.delete()
+    assert activity_log.flush() == 1
+    assert McpCall.objects.get().workspace == workspace
+
+
+def record(workspace, **fields):
+    values = {
+        "at": timezone.now(),
+        "workspace_id": workspace.pk,
+        "mcp_key_id": None,
+        "application_id": None,
+        "user_id": None,
+        "credential": "a key (alloy_mcp_abc…)",
+        "tool": "get_session",
+        "session_id": "abcdefgh12345678",
+        "outcome": "ok",
+        "duration_ms": 1.5,
+    } | fields
+    activity_log.record(CallRecord(**values))
+
+
+@pytest.fixture
+def calls(workspace, other_workspace):
+    """Ten calls in `workspace` (sessions s0…s9, the newest last) and one in `other_workspace`."""
+    for index in range(10):
+        record(workspace, session_id=f"session{index:04d}x", tool=f"tool{index}")
+    record(other_workspace, session_id="theirsession0001", credential="their key")
+    activity_log.flush()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owners_read_the_activity_page_newest_first_and_paged(owner, workspace, calls, settings):
+    client = signed_in(owner)
+    url = f"/{workspace.slug}/settings/mcp/activity/"
+    page = client.get(url).content.decode()
+    assert page.index("session0009x") < page.index("session0000x")
+    assert "their key" not in page
+    assert "theirsession0001" not in page
+    older = client.get(url, {"session": "session0003x"}).content.decode()
+    assert "session0003x" in older
+    assert "session0004x" not in older
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_activity_page_pages_by_id(workspace, calls):
+    first = selectors.mcp_calls_list(workspace=workspace, filters=ActivityFilters(), limit=4)
+    second = selectors.mcp_calls_list(workspace=workspace, filters=ActivityFilters(before=first.next_before), limit=4)
+    last = selectors.mcp_calls_list(workspace=workspace, filters=ActivityFilters(before=second.next_before), limit=4)
+    sessions = [c.session_id for page in (first, second, last) for c in page.calls]
+    assert sessions == [f"session{index:04d}x" for index in range(9, -1, -1)]
+    assert last.next_before is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_get_403_and_outsiders_404(member, outsider, workspace, calls):
+    url = f"/{workspace.slug}/settings/mcp/activity/"
+    assert signed_in(member).get(url).status_code == 403
+    assert signed_in(outsider).get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("query", [{"key": "abc"}, {"before": "-1"}, {"session": "a\x00b"}, {"before": "²"}])
+def test_a_malformed_filter_is_a_clear_400(owner, workspace, query):
+    response = signed_in(owner).get(f"/{workspace.slug}/settings/mcp/activity/", query)
+    assert response.status_code == 400
+    assert "filter" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_lists_filters_and_pages(owner, member, outsider, workspace, calls):
+    url = f"/api/v1/workspaces/{workspace.slug}/mcp-activity/"
+    body = signed_in(owner).get(url, {"session": "session0005x"}).json()
+    assert [c["tool"] for c in body["results"]] == ["tool5"]
+    assert body["next_before"] is None
+    everything = signed_in(owner).get(url).json()
+    assert len(everything["results"]) == 10
+    assert signed_in(member).get(url).status_code == 403
+    assert signed_in(outsider).get(url).status_code == 404
+    assert signed_in(owner).get(url, {"key": "x"}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ops_export_as_json_lines(workspace, calls):
+    out = io.StringIO()
+    call_command("export_mcp_activity", workspace.slug, stdout=out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["tool"] for line in lines] == [f"tool{index}" for index in range(10)]
+    assert {line["workspace"] for line in lines} == {workspace.slug}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prune_deletes_what_is_older_than_the_retention(workspace, settings):
+    record(workspace, at=timezone.now() - dt.timedelta(days=settings.ALLOY_ACTIVITY_RETENTION_DAYS + 1))
+    record(workspace, at=timezone.now() - dt.timedelta(days=settings.ALLOY_ACTIVITY_RETENTION_DAYS - 1))
+    activity_log.flush()
+    out = io.StringIO()
+    call_command("prune_mcp_activity", stdout=out)
+    assert "Deleted 1 MCP call(s) older than 90 days" in out.getvalue()
+    assert McpCall.objects.count() == 1
