@@ -1,5 +1,5 @@
-"""The /mcp limits hold across worker processes (they count together in Redis), and /login/ locks out
-after too many wrong passwords, on the real server."""
+"""On the real server: the /mcp limits hold across worker processes (they count together in Redis), and
+a client's address is taken from X-Forwarded-For only when a configured proxy sends it."""
 
 import time
 
@@ -7,6 +7,7 @@ import httpx2
 import pytest
 import redis
 
+from mcp_gateway.keys import generate_key
 from mcp_gateway.services import mcp_key_create
 from tests.e2e.conftest import REDIS_URL, start_server, stop_server
 
@@ -30,3 +31,36 @@ def test_a_keys_limit_is_shared_by_every_worker(workspace, tmp_path):
     finally:
         stop_server(process)
     assert statuses == [200] * 10 + [429] * 10
+
+
+def wrong_key_statuses(base_url: str, forwarded_for: list[str]) -> list[int]:
+    statuses = []
+    for address in forwarded_for:
+        headers = {"X-MCP-API-Key": generate_key(), "accept": "application/json", "X-Forwarded-For": address}
+        statuses.append(httpx2.post(f"{base_url}/mcp", json=LIST_TOOLS, headers=headers).status_code)
+    return statuses
+
+
+@pytest.mark.parametrize(
+    ("trusted_proxies", "expected"),
+    [
+        # We are not a trusted proxy: X-Forwarded-For is ignored, every guess counts against our address.
+        ("10.255.255.1", [401, 401, 401, 429, 429, 429]),
+        # We are: each forwarded address is counted on its own (and the first is over its limit at once).
+        ("127.0.0.1", [401, 401, 401, 401, 401, 401]),
+    ],
+)
+def test_forwarded_addresses_are_believed_only_from_configured_proxies(tmp_path, trusted_proxies, expected):
+    process, base_url = start_server(
+        tmp_path / "uvicorn.log",
+        workers=1,
+        FORWARDED_ALLOW_IPS=trusted_proxies,
+        ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE="3",
+    )
+    try:
+        while time.time() % 60 > 55:  # one minute's window
+            time.sleep(1)
+        statuses = wrong_key_statuses(base_url, [f"198.51.100.{n}" for n in range(6)])
+    finally:
+        stop_server(process)
+    assert statuses == expected
