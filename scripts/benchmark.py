@@ -56,6 +56,10 @@ ENV = {
     "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{ALLOY_PORT}",
     "LOG_LEVEL": "WARNING",
     "STATIC_ROOT": tempfile.mkdtemp(prefix="alloy-bench-static-"),
+    # As production runs: rate limits counted in Redis and the activity log written, with a limit no
+    # benchmark reaches, so the rows measure their cost and never a 429.
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "ALLOY_MCP_CALLS_PER_MINUTE": "1000000000",
 }
 CHAT, LONG_CHAT, FEW_FILES, MANY_FILES, BIG_DIFF = (
     "benchChat0000001",
