@@ -1,9 +1,10 @@
 """The activity log's writer: every tool call is recorded without waiting for the database.
 
 A call appends one small record to this process's buffer (microseconds, no I/O). A thread writes the
-buffer in one multi-row INSERT about once a second (FLUSH_SECONDS) after the first record arrives, and
-sleeps while there is nothing to write. The lifespan's shutdown writes what is left, so a graceful stop
-or restart loses nothing.
+buffer about once a second (FLUSH_SECONDS) after the first record arrives — one COPY on PostgreSQL,
+which costs a tenth of building model instances for a multi-row INSERT (measured under `make bench`),
+one executemany elsewhere — and sleeps while there is nothing to write. The lifespan's shutdown writes
+what is left, so a graceful stop or restart loses nothing.
 
 What a crash can lose: the records of the last second before it (of the whole outage, if the database
 was unreachable: they wait in memory, at most MAX_PENDING of them, oldest dropped first and counted in
@@ -16,10 +17,10 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connections
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, connections
 
 from mcp_gateway.models import McpCall
 
@@ -27,11 +28,11 @@ logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 1.0
 MAX_PENDING = 200_000
-BATCH_SIZE = 2_000
 
 
-@dataclass(frozen=True, slots=True)
-class CallRecord:
+class CallRecord(NamedTuple):
+    """One call, its fields in the order of the columns they are written to."""
+
     at: datetime
     workspace_id: int
     mcp_key_id: int | None
@@ -42,6 +43,12 @@ class CallRecord:
     session_id: str
     outcome: str
     duration_ms: float
+
+
+_TABLE = McpCall._meta.db_table
+_COLUMNS = ", ".join(McpCall._meta.get_field(name).column for name in CallRecord._fields)
+_INSERT = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(CallRecord._fields))})"  # noqa: S608
+_COPY = f"COPY {_TABLE} ({_COLUMNS}) FROM STDIN"
 
 
 class ActivityLog:
@@ -86,15 +93,24 @@ class ActivityLog:
             return written
 
     def _write(self, records: list[CallRecord]) -> int:
-        rows = [McpCall(**asdict(record)) for record in records]
         try:
-            McpCall.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-            return len(rows)
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    with (
+                        connection.wrap_database_errors,
+                        cursor.cursor.copy(f"COPY {_TABLE} ({_COLUMNS}) FROM STDIN") as copy,
+                    ):
+                        for record in records:
+                            copy.write_row(record)
+                else:
+                    cursor.executemany(_INSERT, records)
+            return len(records)
         except IntegrityError:
             written = 0
-            for row in rows:  # one whose workspace, key or app is gone fails alone
+            for record in records:  # one whose workspace, key or app is gone fails alone
                 try:
-                    row.save(force_insert=True)
+                    with connection.cursor() as cursor:
+                        cursor.execute(_INSERT, record)
                     written += 1
                 except IntegrityError:
                     continue
