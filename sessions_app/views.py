@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from sessions_app import selectors
 from sessions_app.errors import SessionContextError
 from sessions_app.highlight import highlight_diff, highlight_file, stylesheet
 from sessions_app.models import Session, SessionFile
-from sessions_app.storable import unstorable
 from sessions_app.tenancy import restrict_to_workspace
 from workspaces.models import Workspace
 from workspaces.selectors import membership_for_slug, workspaces_for_user
@@ -62,22 +61,12 @@ def _int_param(request: HttpRequest, name: str) -> int:
     return int(value) if PAGE_NUMBER.fullmatch(value) else 0
 
 
-def _unstorable_param(request: HttpRequest) -> str | None:
-    """What is wrong with the query string, if a value in it cannot reach the database."""
-    for name, value in request.GET.items():
-        if problem := unstorable(value):
-            return f"The address's {name} parameter {problem}; remove it from the address."
-    return None
-
-
 @login_required
 def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) -> HttpResponse:
     """A session: metadata, the chat (paged), the files (paged), one file, and a dev session's diffs."""
     membership = membership_for_slug(user=request.user, slug=slug)
     if membership is None:
         raise Http404("No such session.")
-    if problem := _unstorable_param(request):
-        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
     with transaction.atomic():
         # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows.
         restrict_to_workspace(membership.workspace.pk)

@@ -33,9 +33,10 @@ def over_limit(bucket: str, *, limit: int, seconds: int) -> int | None:
 
 
 def login_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
-    """The account a sign-in attempt is for, as django-axes counts it: emails are case-insensitive."""
+    """The account a sign-in attempt is for, as django-axes counts it: emails are case-insensitive, and
+    no address is longer than 254 characters (django-axes stores 255; a longer guess was a 500)."""
     username = (credentials or {}).get("username") or request.POST.get("username") or ""
-    return username.strip().lower()
+    return username.strip().lower()[:254]
 
 
 def oauth_too_many_requests(description: str, retry_after: int) -> JsonResponse:

@@ -146,7 +146,7 @@ def test_members_get_403_and_outsiders_404(member, outsider, workspace, calls):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("query", [{"key": "abc"}, {"before": "-1"}, {"session": "a\x00b"}, {"before": "²"}])
+@pytest.mark.parametrize("query", [{"key": "abc"}, {"before": "-1"}, {"session": "a" * 201}, {"before": "²"}])
 def test_a_malformed_filter_is_a_clear_400(owner, workspace, query):
     response = signed_in(owner).get(f"/{workspace.slug}/settings/mcp/activity/", query)
     assert response.status_code == 400

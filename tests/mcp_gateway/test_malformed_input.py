@@ -3,11 +3,12 @@ stack trace or log an error, and no answer may carry another workspace's data. A
 input; the seed makes the run repeatable.
 
 Areas: JSON-RPC envelopes on /mcp, tool arguments and cursors, session page query strings, and the
-OAuth endpoints (/token, /register, /authorize)."""
+OAuth endpoints (/token, /register, /authorize), and sign-in."""
 
 import base64
 import json
 import logging
+import os
 import random
 from urllib.parse import urlsplit
 
@@ -16,7 +17,8 @@ import pytest
 from mcp_gateway.models import OAuthApplication
 from tests.factories import signed_in
 
-PROBES_PER_AREA = 150
+# 150 in CI; set ALLOY_PROBES_PER_AREA higher for a longer hunt (the seed keeps any run repeatable).
+PROBES_PER_AREA = int(os.environ.get("ALLOY_PROBES_PER_AREA", "150"))
 SEED = 20261130
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}
 TOOLS = {
@@ -74,7 +76,7 @@ def nasty_value(rng: random.Random, known: list[str]):
 
 def assert_clean(response, caplog, probe) -> None:
     assert response.status_code < 500, probe
-    assert "Traceback" not in response.content.decode(errors="replace"), probe
+    assert "Traceback (most recent call last)" not in response.content.decode(errors="replace"), probe
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert not errors, (probe, errors[0].getMessage() if errors else None)
 
@@ -131,6 +133,16 @@ def test_session_page_query_strings(member, prototype, dev, caplog):
         with caplog.at_level(logging.WARNING):
             response = client.get(urlsplit(session.link()).path, query)
         assert_clean(response, caplog, query)
+
+
+@pytest.mark.django_db
+def test_sign_in(client, owner, caplog):
+    rng = random.Random(SEED + 4)
+    for _ in range(PROBES_PER_AREA):
+        values = {name: str(nasty_value(rng, [owner.email])) for name in ("username", "password", "next")}
+        with caplog.at_level(logging.WARNING):
+            response = client.post("/login/", values)
+        assert_clean(response, caplog, values)
 
 
 @pytest.mark.django_db
