@@ -1,12 +1,17 @@
-"""What every page gets that Django's own middleware does not give: a Content-Security-Policy, and a
-clear 400 for query or form values no database column can hold."""
+"""What every page gets that Django's own middleware does not give: a Content-Security-Policy, a clear
+400 for query or form values no database column can hold, and a 503 rather than a 500 when the database
+cannot be reached."""
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from sessions_app.storable import unstorable
+
+logger = logging.getLogger(__name__)
 
 
 def content_security_policy(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
@@ -38,3 +43,28 @@ def refuse_unstorable_input(get_response: Callable[[HttpRequest], HttpResponse])
         return get_response(request)
 
     return middleware
+
+
+class DatabaseOutage:
+    """A page whose database is unreachable (refused, dropped, pool timeout) answers 503 with Retry-After,
+    logged as one warning, as /mcp does (mcp_gateway/http.py); any other failure stays a logged 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("Database unavailable on %s: %s", request.path, exception)
+        response = HttpResponse(
+            "Alloy cannot reach its database right now; try again in a few seconds.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "2"
+        # Logged above as what it is; django.request would log every 5xx again at ERROR.
+        response._has_been_logged = True
+        return response

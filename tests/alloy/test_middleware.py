@@ -1,7 +1,12 @@
 """Query and form values no column can hold get a 400 naming the parameter, on every page (they used to
 be 500s: issue 9, finding 4; /authorize was found by tests/mcp_gateway/test_malformed_input.py)."""
 
+import logging
+
 import pytest
+from django.db import OperationalError, connection
+
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +29,17 @@ def test_a_nul_in_a_form_field_is_a_400(client):
 
 def test_ordinary_values_pass(client):
     assert client.get("/healthz", {"probe": "²٣ and ünïcode"}).status_code == 200
+
+
+def test_a_page_whose_database_is_down_is_a_503_with_retry_after(owner, caplog):
+    client = signed_in(owner)
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    with connection.execute_wrapper(refuse), caplog.at_level(logging.WARNING):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert "cannot reach its database" in response.content.decode()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

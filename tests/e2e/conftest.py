@@ -43,8 +43,10 @@ def server_environment(port: int, **environment: str) -> dict[str, str]:
         "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "REDIS_URL": REDIS_URL,
         "DATABASE_POOL_MAX_SIZE": "8",
-        # Many tests share a server and send wrong keys on purpose; throttling has its own tests.
+        # Many tests share a server, put it under load or send wrong keys on purpose; throttling has its
+        # own tests (tests/e2e/test_rate_limits.py), which set these.
         "ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE": "10000",
+        "ALLOY_MCP_CALLS_PER_MINUTE": "1000000",
         **environment,
     }
 
