@@ -58,8 +58,16 @@ class McpKeyCreationForm(forms.ModelForm):
 
 @admin.register(McpKey)
 class McpKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "shown_prefix", "workspace", "created_by", "created_at", "last_used_at", "expires_at"]
-    list_display += ["status"]
+    list_display = [
+        "name",
+        "shown_prefix",
+        "workspace",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "status",
+    ]
     list_filter = [KeyStatusFilter, "workspace", "created_at", "last_used_at"]
     search_fields = ["name", "prefix", "workspace__slug", "created_by__email"]
     list_select_related = ["workspace", "created_by"]
