@@ -53,9 +53,14 @@ Without a link, list_sessions finds sessions by title. Results are paged or cut 
 result says truncated, call again with its fetch_rest_with arguments."""
 
 
+class InvalidArguments(Exception):
+    """Arguments the tool cannot take; `str()` is the sentence Claude reads to correct its call."""
+
+
 class AlloyMCPServer(MCPServer):
-    """MCPServer that answers protocol misuse — an unknown tool, arguments that do not match the
-    schema — with a JSON-RPC error (INVALID_PARAMS) instead of a tool result, as the design asks."""
+    """MCPServer that answers arguments it cannot take — unknown, failing the input schema, holding text
+    no database can — with a tool error Claude can read and correct (SEP-1303, 2025-11-25), and an
+    unknown tool with a JSON-RPC error (INVALID_PARAMS) that lists the tools."""
 
     _accepted_arguments: dict[str, list[str]] | None = None
 
@@ -67,6 +72,8 @@ class AlloyMCPServer(MCPServer):
             result = await self._call_tool(name, arguments, context)
             outcome = McpCall.Outcome.ERROR if result.is_error else McpCall.Outcome.OK
             return result
+        except InvalidArguments as error:
+            return CallToolResult(content=[TextContent(type="text", text=str(error))], is_error=True)
         finally:
             caller = context.request_context.request.scope[CALLER_SCOPE_KEY] if context is not None else None
             if caller is not None:
@@ -86,22 +93,18 @@ class AlloyMCPServer(MCPServer):
             raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool {name!r}; the tools are: {names}.")
         unknown = sorted(set(arguments) - set(accepted))
         if unknown:
-            raise MCPError(
-                code=INVALID_PARAMS,
-                message=f"{name} has no argument {', '.join(unknown)}; it takes: {', '.join(accepted)}.",
-            )
+            raise InvalidArguments(f"{name} has no argument {', '.join(unknown)}; it takes: {', '.join(accepted)}.")
         for argument, value in arguments.items():
             if isinstance(value, str) and (problem := unstorable(value)):
-                # PostgreSQL would fail on it mid-query; the caller can fix this, so it is a tool error.
-                sentence = f"The argument {argument} {problem}; send it without that character."
-                return CallToolResult(content=[TextContent(type="text", text=sentence)], is_error=True)
+                # PostgreSQL would fail on it mid-query.
+                raise InvalidArguments(f"The argument {argument} {problem}; send it without that character.")
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as error:
             # Arguments that fail the input schema raise a plain ToolError; a failure of our own
             # (UnexpectedToolError) stays an error result without details.
             if not isinstance(error, UnexpectedToolError) and isinstance(error.__cause__, ValidationError):
-                raise MCPError(code=INVALID_PARAMS, message=_plain_validation(name, error.__cause__)) from None
+                raise InvalidArguments(_plain_validation(name, error.__cause__)) from None
             raise
 
 
@@ -128,10 +131,16 @@ def _record(principal: Principal, tool: str, arguments: dict[str, Any], outcome:
 
 
 def _plain_validation(tool: str, error: ValidationError) -> str:
+    """One sentence naming each argument, what was wrong and what is accepted: pydantic's "Input should be
+    less than or equal to 100" becomes "limit should be less than or equal to 100"."""
     problems = []
     for detail in error.errors(include_url=False):
         field = ".".join(str(part) for part in detail["loc"])
-        message = "is required" if detail["type"] == "missing" else detail["msg"][0].lower() + detail["msg"][1:]
+        if detail["type"] == "missing":
+            message = "is required"
+        else:
+            message = detail["msg"].removeprefix("Input ")
+            message = message[0].lower() + message[1:]
         problems.append(f"{field} {message}")
     return f"Invalid arguments for {tool}: {'; '.join(problems)}."
 

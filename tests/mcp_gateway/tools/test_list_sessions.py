@@ -58,11 +58,29 @@ async def test_a_cursor_of_another_list_is_refused(call, key, prototype):
     assert result.is_error
 
 
-@pytest.mark.parametrize("arguments", [{"limit": 0}, {"limit": 101}, {"kind": "feature"}, {"status": "open"}])
-async def test_out_of_range_arguments_are_json_rpc_errors(mcp, key, arguments):
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ({"limit": 0}, "limit should be greater than or equal to 1"),
+        ({"limit": 101}, "limit should be less than or equal to 100"),
+        ({"kind": "feature"}, "kind should be 'prototype' or 'dev'"),
+        ({"status": "open"}, "status should be"),
+        ({"limit": "many"}, "limit should be a valid integer"),
+    ],
+)
+async def test_out_of_range_arguments_are_tool_errors_claude_can_read(call, key, arguments, says):
+    # SEP-1303 (2025-11-25): input validation errors are tool execution errors, not JSON-RPC errors.
+    result = await call(key, "list_sessions", arguments)
+    assert result.is_error
+    assert result.content[0].text.startswith("Invalid arguments for list_sessions: ")
+    assert says in result.content[0].text
+
+
+async def test_an_unknown_tool_stays_a_json_rpc_error(mcp, key):
     async with mcp(key) as client:
-        with pytest.raises(MCPError, match="Invalid arguments for list_sessions"):
-            await client.call_tool("list_sessions", arguments)
+        with pytest.raises(MCPError, match="Unknown tool 'list_session'; the tools are: ") as raised:
+            await client.call_tool("list_session", {})
+    assert raised.value.error.code == -32602
 
 
 async def test_a_tampered_cursor_with_a_naive_time_is_refused(call, key, many):
