@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mcp_gateway import rate_limits
 from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
+from mcp_gateway.keys import looks_like_key
 from mcp_gateway.principal import Principal
 from mcp_gateway.selectors import InsufficientScope, InvalidCredential
 from mcp_gateway.workers import run_in_worker
@@ -193,8 +194,9 @@ class CredentialAuth:
     """Resolve the caller's credential to a principal, or answer 401/403 with what to send instead.
 
     An MCP key is read from X-MCP-API-Key, Authorization: Bearer, or X-API-Key (Claude's connector can
-    only send some header names); any other bearer credential is taken for an OAuth access token. A
-    valid key never gets a 401 (mcp-remote would start an OAuth flow on one).
+    only send some header names); any other bearer credential is taken for an OAuth access token, and
+    is tried before a key sent with it (see `_credentials`). A valid key never gets a 401 (mcp-remote
+    would start an OAuth flow on one).
 
     A credential in this process's cache (mcp_gateway/credentials.py) costs nothing here; its
     liveness is confirmed in the database before any answer leaves: by the tool's own transaction
@@ -209,8 +211,8 @@ class CredentialAuth:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        credential = _credential(Headers(scope=scope))
-        if credential is None:
+        credentials = _credentials(Headers(scope=scope))
+        if not credentials:
             await _refuse(
                 send,
                 401,
@@ -219,30 +221,10 @@ class CredentialAuth:
                 "(or as Authorization: Bearer <key>, or X-API-Key). Workspace owners and admins create keys.",
             )
             return
-        cache_key = fingerprint(credential)
-        principal = principals.get(cache_key)
-        if principal is not None:
-            caller = Caller(principal)
-        else:
-            address = scope["client"][0] if scope.get("client") else "unknown"
-            if refusal := await rate_limits.check_address(address):
-                await too_many_requests(send, scope, refusal)
-                return
-            try:
-                principal = await run_in_worker(authenticate, credential)
-            except DATABASE_OUTAGE as error:
-                logger.warning("Database unavailable while authenticating: %s", error)
-                await database_unavailable(send, scope)
-                return
-            except InsufficientScope as error:
-                await _refuse(send, 403, "insufficient_scope", str(error))
-                return
-            except InvalidCredential as error:
-                rate_limits.record_refused_credential(address)
-                await _refuse(send, 401, "invalid_token", str(error))
-                return
-            principals.put(cache_key, principal)
-            caller = Caller(principal, confirmed=True)
+        found = await self._principal(scope, send, credentials)
+        if found is None:
+            return  # refused: the answer is sent
+        cache_key, caller = found
         if refusal := await rate_limits.check_call(cache_key):
             await too_many_requests(send, scope, refusal)
             return
@@ -272,15 +254,47 @@ class CredentialAuth:
 
         await self.app(scope, receive, send_once_confirmed)
 
+    async def _principal(self, scope: Scope, send: Send, credentials: list[str]) -> tuple[str, Caller] | None:
+        """The first of `credentials` that is accepted, with its cache key; None once a refusal is sent."""
+        refusals: list[tuple[int, str, str]] = []
+        for credential in credentials:
+            cache_key = fingerprint(credential)
+            if (principal := principals.get(cache_key)) is not None:
+                return cache_key, Caller(principal)
+            address = scope["client"][0] if scope.get("client") else "unknown"
+            if refusal := await rate_limits.check_address(address):
+                await too_many_requests(send, scope, refusal)
+                return None
+            try:
+                principal = await run_in_worker(authenticate, credential)
+            except DATABASE_OUTAGE as error:
+                logger.warning("Database unavailable while authenticating: %s", error)
+                await database_unavailable(send, scope)
+                return None
+            except InsufficientScope as error:
+                refusals.append((403, "insufficient_scope", str(error)))
+                continue
+            except InvalidCredential as error:
+                refusals.append((401, "invalid_token", str(error)))
+                continue
+            principals.put(cache_key, principal)
+            return cache_key, Caller(principal, confirmed=True)
+        if any(status == 401 for status, _, _ in refusals):
+            rate_limits.record_refused_credential(address)
+        await _refuse(send, *refusals[0])  # the first credential's: what the client should act on
+        return None
 
-def _credential(headers: Headers) -> str | None:
-    for name in KEY_HEADERS:
-        if value := headers.get(name, "").strip():
-            return value
-    scheme, _, token = headers.get("authorization", "").strip().partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    return None
+
+def _credentials(headers: Headers) -> list[str]:
+    """The credentials to try, in order. An OAuth token sent beside a key comes first: mcp-remote sends the
+    key configured for it with the token a person just signed in for, and that key may be the stale one
+    whose 401 made them sign in. Otherwise the one credential sent (a key header before a bearer key)."""
+    key = next((value for name in KEY_HEADERS if (value := headers.get(name, "").strip())), None)
+    scheme, _, bearer = headers.get("authorization", "").strip().partition(" ")
+    bearer = bearer.strip() if scheme.lower() == "bearer" else ""
+    if key and bearer and not looks_like_key(bearer):
+        return [bearer, key]
+    return [key] if key else [bearer] if bearer else []
 
 
 async def database_unavailable(send: Send, scope: Scope) -> None:

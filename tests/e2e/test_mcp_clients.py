@@ -4,15 +4,21 @@ import io
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
+import anyio
 import httpx2
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from mcp_gateway.services import mcp_key_create
+from mcp_gateway.keys import generate_key
+from mcp_gateway.models import McpKey
+from mcp_gateway.services import mcp_key_create, mcp_key_revoke
+from mcp_gateway.workers import run_in_worker
 from tests.e2e.conftest import NODE_MODULES, node_tool
 from tests.factories import pasted_link
 
@@ -124,14 +130,34 @@ def test_a_revoked_key_is_refused_on_the_next_call_on_every_worker(server, key, 
     assert statuses() == {401}
 
 
-async def test_mcp_remote_without_a_key_connects_through_oauth(server, person, prototype, dev, tmp_path):
-    # mcp-remote opens $BROWSER with the authorize URL; this one signs in and allows, as a person would.
+def bad_key(kind: str, workspace, owner) -> str | None:
+    """A key as it sits in a stale Claude Desktop config: none, never issued, revoked, or expired."""
+    if kind == "none":
+        return None
+    if kind == "unknown":
+        return generate_key()
+    created = mcp_key_create(workspace=workspace, name=f"stale {kind}", created_by=owner, expires_in_days=30)
+    if kind == "revoked":
+        mcp_key_revoke(key=created.record)
+    else:
+        McpKey.objects.filter(pk=created.record.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    return created.key
+
+
+@pytest.mark.parametrize("stale", ["none", "unknown", "revoked", "expired"])
+async def test_mcp_remote_with_no_key_or_a_bad_one_connects_through_oauth(
+    server, person, workspace, prototype, dev, tmp_path, stale
+):
+    # mcp-remote takes the 401 for "sign in", opens $BROWSER with the authorize URL (this one signs in and
+    # allows, as a person would), then sends the new token *with* the configured key: the token must win.
+    key = await run_in_worker(bad_key, stale, workspace, person)
     browser = tmp_path / "browser"
     browser.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{Path(__file__).parent / "browser.py"}" "$@"\n')
     browser.chmod(0o755)
+    header = ["--header", f"X-MCP-API-Key:{key}"] if key else []
     parameters = StdioServerParameters(
         command="node",
-        args=[node_tool("mcp-remote", "dist", "proxy.js"), f"{server}/mcp"],
+        args=[node_tool("mcp-remote", "dist", "proxy.js"), f"{server}/mcp", *header],
         env={
             "MCP_REMOTE_CONFIG_DIR": str(tmp_path / "auth"),
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -141,6 +167,7 @@ async def test_mcp_remote_without_a_key_connects_through_oauth(server, person, p
             "ALLOY_E2E_WORKSPACE": "Acme (acme)",
         },
     )
-    async with Client(parameters, mode="legacy", read_timeout_seconds=60) as client:
-        await exercise(client, prototype, dev)
+    with anyio.fail_after(90):  # never a hang
+        async with Client(parameters, mode="legacy", read_timeout_seconds=60) as client:
+            await exercise(client, prototype, dev)
     assert any((tmp_path / "auth").rglob("*_tokens.json"))

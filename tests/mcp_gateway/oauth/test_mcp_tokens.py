@@ -6,7 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from mcp_gateway.keys import generate_key
 from mcp_gateway.models import OAuthAccessToken
+from mcp_gateway.selectors import TOKEN_NOT_LIVE
+from mcp_gateway.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.workers import run_in_worker
 from tests.factories import make_access_token as make_token
 from tests.factories import pasted_link
@@ -132,3 +135,27 @@ async def test_a_call_records_when_the_token_was_last_used(http, token):
     assert (await status_and_body(http, token))[0] == 200
     updated = await run_in_worker(lambda: OAuthAccessToken.objects.get().updated)
     assert timezone.now() - updated < timedelta(minutes=1)
+
+
+async def test_a_valid_token_wins_over_a_bad_key_sent_with_it(http, token, workspace):
+    # mcp-remote after the person signed in: the stale key from the config travels with the new token.
+    stale = await run_in_worker(mcp_key_create, workspace=workspace, name="stale")
+    await run_in_worker(mcp_key_revoke, key=stale.record)
+    for key in (stale.key, generate_key(), "alloy_mcp_cut-short"):
+        async with http(**HEADERS, Authorization=f"Bearer {token}", **{"X-MCP-API-Key": key}) as client:
+            response = await client.post("/mcp", json=LIST_TOOLS)
+        assert response.status_code == 200, response.text
+
+
+async def test_a_valid_key_still_works_beside_a_dead_token(http, key, settings):
+    settings.ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE = 2
+    for _ in range(4):  # a dead token is not counted against the address when the key is good
+        async with http(**HEADERS, Authorization="Bearer not-a-live-token", **{"X-MCP-API-Key": key}) as client:
+            assert (await client.post("/mcp", json=LIST_TOOLS)).status_code == 200
+
+
+async def test_when_both_fail_the_tokens_refusal_is_what_the_client_reads(http, workspace):
+    async with http(**HEADERS, Authorization="Bearer not-a-live-token", **{"X-MCP-API-Key": generate_key()}) as client:
+        response = await client.post("/mcp", json=LIST_TOOLS)
+    assert response.status_code == 401
+    assert response.json()["error_description"] == TOKEN_NOT_LIVE
