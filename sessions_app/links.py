@@ -6,7 +6,8 @@ Accepted shapes (ALLOY_LINK_HOSTS decides the hosts):
     https://alloy.app/<workspace>/p/dev/<id>      a dev session
 
 `http`, `www.`, extra path segments, a query, a fragment and a trailing slash are tolerated, and so is
-a bare session id. Parsing is pure: no database, no settings unless the caller leaves `link_hosts` out.
+a bare session id; so are what chat apps put around a link (`<…>`, quotes) and a sentence's trailing
+punctuation (`.`, `,`, `)`). Parsing is pure: no database, no settings unless the caller leaves `link_hosts` out.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def parse_session_ref(text: str, *, link_hosts: list[str] | None = None) -> Sess
         link_hosts = settings.ALLOY_LINK_HOSTS
     if not isinstance(text, str):
         raise InvalidSessionLink(f"Expected {ACCEPTED_SHAPES}.")
-    candidate = text.strip()
+    candidate = _unwrapped(text)
     if not candidate:
         raise InvalidSessionLink(f"The session is empty; give {ACCEPTED_SHAPES}.")
     if len(candidate) > MAX_LINK_LENGTH:
@@ -57,6 +58,19 @@ def parse_session_ref(text: str, *, link_hosts: list[str] | None = None) -> Sess
     if _SESSION_ID.fullmatch(candidate):
         return SessionRef(session_id=candidate)
     return _parse_link(candidate, link_hosts=link_hosts)
+
+
+# What chat apps and prose put around a pasted link: Slack and Markdown autolinks (<…>), quotes, and the
+# punctuation of the sentence it ends. None of these can end a session id or a link's path we read.
+_OPENERS = "<([{\"'`\u201c\u2018"  # \u201c \u2018: typographic opening quotes
+_CLOSERS = ">)]}\"'`\u201d\u2019.,;:!?"
+
+
+def _unwrapped(text: str) -> str:
+    candidate = text.strip()
+    while candidate and (candidate[0] in _OPENERS or candidate[-1] in _CLOSERS):
+        candidate = candidate.lstrip(_OPENERS).rstrip(_CLOSERS).strip()
+    return candidate
 
 
 def _parse_link(candidate: str, *, link_hosts: list[str]) -> SessionRef:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -104,7 +105,24 @@ class RegistrationView(DynamicClientRegistrationView):
         if retry_after := over_limit(bucket, limit=limit, seconds=3600):
             description = f"Too many client registrations from your address (at most {limit} an hour)."
             return oauth_too_many_requests(description, retry_after)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 201:
+            response = _with_requested_auth_method(request, response)
+        return response
+
+
+def _with_requested_auth_method(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The toolkit answers every confidential client with client_secret_basic; /token accepts the secret
+    in the body as well, so a client that asked for client_secret_post is told it got it (RFC 7591 §3.2.1)."""
+    try:
+        requested = json.loads(request.body).get("token_endpoint_auth_method")
+    except (ValueError, AttributeError):
+        return response
+    registered = json.loads(response.content)
+    if requested == "client_secret_post" and registered.get("token_endpoint_auth_method") == "client_secret_basic":
+        registered["token_endpoint_auth_method"] = requested
+        return JsonResponse(registered, status=response.status_code)
+    return response
 
 
 class ThrottledTokenView(TokenView):

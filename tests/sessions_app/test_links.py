@@ -100,3 +100,23 @@ def test_hosts_default_to_settings(settings):
 def test_session_link_round_trips(kind):
     link = session_link(workspace_slug="acme", kind=kind, session_id=ID, base_url="https://alloy.app/")
     assert parse(link) == SessionRef(session_id=ID, workspace_slug="acme", kind=kind)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        f"<https://alloy.app/acme/p/dev/{ID}>",  # Slack, Markdown autolinks
+        f"<https://alloy.app/acme/p/dev/{ID}|the session>".split("|")[0] + ">",
+        f"https://alloy.app/acme/p/dev/{ID}.",
+        f"https://alloy.app/acme/p/dev/{ID},",
+        f"(see https://alloy.app/acme/p/dev/{ID})".removeprefix("(see "),
+        f"(https://alloy.app/acme/p/dev/{ID})",
+        f'"https://alloy.app/acme/p/dev/{ID}"',
+        f"“https://alloy.app/acme/p/dev/{ID}”",
+        f"`https://alloy.app/acme/p/dev/{ID}`",
+        f"https://alloy.app/acme/p/dev/{ID}?!",
+        f"'{ID}'.",
+    ],
+)
+def test_what_chat_apps_and_sentences_put_around_a_link_is_dropped(pasted):
+    assert parse(pasted).session_id == ID

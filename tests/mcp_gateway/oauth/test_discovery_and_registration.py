@@ -1,5 +1,6 @@
 """Discovery documents at every path clients try, and open dynamic client registration with limits."""
 
+import base64
 import io
 import json
 
@@ -179,3 +180,23 @@ def test_token_requests_are_rate_limited_per_source(settings):
     assert over.json()["error"] == "too_many_requests"
     assert Client(REMOTE_ADDR="198.51.100.1").post("/token", data).status_code == 401  # another address
     cache.clear()
+
+
+@pytest.mark.parametrize("method", ["client_secret_post", "client_secret_basic"])
+def test_registration_honours_the_requested_secret_method(client, method):
+    response = register(client, token_endpoint_auth_method=method)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["token_endpoint_auth_method"] == method
+    assert body["client_secret"]
+    # The secret works the way the client was told it would.
+    data = {"grant_type": "refresh_token", "refresh_token": "none", "client_id": body["client_id"]}
+    if method == "client_secret_post":
+        answer = Client().post("/token", data | {"client_secret": body["client_secret"]})
+    else:
+        answer = Client().post("/token", data, HTTP_AUTHORIZATION=_basic(body["client_id"], body["client_secret"]))
+    assert answer.json()["error"] == "invalid_grant"  # authenticated; only the refresh token is wrong
+
+
+def _basic(client_id: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
