@@ -17,23 +17,38 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from mcp.server import MCPServer
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS, CallToolResult, TextContent
+from mcp_types import (
+    INVALID_PARAMS,
+    CallToolResult,
+    CompleteRequestParams,
+    CompleteResult,
+    Completion,
+    GetPromptResult,
+    Prompt,
+    PromptMessage,
+    PromptReference,
+    TextContent,
+)
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
 from mcp_gateway.activity_log import CallRecord, activity_log
-from mcp_gateway.http import CALLER_SCOPE_KEY, CredentialAuth, TransportGuard
+from mcp_gateway.http import CALLER_SCOPE_KEY, DATABASE_OUTAGE, CredentialAuth, TransportGuard
 from mcp_gateway.models import McpCall
 from mcp_gateway.principal import Principal
+from mcp_gateway.prompts import PROMPTS, PROMPTS_BY_NAME
 from mcp_gateway.tools import TOOLS
+from mcp_gateway.tools.base import CredentialNotLive, read_in_workspace
 from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import InvalidSessionLink
-from sessions_app.links import parse_session_ref
+from sessions_app.links import ACCEPTED_SHAPES, parse_session_ref, unwrap_pasted
+from sessions_app.selectors import session_completions
 from sessions_app.storable import unstorable
 
 SERVER_NAME = "Alloy"
@@ -63,6 +78,39 @@ class AlloyMCPServer(MCPServer):
     unknown tool with a JSON-RPC error (INVALID_PARAMS) that lists the tools."""
 
     _accepted_arguments: dict[str, list[str]] | None = None
+
+    async def list_prompts(self) -> list[Prompt]:
+        return [
+            Prompt(name=spec.name, title=spec.title, description=spec.description, arguments=list(spec.arguments))
+            for spec in PROMPTS
+        ]
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context | None = None
+    ) -> GetPromptResult:
+        """The prompt's message; an unknown prompt or an argument it cannot take is INVALID_PARAMS with a
+        sentence saying what is accepted."""
+        spec = PROMPTS_BY_NAME.get(name)
+        if spec is None:
+            names = ", ".join(PROMPTS_BY_NAME)
+            raise MCPError(code=INVALID_PARAMS, message=f"Unknown prompt {name!r}; the prompts are: {names}.")
+        arguments = arguments or {}
+        accepted = [argument.name for argument in spec.arguments]
+        if unknown := sorted(set(arguments) - set(accepted)):
+            message = f"{name} has no argument {', '.join(unknown)}; it takes: {', '.join(accepted)}."
+            raise MCPError(code=INVALID_PARAMS, message=message)
+        session = arguments.get("session")
+        if not isinstance(session, str) or not session.strip():
+            raise MCPError(code=INVALID_PARAMS, message=f"{name} needs the session: {ACCEPTED_SHAPES}.")
+        try:
+            parse_session_ref(session)
+        except InvalidSessionLink as error:
+            raise MCPError(code=INVALID_PARAMS, message=f"session: {error}") from None
+        text = spec.render(unwrap_pasted(session))
+        return GetPromptResult(
+            description=spec.description,
+            messages=[PromptMessage(role="user", content=TextContent(type="text", text=text))],
+        )
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> CallToolResult:
         """The call, recorded in the workspace's activity log whatever its outcome."""
@@ -108,6 +156,33 @@ class AlloyMCPServer(MCPServer):
             raise
 
 
+# Handlers the SDK registers for every server, for features Alloy does not have.
+UNSERVED_METHODS = ("resources/list", "resources/read", "resources/templates/list", "resources/subscribe")
+
+
+async def complete_prompt_argument(ctx: ServerRequestContext, params: CompleteRequestParams) -> CompleteResult:
+    """completion/complete for a prompt's session argument: the caller's workspace's recent sessions whose
+    title contains, or id starts with, what was typed. Anything else completes to nothing."""
+    empty = CompleteResult(completion=Completion(values=[]))
+    if not isinstance(params.ref, PromptReference) or params.ref.name not in PROMPTS_BY_NAME:
+        return empty
+    if params.argument.name != "session" or unstorable(params.argument.value):
+        return empty
+    caller = ctx.request.scope[CALLER_SCOPE_KEY]
+    typed = params.argument.value
+    try:
+        values = await read_in_workspace(
+            caller, lambda principal: session_completions(workspace=principal.workspace, typed=typed)
+        )
+    except CredentialNotLive:
+        caller.refused = True  # CredentialAuth answers 401
+        return empty
+    except DATABASE_OUTAGE:
+        caller.database_unavailable = True  # CredentialAuth answers 503
+        return empty
+    return CompleteResult(completion=Completion(values=values, has_more=False))
+
+
 def _record(principal: Principal, tool: str, arguments: dict[str, Any], outcome: str, seconds: float) -> None:
     session = arguments.get("session")
     try:
@@ -146,7 +221,13 @@ def _plain_validation(tool: str, error: ValidationError) -> str:
 
 
 def build_server() -> AlloyMCPServer:
-    server = AlloyMCPServer(name=SERVER_NAME, version=SERVER_VERSION, instructions=INSTRUCTIONS)
+    # No subscriptions: a stateless server has no stream to send change notifications on, and nothing here
+    # changes while a client is connected.
+    server = AlloyMCPServer(name=SERVER_NAME, version=SERVER_VERSION, instructions=INSTRUCTIONS, subscriptions=False)
+    # Advertise exactly what exists: tools, prompts and completions; no resources (every read is a tool).
+    for method in UNSERVED_METHODS:
+        server._lowlevel_server._request_handlers.pop(method, None)
+    server._lowlevel_server.add_request_handler("completion/complete", CompleteRequestParams, complete_prompt_argument)
     for spec in TOOLS:
         server.add_tool(
             spec.handler,

@@ -46,7 +46,7 @@ def parse_session_ref(text: str, *, link_hosts: list[str] | None = None) -> Sess
         link_hosts = settings.ALLOY_LINK_HOSTS
     if not isinstance(text, str):
         raise InvalidSessionLink(f"Expected {ACCEPTED_SHAPES}.")
-    candidate = _unwrapped(text)
+    candidate = unwrap_pasted(text)
     if not candidate:
         raise InvalidSessionLink(f"The session is empty; give {ACCEPTED_SHAPES}.")
     if len(candidate) > MAX_LINK_LENGTH:
@@ -66,7 +66,8 @@ _OPENERS = "<([{\"'`\u201c\u2018"  # \u201c \u2018: typographic opening quotes
 _CLOSERS = ">)]}\"'`\u201d\u2019.,;:!?"
 
 
-def _unwrapped(text: str) -> str:
+def unwrap_pasted(text: str) -> str:
+    """`text` without the quotes, brackets and trailing punctuation around a pasted link or id."""
     candidate = text.strip()
     while candidate and (candidate[0] in _OPENERS or candidate[-1] in _CLOSERS):
         candidate = candidate.lstrip(_OPENERS).rstrip(_CLOSERS).strip()

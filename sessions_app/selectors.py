@@ -80,6 +80,16 @@ def session_get(*, workspace: Workspace, ref: str) -> Session:
     return _session_from_row(workspace, rows[0])
 
 
+def session_completions(*, workspace: Workspace, typed: str, limit: int = 10) -> list[str]:
+    """Ids of the workspace's sessions, most recently updated first, whose title contains what was typed
+    or whose id starts with it: what a prompt's session argument is completed with."""
+    typed = typed.strip()[:MAX_QUERY_LENGTH]
+    sessions = _sessions(workspace)
+    if typed:
+        sessions = sessions.filter(Q(title__icontains=typed) | Q(public_id__startswith=typed))
+    return list(sessions.order_by("-updated_at", "-pk").values_list("public_id", flat=True)[:limit])
+
+
 def _session_id_in(workspace: Workspace, ref: str) -> str:
     """The session id a link or bare id names; a link to another workspace is "not found" at once."""
     session_ref = parse_session_ref(ref)

@@ -92,7 +92,7 @@ class CredentialNotLive(Exception):
     """The caller's credential was revoked or expired since it was cached: the request gets a 401."""
 
 
-def _in_workspace(principal: Principal, work: Callable[[Principal], ToolResult], caller: Caller) -> ToolResult:
+def _in_workspace(principal: Principal, work: Callable[[Principal], Any], caller: Caller) -> Any:
     """The tool's reads, walled to the principal's workspace in the database too, and only while its
     credential is live (sessions_app/tenancy.py: one round trip per read, the check riding along)."""
     condition, params = liveness_condition(principal)
@@ -110,11 +110,17 @@ def _in_workspace(principal: Principal, work: Callable[[Principal], ToolResult],
     return result
 
 
+async def read_in_workspace(caller: Caller, work: Callable[[Principal], Any]) -> Any:
+    """`work(principal)` in a worker thread, its reads walled to the caller's workspace while the credential
+    is live; raises CredentialNotLive, a database outage, or the work's SessionContextError."""
+    return await run_in_worker(_in_workspace, caller.principal, work, caller)
+
+
 async def run_tool(ctx: Context, work: Callable[[Principal], ToolResult]) -> CallToolResult:
     """Run a tool's unit of work off the event loop (one hop) and shape its result or its error."""
     caller = caller_of(ctx)
     try:
-        result = await run_in_worker(_in_workspace, caller.principal, work, caller)
+        result = await read_in_workspace(caller, work)
     except CredentialNotLive:
         # CredentialAuth replaces this answer with a 401 before it is sent.
         caller.refused = True
