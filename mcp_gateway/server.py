@@ -64,6 +64,7 @@ https://alloy.app/<workspace>/p/dev/<id>), call get_session with it first. Then:
 - to explain a prototype: list_session_files, then get_file_content on the entry points;
 - to review a dev session: list_session_files (status and +/- lines), then get_file_diff on the files
   that matter, and get_file_content for surrounding code.
+To find where something was said or written in a session, search_session(session, query).
 Without a link, list_sessions finds sessions by title. Results are paged or cut to stay small; when a
 result says truncated, call again with its fetch_rest_with arguments."""
 

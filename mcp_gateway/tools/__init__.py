@@ -7,6 +7,7 @@ from mcp_gateway.tools import (
     get_session,
     list_session_files,
     list_sessions,
+    search_session,
 )
 from mcp_gateway.tools.base import ToolSpec
 
@@ -17,4 +18,5 @@ TOOLS: list[ToolSpec] = [
     list_session_files.SPEC,
     get_file_content.SPEC,
     get_file_diff.SPEC,
+    search_session.SPEC,
 ]

@@ -24,7 +24,15 @@ from tests.factories import pasted_link
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
-TOOLS = {"get_session", "list_sessions", "get_chat_history", "list_session_files", "get_file_content", "get_file_diff"}
+TOOLS = {
+    "get_session",
+    "list_sessions",
+    "get_chat_history",
+    "list_session_files",
+    "get_file_content",
+    "get_file_diff",
+    "search_session",
+}
 
 
 @pytest.fixture

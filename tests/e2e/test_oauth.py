@@ -99,7 +99,7 @@ async def test_discover_register_authorize_call_refresh_and_revoke(oauth_server,
         httpx2.AsyncClient(auth=auth, timeout=30) as http,
         Client(streamable_http_client(f"{oauth_server}/mcp", http_client=http), mode="legacy") as client,
     ):
-        assert len((await client.list_tools()).tools) == 6
+        assert len((await client.list_tools()).tools) == 7
         found = await client.call_tool("get_session", {"session": pasted_link(prototype)})
         assert found.structured_content["workspace"]["slug"] == "acme"
         # The token reads only the workspace picked on the consent page.

@@ -18,7 +18,7 @@ async def test_both_paths_answer_a_post_without_redirect(http, key, path):
     async with http(**LEGACY, **{"X-MCP-API-Key": key}) as client:
         response = await client.post(path, json=LIST_TOOLS)
     assert response.status_code == 200
-    assert len(response.json()["result"]["tools"]) == 6
+    assert len(response.json()["result"]["tools"]) == 7
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,111 @@
+"""search_session: where words occur in one session's chat and files."""
+
+import hashlib
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, Field
+
+from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.principal import Principal
+from mcp_gateway.tools.base import (
+    ENVELOPE_RESERVE,
+    CursorArgument,
+    SessionArgument,
+    ToolSpec,
+    fit_count,
+    json_len,
+    max_chars,
+    run_tool,
+)
+from mcp_gateway.tools.views import SessionRefView, session_ref_view
+from sessions_app.errors import InvalidArgument
+from sessions_app.search import MAX_SEARCH_PAGE, SearchHit, session_search
+
+DESCRIPTION = """\
+Find where words occur in one Alloy session: its chat messages, and its files (for a dev session, both
+the new and the old version of each changed file, so the diffs too). Every word must occur in a message
+or a file for it to match; case does not matter. Hits come in order — messages by index, then files by
+path and line — each with a short snippet, in pages (pass next_cursor back as `cursor`).
+
+Use it to answer "where did we decide…?" or "which file mentions…?" without reading a long chat or every
+file; then read around a hit with get_chat_history (cursor-free: its message index tells you where) or
+get_file_content / get_file_diff with the hit's path.
+
+Example: search_session(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHbE", query="drop Redis")"""
+
+
+class SearchHitView(BaseModel):
+    kind: str = Field(description="message or file")
+    snippet: str
+    message_index: int | None = Field(default=None, description="Messages: the message's index in the chat.")
+    role: str | None = None
+    path: str | None = Field(default=None, description="Files: the file's path.")
+    version: str | None = Field(default=None, description="Files: after (current content) or before (replaced).")
+    line: int | None = Field(default=None, description="Files: the line number, from 1.")
+
+
+class SearchResult(BaseModel):
+    session: SessionRefView
+    query: str
+    hits: list[SearchHitView]
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
+
+
+def _hit(hit: SearchHit) -> dict[str, Any]:
+    fields = {name: getattr(hit, name) for name in SearchHitView.model_fields}
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _query_tag(query: str) -> str:
+    """Ties a cursor to its query: a cursor of another search is refused, not misread."""
+    return hashlib.sha256(" ".join(query.split()).lower().encode()).hexdigest()[:12]
+
+
+def _cursor(query: str, hit: SearchHit) -> str:
+    return encode_cursor("search", _query_tag(query), *hit.position)
+
+
+def _start(query: str, cursor: str | None) -> tuple | None:
+    if not cursor:
+        return None
+    try:
+        tag, phase, *rest = decode_cursor(cursor, "search", (str, int, int))
+        start = (phase, *rest)
+    except InvalidArgument:
+        tag, phase, path, version, line = decode_cursor(cursor, "search", (str, int, str, int, int))
+        start = (phase, path, version, line)
+    if tag != _query_tag(query) or start[0] not in (0, 1) or (start[0] == 1 and len(start) != 4):
+        raise InvalidArgument("That cursor belongs to another search; pass the same query it was issued for.")
+    return start
+
+
+async def search_session(
+    session: SessionArgument,
+    query: Annotated[str, Field(description="The words to find, e.g. drop Redis.", min_length=1, max_length=200)],
+    ctx: Context,
+    cursor: CursorArgument = None,
+    limit: Annotated[int, Field(description="Hits per page.", ge=1, le=MAX_SEARCH_PAGE)] = 20,
+) -> SearchResult:
+    def work(principal: Principal) -> dict[str, Any]:
+        page = session_search(
+            workspace=principal.workspace, session_ref=session, query=query, start=_start(query, cursor), limit=limit
+        )
+        result: dict[str, Any] = {
+            "session": session_ref_view(page.session),
+            "query": query,
+            "hits": [],
+        }
+        hits = [_hit(hit) for hit in page.hits]
+        room = max_chars() - json_len(result) - ENVELOPE_RESERVE
+        shown = fit_count([json_len(hit) for hit in hits], room)
+        result["hits"] = hits[:shown]
+        following = page.hits[shown] if shown < len(page.hits) else page.following
+        if following is not None:
+            result["next_cursor"] = _cursor(query, following)
+        return result
+
+    return await run_tool(ctx, work)
+
+
+SPEC = ToolSpec(name="search_session", title="Search an Alloy session", description=DESCRIPTION, handler=search_session)
