@@ -61,6 +61,7 @@ ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/14",
     "ALLOY_MCP_CALLS_PER_MINUTE": "1000000000",
 }
+RARE_WORD = "zebracorn"
 CHAT, LONG_CHAT, FEW_FILES, MANY_FILES, BIG_DIFF = (
     "benchChat0000001",
     "benchLongChat001",
@@ -145,6 +146,10 @@ def documents() -> list[dict]:
     long_chat = [
         {"role": "user" if n % 2 == 0 else "assistant", "content": f"message {n}: {words}"} for n in range(100_000)
     ]
+    # A rare word for search_session: once in the short chat, twice in the long one.
+    for messages, at in ((chat, [7]), (long_chat, [7, 50_007])):
+        for n in at:
+            messages[n]["content"] += f" {RARE_WORD} decided here."
 
     def module(n: int, lines: int, changed: str = "") -> str:
         return "".join(f"def function_{n}_{k}():  # line {k} {changed if k % 40 == 20 else ''}\n" for k in range(lines))
@@ -201,11 +206,22 @@ def prepare(*, reuse: bool) -> tuple[str, str]:
         manage("import_sessions", file.name)
     finally:
         os.unlink(file.name)
+    psql(FILL_WORKSPACE, database=DATABASE)
     psql("VACUUM ANALYZE", database=DATABASE)  # what autovacuum does in production
     key = manage("create_mcp_key", "bench", "--name", "bench").strip()
     token = manage("shell", "-v0", "-c", TOKEN_SCRIPT).strip()
     return key, token
 
+
+# 100,000 more sessions in the bench workspace, titled from a few phrases, for title search at size.
+FILL_WORKSPACE = """
+INSERT INTO sessions_app_session (workspace_id, public_id, kind, title, status, created_at, updated_at,
+    message_count, file_count, imported_digest)
+SELECT w.id, 'benchFill' || lpad(n::text, 7, '0'), 'prototype',
+    'Session ' || n || ': ' || (ARRAY['Checkout flow', 'Habit tracker', 'Onboarding emails', 'Rate limits'])[1 + n % 4],
+    'active', now() - n * interval '1 minute', now() - n * interval '1 minute', 0, 0, ''
+FROM generate_series(1, 100000) AS n, workspaces_workspace AS w WHERE w.slug = 'bench'
+"""
 
 # An OAuth access token as the consent flow issues it: bound to /mcp and the workspace, scope mcp.
 # (A script that makes a token, not a secret.)
@@ -372,12 +388,18 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
     many_files = call("files: 5,000-file session, first page", "list_session_files", session=MANY_FILES, limit=10)
     small_diff = call("diff: 100-line file", "get_file_diff", session=BIG_DIFF, path="small/tiny.py")
     big_diff = call("diff: 30,000-line file, first page", "get_file_diff", session=BIG_DIFF, path="big/huge.py")
+    short_search = call("search: 40-message chat", "search_session", session=CHAT, query=RARE_WORD)
+    long_search = call("search: 100,000-message chat", "search_session", session=LONG_CHAT, query=RARE_WORD)
+    all_sessions = call("sessions: unfiltered page", "list_sessions", limit=20)
+    no_title = call("sessions: a word in no title", "list_sessions", query="zeppelin", limit=20)
     return [
         ("last page of a 100,000-message chat within 1.2x of the first", chat_first, chat_last),
         ("a 5,000-file listing page within 1.2x of a 10-file one", few_files, many_files),
         ("... and its last page", few_files, last_page_of(many_files, "files: 5,000-file session, last page")),
         ("any page of a 30,000-line diff within 1.5x of a 100-line diff", small_diff, big_diff),
         ("... its last page", small_diff, last_page_of(big_diff, "diff: 30,000-line file, last page")),
+        ("a word in a 100,000-message chat within 1.5x of a 40-message chat", short_search, long_search),
+        ("a word in no title of 100,005 sessions within 2x of an unfiltered page", all_sessions, no_title),
     ]
 
 

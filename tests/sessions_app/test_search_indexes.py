@@ -1,10 +1,13 @@
 """How searches meet the indexes: file contents through the trigram index (migration 0008); titles and
-chats, under row-level security, not through a LIKE index at all (why the migration has none for them)."""
+chats through the search tables beside the walled ones (migration 0009), since under row-level security a
+LIKE or full-text match on a walled table is never an index condition."""
 
 import pytest
 from django.db import connection
 
+from sessions_app import search, selectors
 from sessions_app.models import Blob, Message
+from tests.factories import MessageFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +29,40 @@ def test_under_row_level_security_a_like_is_never_an_index_condition(prototype):
     # Why titles and chats have no trigram index: the policy's checks come first, and `~~` is not
     # leakproof, so PostgreSQL scans even when told not to. A chat search scans one session's messages.
     assert "Seq Scan" in plan(Message.objects.filter(content__icontains="redis"))
+
+
+def test_title_search_goes_through_the_title_search_tables_index(workspace):
+    matching = selectors._title_contains(workspace, "redis").children[0][1]  # pk__in=<the subquery>
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {matching.sql}", matching.params)
+        assert "sessiontitlesearch_trgm" in "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_chat_search_goes_through_the_chat_search_tables_index(prototype):
+    messages = prototype.messages.filter(search._chat_matches(prototype, ["redis"]))
+    assert "messagesearch_fts" in plan(messages)
+
+
+def test_titles_found_after_import_and_rename_with_like_characters_taken_literally(workspace):
+    renamed = SessionFactory(workspace=workspace, title="Old name")
+    SessionFactory(workspace=workspace, title="100% coverage_plan")
+    SessionFactory(workspace=workspace, title="100 percent coverage plan")
+    renamed.title = "Move queues to Redis streams"
+    renamed.save()
+
+    def titles(query: str) -> list[str]:
+        return [s.title for s in selectors.session_list(workspace=workspace, query=query).items]
+
+    assert titles("redis STREAM") == ["Move queues to Redis streams"]
+    assert titles("old name") == []
+    assert titles("0% cov") == ["100% coverage_plan"]
+    assert titles("e_p") == ["100% coverage_plan"]
+
+
+def test_chat_search_stems_english_words(workspace):
+    session = SessionFactory(workspace=workspace)
+    MessageFactory(session=session, index=0, content="We dropped the Redis cache.")
+    MessageFactory(session=session, index=1, content="Nothing here.")
+    page = search.session_search(workspace=workspace, session_ref=session.public_id, query="drop redis")
+    assert [hit.message_index for hit in page.hits] == [0]
