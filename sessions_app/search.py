@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from sessions_app.errors import InvalidArgument
-from sessions_app.models import Session, SessionFile
+from sessions_app.models import Blob, Session, SessionFile
 from sessions_app.pagination import check_limit
 from sessions_app.selectors import MAX_QUERY_LENGTH, session_get
 from workspaces.models import Workspace
@@ -119,7 +119,9 @@ def _chat_matches(session: Session, words: list[str]) -> Q:
 
 def _file_hits(session: Session, words: list[str], start: tuple | None, wanted: int) -> list[SearchHit]:
     """Line hits in the file versions holding every word, from `start` = (path, version number, line)."""
-    matching = Q(_all_words("after__text", words)) | Q(_all_words("before__text", words))
+    # The contents holding every word first, through the blobs' trigram index; then this session's files.
+    contents = Blob.objects.filter(_all_words("text", words)).values("pk")
+    matching = Q(after__in=contents) | Q(before__in=contents)
     files = SessionFile.objects.filter(session=session).filter(matching).select_related("after", "before")
     hits: list[SearchHit] = []
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 
 from sessions_app.diff_cache import diffs_in_memory
 from sessions_app.diffs import FileDiff, diff_texts, split_lines
@@ -87,17 +86,36 @@ def _like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _title_contains(workspace: Workspace, text: str) -> Q:
-    """Titles containing `text`, case-insensitively. On PostgreSQL through the title search table and its
-    trigram index (migration 0009: an index cannot serve a LIKE on the walled session table itself)."""
+def _title_matches(
+    workspace: Workspace,
+    text: str,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    start: tuple[datetime, int] | None = None,
+    limit: int,
+) -> Q:
+    """Sessions whose title contains `text`, case-insensitively: on PostgreSQL the first `limit` of them in
+    list order (with the same filters and keyset start), found in the title search table through its
+    trigram index, then read by primary key — one query each, so a word no title holds costs an index
+    probe however large the workspace (migration 0009). Elsewhere a plain filter on the title."""
     if connection.vendor != "postgresql":
         return Q(title__icontains=text)
-    matching = RawSQL(
-        "SELECT session_id FROM sessions_app_sessiontitlesearch"
-        " WHERE workspace_id = %s AND upper(title) LIKE upper(%s)",
-        [workspace.pk, _like_pattern(text)],
+    sql = (
+        "SELECT session_id FROM sessions_app_sessiontitlesearch WHERE workspace_id = %s AND upper(title) LIKE upper(%s)"
     )
-    return Q(pk__in=matching)
+    params: list[object] = [workspace.pk, _like_pattern(text)]
+    for column, value in (("kind", kind), ("status", status)):
+        if value is not None:
+            sql += f" AND {column} = %s"
+            params.append(value)
+    if start is not None:
+        sql += " AND (updated_at < %s OR (updated_at = %s AND session_id <= %s))"
+        params += [start[0], start[0], start[1]]
+    sql += " ORDER BY updated_at DESC, session_id DESC LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return Q(pk__in=[row[0] for row in cursor.fetchall()])
 
 
 def session_completions(*, workspace: Workspace, typed: str, limit: int = 10) -> list[str]:
@@ -106,7 +124,7 @@ def session_completions(*, workspace: Workspace, typed: str, limit: int = 10) ->
     typed = typed.strip()[:MAX_QUERY_LENGTH]
     sessions = _sessions(workspace)
     if typed:
-        sessions = sessions.filter(_title_contains(workspace, typed) | Q(public_id__startswith=typed))
+        sessions = sessions.filter(_title_matches(workspace, typed, limit=limit) | Q(public_id__startswith=typed))
     return list(sessions.order_by("-updated_at", "-pk").values_list("public_id", flat=True)[:limit])
 
 
@@ -157,7 +175,9 @@ def session_list(
     if query:
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidArgument(f"query must be at most {MAX_QUERY_LENGTH} characters.")
-        sessions = sessions.filter(_title_contains(workspace, query.strip()))
+        sessions = sessions.filter(
+            _title_matches(workspace, query.strip(), kind=kind, status=status, start=start, limit=limit + 1)
+        )
     if kind is not None:
         if kind not in Session.Kind.values:
             raise InvalidArgument(f"kind must be one of: {', '.join(Session.Kind.values)}.")

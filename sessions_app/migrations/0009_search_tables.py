@@ -4,8 +4,9 @@ Under row-level security PostgreSQL evaluates a non-leakproof operator (LIKE, fu
 the policy's checks, so it can never be an index condition on sessions or messages (migration 0008,
 tests/sessions_app/test_search_indexes.py). These two tables carry no policy, and so their indexes work:
 
-- `sessions_app_sessiontitlesearch` (session, workspace, title): trigram GIN on (workspace, UPPER(title)),
-  what `list_sessions(query=…)` matches titles against;
+- `sessions_app_sessiontitlesearch` (session, workspace, title, kind, status, updated_at): trigram GIN on
+  (workspace, UPPER(title)); `list_sessions(query=…)` finds a page of matching ids here, in its order,
+  then reads those sessions by primary key;
 - `sessions_app_messagesearch` (message, session, index, tsvector): full-text GIN on (session, document),
   what `search_session` finds chat messages with (English stemming: "drop" finds "dropped").
 
@@ -23,7 +24,10 @@ CREATE EXTENSION IF NOT EXISTS btree_gin;
 CREATE TABLE sessions_app_sessiontitlesearch (
     session_id bigint PRIMARY KEY,
     workspace_id bigint NOT NULL,
-    title text NOT NULL
+    title text NOT NULL,
+    kind varchar(10) NOT NULL,
+    status varchar(10) NOT NULL,
+    updated_at timestamptz NOT NULL
 );
 CREATE INDEX sessiontitlesearch_trgm ON sessions_app_sessiontitlesearch
     USING gin (workspace_id, upper(title) gin_trgm_ops);
@@ -38,9 +42,10 @@ CREATE INDEX messagesearch_fts ON sessions_app_messagesearch USING gin (session_
 
 CREATE FUNCTION sessions_app_index_titles() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO sessions_app_sessiontitlesearch (session_id, workspace_id, title)
-    SELECT id, workspace_id, title FROM changed
-    ON CONFLICT (session_id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, title = EXCLUDED.title;
+    INSERT INTO sessions_app_sessiontitlesearch (session_id, workspace_id, title, kind, status, updated_at)
+    SELECT id, workspace_id, title, kind, status, updated_at FROM changed
+    ON CONFLICT (session_id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, title = EXCLUDED.title,
+        kind = EXCLUDED.kind, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at;
     RETURN NULL;
 END $$;
 CREATE TRIGGER session_titles_inserted AFTER INSERT ON sessions_app_session
@@ -82,8 +87,8 @@ CREATE TRIGGER messages_deleted AFTER DELETE ON sessions_app_message
 
 # What is already there (a migration runs with no workspace set, so the policies let every row through).
 BACKFILL = """
-INSERT INTO sessions_app_sessiontitlesearch (session_id, workspace_id, title)
-    SELECT id, workspace_id, title FROM sessions_app_session;
+INSERT INTO sessions_app_sessiontitlesearch (session_id, workspace_id, title, kind, status, updated_at)
+    SELECT id, workspace_id, title, kind, status, updated_at FROM sessions_app_session;
 INSERT INTO sessions_app_messagesearch (message_id, session_id, message_index, document)
     SELECT id, session_id, index, to_tsvector('english', content) FROM sessions_app_message;
 """

@@ -32,10 +32,18 @@ def test_under_row_level_security_a_like_is_never_an_index_condition(prototype):
 
 
 def test_title_search_goes_through_the_title_search_tables_index(workspace):
-    matching = selectors._title_contains(workspace, "redis").children[0][1]  # pk__in=<the subquery>
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        selectors.session_list(workspace=workspace, query="redis")
+    sql, params = next((sql, params) for sql, params in statements if "sessiontitlesearch" in sql)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {matching.sql}", matching.params)
+        cursor.execute(f"EXPLAIN {sql}", params)
         assert "sessiontitlesearch_trgm" in "\n".join(row[0] for row in cursor.fetchall())
 
 
