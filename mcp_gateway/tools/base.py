@@ -51,18 +51,24 @@ ENVELOPE_RESERVE = 600
 
 @dataclass(frozen=True)
 class ToolSpec:
-    """One tool: its contract (name, title, description) and the handler the server calls."""
+    """One tool: its contract (name, description, annotations with its title) and the handler the server calls."""
 
     name: str
-    title: str
     description: str
     handler: Callable[..., Any]
+    annotations: ToolAnnotations
 
     @property
-    def annotations(self) -> ToolAnnotations:
-        return ToolAnnotations(
-            title=self.title, read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
-        )
+    def title(self) -> str:
+        return self.annotations.title
+
+
+def read_only(title: str) -> ToolAnnotations:
+    """The annotations of a tool that only reads this workspace's sessions: nothing changes, calling it
+    twice gives the same answer, and it reaches nothing outside Alloy."""
+    return ToolAnnotations(
+        title=title, read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+    )
 
 
 def max_chars() -> int:

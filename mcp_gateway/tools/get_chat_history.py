@@ -15,6 +15,7 @@ from mcp_gateway.tools.base import (
     cut_to_fit,
     json_len,
     max_chars,
+    read_only,
     run_tool,
 )
 from mcp_gateway.tools.views import MessageView, SessionRefView, message_view, session_ref_view
@@ -80,5 +81,8 @@ async def get_chat_history(
 
 
 SPEC = ToolSpec(
-    name="get_chat_history", title="Read Alloy session chat", description=DESCRIPTION, handler=get_chat_history
+    name="get_chat_history",
+    description=DESCRIPTION,
+    handler=get_chat_history,
+    annotations=read_only("Read Alloy session chat"),
 )

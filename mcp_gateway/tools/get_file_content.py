@@ -15,6 +15,7 @@ from mcp_gateway.tools.base import (
     fit_lines,
     json_len,
     max_chars,
+    read_only,
     run_tool,
 )
 from mcp_gateway.tools.views import Continuation, SessionRefView, session_ref_view
@@ -113,5 +114,8 @@ async def get_file_content(
 
 
 SPEC = ToolSpec(
-    name="get_file_content", title="Read Alloy session file", description=DESCRIPTION, handler=get_file_content
+    name="get_file_content",
+    description=DESCRIPTION,
+    handler=get_file_content,
+    annotations=read_only("Read Alloy session file"),
 )

@@ -16,6 +16,7 @@ from mcp_gateway.tools.base import (
     fit_lines,
     json_len,
     max_chars,
+    read_only,
     run_tool,
 )
 from mcp_gateway.tools.views import Continuation, SessionRefView, session_ref_view
@@ -134,4 +135,9 @@ def _view(entry: DiffEntry, skip_lines: int) -> dict[str, Any]:
     return view
 
 
-SPEC = ToolSpec(name="get_file_diff", title="Show Alloy session diffs", description=DESCRIPTION, handler=get_file_diff)
+SPEC = ToolSpec(
+    name="get_file_diff",
+    description=DESCRIPTION,
+    handler=get_file_diff,
+    annotations=read_only("Show Alloy session diffs"),
+)

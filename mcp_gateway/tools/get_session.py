@@ -2,7 +2,7 @@
 
 from mcp.server.mcpserver import Context
 
-from mcp_gateway.tools.base import SessionArgument, ToolSpec, run_tool
+from mcp_gateway.tools.base import SessionArgument, ToolSpec, read_only, run_tool
 from mcp_gateway.tools.views import SessionView, session_view
 from sessions_app import selectors
 
@@ -22,4 +22,6 @@ async def get_session(session: SessionArgument, ctx: Context) -> SessionView:
     )
 
 
-SPEC = ToolSpec(name="get_session", title="Get Alloy session", description=DESCRIPTION, handler=get_session)
+SPEC = ToolSpec(
+    name="get_session", description=DESCRIPTION, handler=get_session, annotations=read_only("Get Alloy session")
+)

@@ -16,6 +16,7 @@ from mcp_gateway.tools.base import (
     fit_count,
     json_len,
     max_chars,
+    read_only,
     run_tool,
 )
 from mcp_gateway.tools.views import FileView, SessionRefView, file_view, session_ref_view
@@ -69,5 +70,8 @@ async def list_session_files(
 
 
 SPEC = ToolSpec(
-    name="list_session_files", title="List Alloy session files", description=DESCRIPTION, handler=list_session_files
+    name="list_session_files",
+    description=DESCRIPTION,
+    handler=list_session_files,
+    annotations=read_only("List Alloy session files"),
 )

@@ -16,6 +16,7 @@ from mcp_gateway.tools.base import (
     fit_count,
     json_len,
     max_chars,
+    read_only,
     run_tool,
 )
 from mcp_gateway.tools.views import SessionView, session_view
@@ -75,4 +76,6 @@ def _start(cursor: str) -> tuple[datetime, int]:
     return start, pk
 
 
-SPEC = ToolSpec(name="list_sessions", title="List Alloy sessions", description=DESCRIPTION, handler=list_sessions)
+SPEC = ToolSpec(
+    name="list_sessions", description=DESCRIPTION, handler=list_sessions, annotations=read_only("List Alloy sessions")
+)

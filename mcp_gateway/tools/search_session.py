@@ -16,6 +16,7 @@ from mcp_gateway.tools.base import (
     fit_count,
     json_len,
     max_chars,
+    read_only,
     run_tool,
 )
 from mcp_gateway.tools.views import SessionRefView, session_ref_view
@@ -108,4 +109,9 @@ async def search_session(
     return await run_tool(ctx, work)
 
 
-SPEC = ToolSpec(name="search_session", title="Search an Alloy session", description=DESCRIPTION, handler=search_session)
+SPEC = ToolSpec(
+    name="search_session",
+    description=DESCRIPTION,
+    handler=search_session,
+    annotations=read_only("Search an Alloy session"),
+)
