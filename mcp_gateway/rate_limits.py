@@ -113,7 +113,9 @@ class SharedCounters:
 
     async def _sync(self) -> None:
         window = self._current()
-        pending, window.pending = window.pending, defaultdict(int)
+        # What is sent stays counted as pending until Redis has answered with totals that include it:
+        # a request checked while the pipeline is in flight must still see it.
+        pending = dict(window.pending)
         self._sync_scheduled = False
         if not pending:
             return
@@ -127,9 +129,12 @@ class SharedCounters:
             self._warn(error)
             results = [window.synced.get(key, 0) + hits for key, hits in pending.items() for _ in (0, 1)]
         now = time.monotonic()
-        for key, total in zip(pending, results[::2], strict=True):
+        for (key, hits), total in zip(pending.items(), results[::2], strict=True):
             window.synced[key] = total  # every process's count, ours included
             window.read_at[key] = now
+            window.pending[key] -= hits
+            if not window.pending[key]:
+                del window.pending[key]
 
 
 calls = SharedCounters("calls")

@@ -2,8 +2,11 @@
 Each limit's N+1th request gets 429 with Retry-After and a JSON-RPC error saying when to retry; other
 credentials and other addresses are untouched. Across processes: tests/e2e/test_rate_limits.py."""
 
+import asyncio
+
 import pytest
 
+from mcp_gateway import rate_limits
 from mcp_gateway.keys import generate_key
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -65,3 +68,16 @@ async def test_zero_turns_a_limit_off(http, key, settings):
     async with http(**HEADERS, **{"X-MCP-API-Key": key}) as client:
         statuses = {(await client.post("/mcp", json=list_tools(n))).status_code for n in range(5)}
     assert statuses == {200}
+
+
+async def test_counts_on_their_way_to_redis_still_count(settings):
+    # Found in the e2e test: a request checked while the 0.1 s pipeline was in flight saw none of the
+    # counts it carried, and a 5th wrong key got a 401 after the 4th got its 429.
+    settings.REDIS_URL = "redis://127.0.0.1:6379/13"
+    counters = rate_limits.SharedCounters(f"test-{id(settings)}")
+    for _ in range(3):
+        counters.add("203.0.113.1")
+    syncing = asyncio.get_running_loop().create_task(counters._sync())
+    assert await counters.count("203.0.113.1") == 3  # awaits Redis while the sync is in flight
+    await syncing
+    assert await counters.count("203.0.113.1") == 3
