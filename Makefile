@@ -7,6 +7,7 @@ E2E := tests/e2e
 NODE_INSTALLED := $(E2E)/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+ENV_FILE ?= .env
 
 .PHONY: run serve test bench lint format lock setup
 
@@ -17,9 +18,14 @@ $(INSTALLED): requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# A working demo on the embedded SQLite database under var/ (no environment needed).
+# A working demo on the embedded SQLite database under var/ (no environment needed). Links, the Claude
+# config and OAuth use the address it serves on (0.0.0.0 is reached as 127.0.0.1) unless ALLOY_PUBLIC_URL
+# is set; .env (written once, git-ignored) lets manage.py commands run in the checkout afterwards.
 run: export DEBUG ?= true
+run: export ALLOY_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+run: export ALLOY_ENV_FILE ?= $(abspath $(ENV_FILE))
 run: $(INSTALLED)
+	test -f "$$ALLOY_ENV_FILE" || $(BIN)/python scripts/write_env.py "$$ALLOY_ENV_FILE"
 	mkdir -p var
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

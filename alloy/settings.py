@@ -4,6 +4,7 @@ Every setting has a working local default so `make run` needs no environment at 
 sets at least `SECRET_KEY`, `DATABASE_URL` (PostgreSQL), `ALLOY_PUBLIC_URL` and `ALLOWED_HOSTS`.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +16,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+# A checkout's .env — written once by `make run` with DEBUG and a generated SECRET_KEY — so management
+# commands work there as the demo does. The environment wins over it. ALLOY_ENV_FILE names another file,
+# or none when empty (the tests set that).
+_env_file = os.environ.get("ALLOY_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file and Path(_env_file).is_file():
+    environ.Env.read_env(_env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")

@@ -2,6 +2,9 @@
 
 import os
 
+# Never a developer's .env (make run writes one): the tests say everything they run with.
+os.environ["ALLOY_ENV_FILE"] = ""
+
 # A role that owns its tables but is not a superuser, as in production: superusers would bypass the
 # row-level security the tests check (scripts/ensure-services.sh creates it).
 os.environ.setdefault("DATABASE_URL", "postgres://alloy@127.0.0.1:5432/alloy_mcp")

@@ -28,7 +28,7 @@ def _option_value(html: str, label: str) -> str:
 
 
 async def sign_in_and_consent(
-    authorize_url: str, *, email: str, workspace_label: str, allow: bool = True
+    authorize_url: str, *, email: str, workspace_label: str, allow: bool = True, password: str = PASSWORD
 ) -> httpx2.URL:
     """Follow the authorize URL like a browser; return where the server finally redirects the person."""
     async with httpx2.AsyncClient(follow_redirects=False, timeout=30) as browser:
@@ -38,7 +38,7 @@ async def sign_in_and_consent(
         login_page = await browser.get(login_url)
         fields = _form_fields(login_page.text)
         response = await browser.post(
-            login_url, data={**fields, "username": email, "password": PASSWORD}, headers={"referer": str(login_url)}
+            login_url, data={**fields, "username": email, "password": password}, headers={"referer": str(login_url)}
         )
         assert response.status_code == 302, "sign-in failed"
         consent_url = response.url.join(response.headers["location"])

@@ -56,13 +56,21 @@ def oauth_server(django_db_setup, tmp_path, static_root):
 
 
 def oauth_provider(server: str, storage: MemoryStorage, *, workspace_label: str = "Acme (acme)") -> OAuthClientProvider:
+    async def consent(url: str) -> httpx2.URL:
+        return await sign_in_and_consent(url, email="owner@acme.test", workspace_label=workspace_label)
+
+    return oauth_provider_for(server, storage, consent)
+
+
+def oauth_provider_for(server: str, storage: MemoryStorage, consent) -> OAuthClientProvider:
+    """The SDK's OAuth client, with `consent(authorize_url)` doing what the person does in the browser."""
     pending: dict[str, str] = {}
 
     async def redirect_handler(authorization_url: str) -> None:
         pending["url"] = authorization_url
 
     async def callback_handler() -> AuthorizationCodeResult:
-        location = await sign_in_and_consent(pending["url"], email="owner@acme.test", workspace_label=workspace_label)
+        location = await consent(pending["url"])
         query = dict(location.params)
         return AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
 
