@@ -13,7 +13,7 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.services import mcp_key_create
@@ -152,7 +152,11 @@ def open_dev_session(page: Page, server: str, dev_link: str, key: str) -> None:
     assert page.get_by_role("heading", name="Add rate limits").is_visible()
     assert page.locator(".message").first.inner_text().count("Please add limits") == 1
     assert page.locator(".diff .highlight .gd").first.inner_text().startswith("-")  # a highlighted deletion
-    page.get_by_role("button", name="Copy link").click()
+    button = page.get_by_role("button", name="Copy link")
+    assert button.get_attribute("aria-live") == "polite"  # the feedback is announced
+    button.click()
+    expect(page.locator("#copy-link")).to_have_text("Copied")
+    expect(page.locator("#copy-link")).to_have_text("Copy link", timeout=5000)  # and resets
     copied = page.get_by_label("Session link").input_value()
     with ThreadPoolExecutor(1) as thread:
         assert thread.submit(asyncio.run, title_through_mcp(server, key, copied)).result() == "Add rate limits"
