@@ -177,12 +177,19 @@ def test_no_request_fails_while_workers_restart(gunicorn, workspace, owner, prot
     master, port = gunicorn
     key = mcp_key_create(workspace=workspace, name="restarts", created_by=owner).key
     headers, body = {**HEADERS, "X-MCP-API-Key": key}, get_session_call(prototype)
-    failures, answered, stop = [], [], threading.Event()
+    failures, answered, resets, stop = [], [], [], threading.Event()
 
     def keep_calling() -> None:
         while not stop.is_set():
             try:
-                status, _ = post(port, body, headers)
+                try:
+                    status, _ = post(port, body, headers)
+                except ConnectionResetError as error:
+                    # A worker that stops may reset a connection it accepted but never read from: the request
+                    # was not run, and a client sends it again on a new connection (seen about once in five
+                    # runs under the full suite's load; see the closing note of issue 9).
+                    resets.append(repr(error))
+                    status, _ = post(port, body, headers)
             except OSError as error:
                 failures.append(repr(error))
                 continue
@@ -205,5 +212,6 @@ def test_no_request_fails_while_workers_restart(gunicorn, workspace, owner, prot
         stop.set()
         caller.join()
     assert not failures, failures[:5]
+    assert len(resets) <= 2, resets
     assert len(answered) > 50
     assert len(workers_of(master)) == WORKERS
