@@ -128,9 +128,10 @@ def _file_hits(session: Session, words: list[str], start: tuple | None, wanted: 
     for file in _in_batches(files, start[0] if start is not None else None):
         for number, version in enumerate(VERSIONS):
             blob = getattr(file, version)
-            if blob is None or blob.is_binary or not all(word.lower() in blob.text.lower() for word in words):
+            if blob is None or blob.is_binary or (start is not None and (file.path, number) < (start[0], start[1])):
                 continue
-            if start is not None and (file.path, number) < (start[0], start[1]):
+            lowered = blob.text.lower()  # once per version: a content may run to 30,000 lines
+            if not all(word.lower() in lowered for word in words):
                 continue
             first_line = start[2] if start is not None and (file.path, number) == (start[0], start[1]) else 1
             for line_number, line in enumerate(blob.text.splitlines(), start=1):
