@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("mcp_gateway.api_urls")),
     path("", home, name="home"),
+    path("account/diff-view/", workspace_views.diff_view_preference, name="diff-view-preference"),
     # Session links: https://<host>/<workspace>/p/<id>/edit and https://<host>/<workspace>/p/dev/<id>
     path("<slug:slug>/p/dev/<str:session_id>", session_page, {"kind": "dev"}, name="dev-session"),
     path("<slug:slug>/p/<str:session_id>/edit", session_page, {"kind": "prototype"}, name="prototype-session"),

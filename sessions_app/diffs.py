@@ -36,10 +36,19 @@ class FileDiff:
         return sum(map(len, self.lines))
 
 
-def diff_texts(*, before: str | None, after: str | None, path: str, context_lines: int = 3) -> FileDiff:
-    """The unified diff of one file. `before` is None for an added file, `after` None for a deleted one."""
+def diff_texts(
+    *, before: str | None, after: str | None, path: str, context_lines: int = 3, ignore_whitespace: bool = False
+) -> FileDiff:
+    """The unified diff of one file. `before` is None for an added file, `after` None for a deleted one.
+
+    With `ignore_whitespace`, lines that differ only in whitespace count as equal (as `git diff -w`);
+    they are shown as context, in their new form.
+    """
     old, new = split_lines(before or ""), split_lines(after or "")
-    opcodes, approximate = _opcodes(old, new)
+    if ignore_whitespace:
+        opcodes, approximate = _opcodes(_without_whitespace(old), _without_whitespace(new))
+    else:
+        opcodes, approximate = _opcodes(old, new)
     additions = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag in ("replace", "insert"))
     deletions = sum(i2 - i1 for tag, i1, i2, _, _ in opcodes if tag in ("replace", "delete"))
     if not additions and not deletions:
@@ -51,7 +60,7 @@ def diff_texts(*, before: str | None, after: str | None, path: str, context_line
         lines.append(_hunk_header(group))
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                lines.extend(_prefixed(" ", old[i1:i2]))
+                lines.extend(_prefixed(" ", new[j1:j2] if ignore_whitespace else old[i1:i2]))
                 continue
             if tag in ("replace", "delete"):
                 lines.extend(_prefixed("-", old[i1:i2]))
@@ -75,6 +84,10 @@ def split_lines(text: str) -> list[str]:
     if pieces[-1]:
         lines.append(pieces[-1])
     return lines
+
+
+def _without_whitespace(lines: list[str]) -> list[str]:
+    return ["".join(line.split()) for line in lines]
 
 
 def _opcodes(old: list[str], new: list[str]) -> tuple[list[Opcode], bool]:

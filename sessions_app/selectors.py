@@ -376,16 +376,18 @@ def _is_binary(file: SessionFile) -> bool:
     return any(blob is not None and blob.is_binary for blob in (file.before, file.after))
 
 
-def _diff_key(file: SessionFile, context_lines: int) -> tuple:
+def _diff_key(file: SessionFile, context_lines: int, ignore_whitespace: bool) -> tuple:
     before, after = file.before, file.after
-    return (before and before.digest, after and after.digest, file.path, context_lines)
+    return (before and before.digest, after and after.digest, file.path, context_lines, ignore_whitespace)
 
 
-def _with_diffs(files: list[SessionFile], context_lines: int) -> list[DiffEntry]:
+def _with_diffs(files: list[SessionFile], context_lines: int, ignore_whitespace: bool) -> list[DiffEntry]:
     """Each text file with its diff, computed once per pair of contents (diff_cache.py): the texts of
     the files not yet in the cache are read, in one query, only then."""
     missing = [
-        file for file in files if not _is_binary(file) and not diffs_in_memory.has(_diff_key(file, context_lines))
+        file
+        for file in files
+        if not _is_binary(file) and not diffs_in_memory.has(_diff_key(file, context_lines, ignore_whitespace))
     ]
     blob_ids = {blob_id for file in missing for blob_id in (file.before_id, file.after_id) if blob_id}
     texts = dict(Blob.objects.filter(pk__in=blob_ids).values_list("pk", "text")) if blob_ids else {}
@@ -401,11 +403,16 @@ def _with_diffs(files: list[SessionFile], context_lines: int) -> list[DiffEntry]
                 texts.update(Blob.objects.filter(pk__in=unread).values_list("pk", "text"))
             before = texts[file.before_id] if file.before_id else None
             after = texts[file.after_id] if file.after_id else None
-            return diff_texts(before=before, after=after, path=file.path, context_lines=context_lines)
+            return diff_texts(
+                before=before,
+                after=after,
+                path=file.path,
+                context_lines=context_lines,
+                ignore_whitespace=ignore_whitespace,
+            )
 
-        entries.append(
-            DiffEntry(file=file, diff=diffs_in_memory.get_or_compute(_diff_key(file, context_lines), compute))
-        )
+        key = _diff_key(file, context_lines, ignore_whitespace)
+        entries.append(DiffEntry(file=file, diff=diffs_in_memory.get_or_compute(key, compute)))
     return entries
 
 
@@ -417,8 +424,10 @@ def diff_page(
     context_lines: int = 3,
     start_path: str | None = None,
     limit: int = 10,
+    ignore_whitespace: bool = False,
 ) -> tuple[Session, Page[DiffEntry]]:
-    """Unified diffs of a dev session's changed files: one file by `path`, or all by path from `start_path`."""
+    """Unified diffs of a dev session's changed files: one file by `path`, or all by path from `start_path`;
+    with `ignore_whitespace`, changes in whitespace alone are not shown (the session page's option)."""
     check_limit(limit, maximum=MAX_DIFFS_PAGE)
     if not isinstance(context_lines, int) or not 0 <= context_lines <= MAX_CONTEXT_LINES:
         raise InvalidArgument(f"context_lines must be a whole number from 0 to {MAX_CONTEXT_LINES}.")
@@ -437,6 +446,6 @@ def diff_page(
         rows = list(files[: limit + 1])
     items, following = rows[:limit], rows[limit] if len(rows) > limit else None
     return session, Page(
-        items=_with_diffs(items, context_lines),
+        items=_with_diffs(items, context_lines, ignore_whitespace),
         following=DiffEntry(file=following, diff=None) if following is not None else None,
     )

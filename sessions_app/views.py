@@ -2,33 +2,73 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from sessions_app import selectors
-from sessions_app.errors import SessionContextError
-from sessions_app.highlight import highlight_diff, highlight_file, stylesheet
+from sessions_app.diff_view import diff_layout
+from sessions_app.errors import InvalidArgument, SessionContextError
+from sessions_app.forms import SessionFilterForm, page_key
+from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
+from sessions_app.markdown import chat_html
 from sessions_app.models import Session, SessionFile
 from sessions_app.tenancy import restrict_to_workspace
-from workspaces.models import Workspace
-from workspaces.selectors import membership_for_slug, workspaces_for_user
+from workspaces.models import User, Workspace
+from workspaces.selectors import workspaces_for_user
+from workspaces.views import member_or_404
 
+SESSIONS_PER_PAGE = 20
 MESSAGES_PER_PAGE = 50
 FILES_PER_PAGE = 200
 DIFFS_PER_PAGE = 10
+FILE_LINES_PER_PAGE = 2_000
+# A message longer than this starts collapsed behind "Show more" (where scripts run).
+LONG_MESSAGE_CHARS = 1_500
+LONG_MESSAGE_LINES = 24
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+# Query parameters that say what the files pane shows; the chat's own (`from`) survive opening a file.
+FILE_PARAMETERS = ("file", "version", "lines_from")
+PANE_PARAMETER = "pane"
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Sessions of one of the person's workspaces: search by title, filter by kind and status, paged."""
     workspaces = list(workspaces_for_user(user=request.user))
-    recent = Session.objects.filter(workspace__in=workspaces).select_related("workspace").order_by("-updated_at")[:10]
-    return render(request, "sessions_app/home.html", {"workspaces": workspaces, "recent": recent})
+    form = SessionFilterForm(request.GET, workspace_choices=[(w.slug, w.name) for w in workspaces])
+    context: dict = {"workspaces": workspaces, "form": form}
+    if not workspaces:
+        return render(request, "sessions_app/home.html", context)
+    valid = form.is_valid()
+    chosen = form.cleaned_data.get("workspace") if valid else request.GET.get("workspace")
+    workspace = next((w for w in workspaces if w.slug == chosen), workspaces[0])
+    filters = form.cleaned_data if valid else {}
+    with transaction.atomic():
+        restrict_to_workspace(workspace.pk)
+        page = selectors.session_list(
+            workspace=workspace,
+            query=filters.get("q") or None,
+            kind=filters.get("kind") or None,
+            status=filters.get("status") or None,
+            start=filters.get("after"),
+            limit=SESSIONS_PER_PAGE,
+        )
+    following = _query(request.GET, after=page_key(page.following)) if page.following else None
+    context |= {
+        "workspace": workspace,
+        "sessions": page.items,
+        "filtered": any(filters.get(name) for name in ("q", "kind", "status")),
+        "next_page": following,
+        "first_page": _query(request.GET, after=None) if filters.get("after") else None,
+    }
+    return render(request, "sessions_app/home.html", context)
 
 
 @dataclass
@@ -55,18 +95,36 @@ def file_tree(files: list[SessionFile]) -> FileTreeNode:
     return root
 
 
-def _int_param(request: HttpRequest, name: str) -> int:
-    """A page position from the query string; anything but 1-9 ASCII digits ("²", "-3", 10^20) means 0."""
-    value = request.GET.get(name, "0")
-    return int(value) if PAGE_NUMBER.fullmatch(value) else 0
+def _int_param(request: HttpRequest, name: str, default: int = 0) -> int:
+    """A page position from the query string; anything but 1-9 ASCII digits ("²", "-3", 10^20) means default."""
+    value = request.GET.get(name, "")
+    return int(value) if PAGE_NUMBER.fullmatch(value) else default
+
+
+def _query(params: QueryDict, **changes: object) -> str:
+    """The query string `params` make with `changes` applied (None removes one); never the pane marker."""
+    merged = {key: params.get(key) for key in params if key != PANE_PARAMETER}
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = str(value)
+    return "?" + urlencode(merged) if merged else "?"
+
+
+def diff_anchor(path: str) -> str:
+    """A fragment id for a file's diff (paths may hold characters an id should not)."""
+    return "diff-" + hashlib.sha256(path.encode()).hexdigest()[:12]
 
 
 @login_required
 def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) -> HttpResponse:
-    """A session: metadata, the chat (paged), the files (paged), one file, and a dev session's diffs."""
-    membership = membership_for_slug(user=request.user, slug=slug)
-    if membership is None:
-        raise Http404("No such session.")
+    """A session for review: the chat beside its files (the open file, or a dev session's changes).
+
+    With `?pane=files` only the files pane is rendered: the page's script swaps it in place, so opening a
+    file keeps the chat where the reader left it. Without scripts every link is a plain page load.
+    """
+    membership = member_or_404(request, slug)
     with transaction.atomic():
         # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows.
         restrict_to_workspace(membership.workspace.pk)
@@ -74,12 +132,10 @@ def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) ->
 
 
 def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, kind: str) -> HttpResponse:
+    start_index = _int_param(request, "from")
     try:
         session, chat = selectors.message_page(
-            workspace=workspace,
-            session_ref=session_id,
-            start_index=_int_param(request, "from"),
-            limit=MESSAGES_PER_PAGE,
+            workspace=workspace, session_ref=session_id, start_index=start_index, limit=MESSAGES_PER_PAGE
         )
     except SessionContextError:
         raise Http404("No such session.") from None
@@ -89,27 +145,111 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     session, files = selectors.file_page(
         workspace=workspace, session_ref=session_id, start_path=request.GET.get("files_from"), limit=FILES_PER_PAGE
     )
+    params = request.GET
+    changes_link = _query(params, **dict.fromkeys(FILE_PARAMETERS))  # the pane without a file open
     context = {
         "session": session,
-        "chat": chat,
         "files": files,
         "tree": file_tree(files.items),
+        "changes_link": changes_link,
+        "file_links": changes_link + ("&" if changes_link != "?" else ""),
+        "more_files": _query(params, files_from=files.following.path) if files.following else None,
         "pygments_css": stylesheet(),
     }
-    if path := request.GET.get("file"):
-        try:
-            text = selectors.file_text(workspace=workspace, session_ref=session_id, path=path)
-        except SessionContextError as error:
-            context["file_error"] = str(error)
-        else:
-            context["file"] = text
-            context["file_html"] = None if text.is_binary else highlight_file(text.file.path, text.text)
-    if session.kind == Session.Kind.DEV:
-        _, diffs = selectors.diff_page(
-            workspace=workspace, session_ref=session_id, start_path=request.GET.get("diffs_from"), limit=DIFFS_PER_PAGE
-        )
-        context["diffs"] = diffs
-        context["diff_html"] = [
-            (entry, None if entry.diff is None else highlight_diff(entry.diff.text)) for entry in diffs.items
-        ]
+    if path := params.get("file"):
+        context |= _file_context(request, workspace, session, path)
+    elif session.kind == Session.Kind.DEV:
+        context |= _changes_context(request, workspace, session, files.items)
+    if params.get(PANE_PARAMETER) == "files":
+        return render(request, "sessions_app/files_pane.html", context)
+    context |= {
+        "messages_shown": [(message, chat_html(message.content), _is_long(message.content)) for message in chat.items],
+        "earlier_messages": _query(params, **{"from": max(0, start_index - MESSAGES_PER_PAGE)})
+        if start_index
+        else None,
+        "later_messages": _query(params, **{"from": chat.following.index}) if chat.following else None,
+    }
     return render(request, "sessions_app/session.html", context)
+
+
+def _is_long(content: str) -> bool:
+    return len(content) > LONG_MESSAGE_CHARS or content.count("\n") > LONG_MESSAGE_LINES
+
+
+def _file_context(request: HttpRequest, workspace: Workspace, session: Session, path: str) -> dict:
+    """One file, a window of its lines numbered (`#L10` and `#L10-L20` link to them)."""
+    params = request.GET
+    version = params.get("version") if params.get("version") in ("before", "after") else None
+    first = max(1, _int_param(request, "lines_from", 1))
+
+    def window(start: int) -> selectors.FileText:
+        return selectors.file_text(
+            workspace=workspace,
+            session_ref=session.public_id,
+            path=path,
+            version=version,
+            start_line=start,
+            end_line=start + FILE_LINES_PER_PAGE - 1,
+        )
+
+    try:
+        try:
+            text = window(first)
+        except InvalidArgument:
+            if first == 1:
+                raise
+            first, text = 1, window(1)  # past the end (a stale link): the file from its start
+    except SessionContextError as error:
+        return {"file_error": str(error), "file_path": path}
+    lines = [] if text.is_binary else highlighted_lines(text.text, lexer_for_path(text.file.path))
+    context = {
+        "file": text,
+        "file_path": text.file.path,
+        "file_lines": list(enumerate(lines, start=text.start_line)),
+        "earlier_lines": _query(params, lines_from=max(1, first - FILE_LINES_PER_PAGE)) if first > 1 else None,
+        "later_lines": _query(params, lines_from=text.end_line + 1) if text.end_line < text.total_lines else None,
+    }
+    if session.kind == Session.Kind.DEV and text.file.before_id and text.file.after_id:
+        context["versions"] = [
+            (name, _query(params, version=name, lines_from=None), name == text.version) for name in ("before", "after")
+        ]
+    return context
+
+
+def _changes_context(request: HttpRequest, workspace: Workspace, session: Session, files: list[SessionFile]) -> dict:
+    """A page of a dev session's diffs, as the person last chose to read them (unified or split)."""
+    params = request.GET
+    ignore_whitespace = params.get("w") == "1"
+    _, diffs = selectors.diff_page(
+        workspace=workspace,
+        session_ref=session.public_id,
+        start_path=params.get("diffs_from"),
+        limit=DIFFS_PER_PAGE,
+        ignore_whitespace=ignore_whitespace,
+    )
+    on_this_page = {entry.file.path for entry in diffs.items}
+    user: User = request.user
+    return {
+        "diffs": [
+            (
+                entry,
+                diff_anchor(entry.file.path),
+                None if entry.diff is None else diff_layout(entry.diff, lexer_for_path(entry.file.path)),
+            )
+            for entry in diffs.items
+        ],
+        "changed_files": [
+            (
+                file,
+                ("" if file.path in on_this_page else _query(params, diffs_from=file.path))
+                + "#"
+                + diff_anchor(file.path),
+            )
+            for file in files
+            if file.status
+        ],
+        "more_changes": _query(params, diffs_from=diffs.following.file.path) if diffs.following else None,
+        "whitespace_link": _query(params, w=None if ignore_whitespace else "1"),
+        "ignore_whitespace": ignore_whitespace,
+        "split": user.diff_view == User.DiffView.SPLIT,
+    }

@@ -1,4 +1,5 @@
 // Behaviour for every page, from this one file: the Content-Security-Policy allows no inline script.
+// Every page works without it; this only makes them nicer.
 
 // A button with data-copy="<id>" copies that element's value (or text) to the clipboard, says so (read out
 // by screen readers: the button is a polite live region), and goes back to its label after two seconds.
@@ -22,4 +23,85 @@ document.querySelectorAll("[data-copy]").forEach(function (button) {
 // A page that answered a POST (a key just created): a reload fetches it again instead of re-submitting.
 if (document.querySelector("[data-answers-post]") && window.history.replaceState) {
   window.history.replaceState(null, "", window.location.href);
+}
+
+// The settings sidebar is a menu on narrow screens: closed until opened.
+if (window.matchMedia("(max-width: 720px)").matches) {
+  document.querySelectorAll("details[data-menu]").forEach(function (menu) { menu.open = false; });
+}
+
+// Long chat messages start collapsed, with a button to show them whole.
+document.querySelectorAll("[data-collapsible]").forEach(function (content) {
+  content.classList.add("collapsed");
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "show-more";
+  button.textContent = "Show more";
+  button.setAttribute("aria-expanded", "false");
+  button.addEventListener("click", function () {
+    var collapsed = content.classList.toggle("collapsed");
+    button.textContent = collapsed ? "Show more" : "Show less";
+    button.setAttribute("aria-expanded", String(!collapsed));
+  });
+  content.after(button);
+});
+
+// Line links in a file: #L10 marks a line, #L10-L20 a range; shift-select a second line number for a range.
+function markLines() {
+  var match = /^#L(\d+)(?:-L(\d+))?$/.exec(window.location.hash);
+  document.querySelectorAll("table[data-lines] tr.selected").forEach(function (row) { row.classList.remove("selected"); });
+  if (!match) { return; }
+  var first = Number(match[1]), last = Number(match[2] || match[1]);
+  if (last < first) { var swap = first; first = last; last = swap; }
+  for (var number = first; number <= last; number++) {
+    var row = document.getElementById("L" + number);
+    if (row) { row.classList.add("selected"); }
+  }
+  var start = document.getElementById("L" + first);
+  if (start) { start.scrollIntoView({ block: "center" }); }
+}
+var lineAnchor = null;
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("table[data-lines] td.num a");
+  if (!link) { return; }
+  event.preventDefault();
+  var number = Number(link.getAttribute("href").slice(2));
+  var hash = event.shiftKey && lineAnchor ? "#L" + Math.min(lineAnchor, number) + "-L" + Math.max(lineAnchor, number) : "#L" + number;
+  lineAnchor = event.shiftKey && lineAnchor ? lineAnchor : number;
+  window.history.replaceState(window.history.state, "", hash);
+  markLines();
+});
+window.addEventListener("hashchange", markLines);
+markLines();
+
+// The files pane of a session page opens files, changes and pages in place: the chat keeps its place.
+var filesPane = document.getElementById("files-pane");
+function openInPane(url, remember) {
+  var address = new URL(url, window.location.href);
+  var fetched = new URL(address);
+  fetched.searchParams.set("pane", "files");
+  fetched.hash = "";
+  filesPane.setAttribute("aria-busy", "true");
+  return fetch(fetched, { credentials: "same-origin" }).then(function (response) {
+    if (!response.ok) { throw new Error(response.status); }
+    return response.text();
+  }).then(function (html) {
+    filesPane.innerHTML = html;
+    filesPane.removeAttribute("aria-busy");
+    if (remember) { window.history.pushState({ pane: true }, "", address); }
+    var target = address.hash && document.getElementById(decodeURIComponent(address.hash.slice(1)));
+    if (target) { target.scrollIntoView(); } else { filesPane.scrollTop = 0; }
+    markLines();
+    var heading = filesPane.querySelector(".viewer h2");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: !!target }); }
+  }).catch(function () { window.location.assign(address); });
+}
+if (filesPane && window.fetch) {
+  filesPane.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-pane]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+    event.preventDefault();
+    openInPane(link.href, true);
+  });
+  window.addEventListener("popstate", function () { openInPane(window.location.href, false); });
 }

@@ -31,11 +31,18 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Emails are stored lower-cased so sign-in and imports match them exactly."""
 
+    class DiffView(models.TextChoices):
+        UNIFIED = "unified", "Unified"
+        SPLIT = "split", "Split"
+
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    diff_view = models.CharField(
+        max_length=7, choices=DiffView.choices, default=DiffView.UNIFIED, help_text="How session pages show diffs."
+    )
 
     objects = UserManager()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from workspaces.models import Membership
+from workspaces.models import Membership, User
 from workspaces.selectors import membership_for_slug, workspaces_for_user
 from workspaces.settings_sections import SECTIONS
 
@@ -47,3 +49,18 @@ def settings_members(request: HttpRequest, slug: str) -> HttpResponse:
     members = Membership.objects.filter(workspace=membership.workspace).select_related("user").order_by("user__email")
     context = settings_context(request, membership, "members", members=members)
     return render(request, "workspaces/settings_members.html", context)
+
+
+@login_required
+@require_POST
+def diff_view_preference(request: HttpRequest) -> HttpResponse:
+    """Unified or split: how this person reads diffs, on every session page from now on."""
+    choice = request.POST.get("diff_view")
+    if choice not in User.DiffView.values:
+        return HttpResponseBadRequest(f"diff_view must be one of: {', '.join(User.DiffView.values)}.")
+    request.user.diff_view = choice
+    request.user.save(update_fields=["diff_view"])
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("home")
+    return redirect(back)

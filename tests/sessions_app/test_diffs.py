@@ -103,3 +103,17 @@ def test_a_small_edit_in_a_huge_file_is_exact():
     assert not diff.approximate
     assert (diff.additions, diff.deletions) == (1, 1)
     assert "-777\n+seven seven seven\n" in diff.text
+
+
+def test_whitespace_alone_can_be_ignored():
+    before, after = "if x:\n  y()\n  z()\n", "if x:\n    y()\n    z(1)\n"
+    assert diff_texts(before=before, after=after, path="a.py").additions == 2
+    ignoring = diff_texts(before=before, after=after, path="a.py", ignore_whitespace=True)
+    assert (ignoring.additions, ignoring.deletions) == (1, 1)
+    assert "     y()\n" in ignoring.lines  # context, in its new form
+    assert "-  z()\n" in ignoring.lines
+    assert "+    z(1)\n" in ignoring.lines
+
+
+def test_a_change_of_whitespace_only_is_no_change_when_ignored():
+    assert diff_texts(before="a  b\n", after="a b\n", path="a", ignore_whitespace=True).lines == []

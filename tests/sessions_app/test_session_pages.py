@@ -1,11 +1,13 @@
-"""Session pages at the link URLs: members only, chat and files paged, highlighted files and diffs."""
+"""Session pages at the link URLs: members only, chat beside files, paged; numbered files and real diffs."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sessions_app import views
 from sessions_app.models import Message
 from tests.factories import SessionFactory, add_file, signed_in
 
@@ -22,14 +24,140 @@ def test_a_dev_session_page_shows_chat_files_and_highlighted_diffs(member, dev):
     assert "Add rate limits" in page
     assert "Add &lt;b&gt;limits&lt;/b&gt; please" in page  # escaped, never rendered as HTML
     assert "api/views.py" in page
-    assert '<span class="gd">-    pass</span>' in page  # Pygments' diff deletion
+    # A removed line, numbered on the old side, highlighted as Python; the added one on the new side.
+    assert '<tr class="removed"><td class="num">2</td><td class="num"></td>' in page
+    assert '<span class="k">pass</span>' in page
+    assert '<tr class="added"><td class="num"></td><td class="num">2</td>' in page
     assert f'value="{dev.link()}"' in page
 
 
-def test_a_file_is_highlighted(member, prototype):
+def test_user_and_assistant_messages_look_different_and_render_markdown(member, prototype):
+    Message.objects.filter(session=prototype, index=1).update(content="Use `useState` and **never** `eval`:\n\n- one")
+    page = signed_in(member).get(path_of(prototype)).content.decode()
+    assert '<li class="message user" id="m0"' in page
+    assert '<li class="message assistant" id="m1"' in page
+    assert "<code>useState</code>" in page
+    assert "<strong>never</strong>" in page
+    assert "<li>one</li>" in page
+
+
+def test_a_long_message_is_marked_for_collapsing_and_a_short_one_is_not(member, prototype):
+    Message.objects.filter(session=prototype, index=1).update(content="word " * 400)
+    page = signed_in(member).get(path_of(prototype)).content.decode()
+    assert page.count("data-collapsible") == 1
+
+
+def test_a_file_has_numbered_linkable_highlighted_lines(member, prototype):
     page = signed_in(member).get(path_of(prototype), {"file": "src/main.jsx"}).content.decode()
-    assert 'class="highlight"' in page
-    assert "render" in page
+    assert '<tr id="L2"><td class="num"><a href="#L2" aria-label="Line 2">2</a></td>' in page
+    assert '<span class="k">import</span>' in page
+    assert "2 lines." in page
+
+
+def test_a_long_file_is_paged_by_lines_and_a_stale_page_starts_again(member, workspace, monkeypatch):
+    monkeypatch.setattr(views, "FILE_LINES_PER_PAGE", 10)
+    session = SessionFactory(workspace=workspace)
+    add_file(session, "long.txt", after="".join(f"line {n}\n" for n in range(1, 26)))
+    client = signed_in(member)
+    first = client.get(path_of(session), {"file": "long.txt"}).content.decode()
+    assert 'id="L10"' in first
+    assert 'id="L11"' not in first
+    assert "lines_from=11" in first
+    second = client.get(path_of(session), {"file": "long.txt", "lines_from": 21}).content.decode()
+    assert 'id="L25"' in second
+    assert 'id="L20"' not in second
+    assert "lines_from=11" in second
+    stale = client.get(path_of(session), {"file": "long.txt", "lines_from": 900}).content.decode()
+    assert 'id="L1"' in stale
+
+
+def test_a_dev_file_can_be_read_before_and_after(member, dev):
+    client = signed_in(member)
+    after = client.get(path_of(dev), {"file": "api/views.py"}).content.decode()
+    assert "check" in after
+    assert 'aria-current="true">After' in after
+    before = client.get(path_of(dev), {"file": "api/views.py", "version": "before"}).content.decode()
+    assert "pass" in before
+    assert "check" not in before
+    assert "(before the session)" in before
+
+
+def test_the_files_pane_alone_is_served_for_opening_in_place(member, prototype):
+    Message.objects.filter(session=prototype, index=0).update(content="a chat line")
+    pane = signed_in(member).get(path_of(prototype), {"file": "src/main.jsx", "pane": "files"}).content.decode()
+    assert 'id="L1"' in pane
+    assert "<html" not in pane
+    assert "a chat line" not in pane
+    assert "pane=" not in pane  # links inside it are the page's own addresses
+
+
+def test_opening_a_file_keeps_the_chat_page(member, workspace):
+    session = SessionFactory(workspace=workspace)
+    add_file(session, "a.txt", after="a\n")
+    page = signed_in(member).get(path_of(session), {"from": 50}).content.decode()
+    assert '?from=50&amp;file=a.txt"' in page
+
+
+def test_the_diff_view_follows_the_persons_choice(member, owner, dev):
+    client = signed_in(member)
+    response = client.post("/account/diff-view/", {"diff_view": "split", "next": path_of(dev) + "?w=1"})
+    assert response.status_code == 302
+    assert response["Location"] == path_of(dev) + "?w=1"
+    assert 'class="code diff-table split"' in client.get(path_of(dev)).content.decode()
+    assert 'class="code diff-table unified"' in signed_in(owner).get(path_of(dev)).content.decode()  # per person
+    client.post("/account/diff-view/", {"diff_view": "unified"})
+    assert 'class="code diff-table unified"' in client.get(path_of(dev)).content.decode()
+
+
+def test_split_rows_put_a_removal_beside_its_replacement(member, dev):
+    client = signed_in(member)
+    client.post("/account/diff-view/", {"diff_view": "split"})
+    page = client.get(path_of(dev), {"diffs_from": "api/views.py"}).content.decode()
+    assert re.search(r'<td class="num removed">2</td>.*?\n.*?<td class="num added">2</td>', page)
+
+
+@pytest.mark.parametrize("value", ["", "sideways", "SPLIT"])
+def test_a_diff_view_that_is_not_offered_is_refused(member, value):
+    response = signed_in(member).post("/account/diff-view/", {"diff_view": value})
+    assert response.status_code == 400
+    assert "unified, split" in response.content.decode()
+    member.refresh_from_db()
+    assert member.diff_view == "unified"
+
+
+def test_the_diff_view_choice_goes_back_only_to_this_site(member):
+    response = signed_in(member).post("/account/diff-view/", {"diff_view": "split", "next": "https://evil.test/x"})
+    assert response["Location"] == "/"
+
+
+def test_the_diff_view_choice_needs_a_signed_in_post(member, client):
+    assert client.post("/account/diff-view/", {"diff_view": "split"}).status_code == 302  # to sign-in
+    assert signed_in(member).get("/account/diff-view/").status_code == 405
+    assert signed_in(member, csrf=True).post("/account/diff-view/", {"diff_view": "split"}).status_code == 403
+
+
+def test_whitespace_changes_can_be_hidden(member, workspace):
+    session = SessionFactory(workspace=workspace, kind="dev")
+    add_file(session, "a.py", before="if x:\n  y()\n", after="if x:\n    y()\n")
+    client = signed_in(member)
+    assert '<tr class="added">' in client.get(path_of(session)).content.decode()
+    hidden = client.get(path_of(session), {"w": "1"}).content.decode()
+    assert '<tr class="added">' not in hidden
+    assert "Only whitespace changed in this file." in hidden
+    assert "Show whitespace changes" in hidden
+
+
+def test_the_changed_files_list_jumps_to_each_diff(member, workspace, monkeypatch):
+    monkeypatch.setattr(views, "DIFFS_PER_PAGE", 1)
+    session = SessionFactory(workspace=workspace, kind="dev")
+    add_file(session, "a.py", before="a\n", after="b\n")
+    add_file(session, "b.py", before="a\n", after="b\n")
+    page = signed_in(member).get(path_of(session)).content.decode()
+    a, b = views.diff_anchor("a.py"), views.diff_anchor("b.py")
+    assert f'href="#{a}">a.py</a>' in page
+    assert f'id="{a}"' in page
+    assert f'href="?diffs_from=b.py#{b}">b.py</a>' in page
+    assert f'id="{b}"' not in page
 
 
 def test_a_missing_file_says_so(member, prototype):
@@ -75,6 +203,7 @@ def test_files_show_as_a_tree(member, prototype):
     assert "<summary>src/</summary>" in page
     assert 'title="src/App.jsx">App.jsx</a>' in page
     assert 'title="package.json">package.json</a>' in page
+    assert "Choose a file from the tree" in page
 
 
 def test_the_page_reads_behind_the_database_wall(member, workspace, prototype):

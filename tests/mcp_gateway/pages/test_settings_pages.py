@@ -96,10 +96,3 @@ def test_connected_apps_list_and_revoke(owner, member, workspace, settings):
     assert signed_in(member).post(url).status_code == 403
     signed_in(owner).post(url)
     assert not OAuthAccessToken.objects.exists()
-
-
-def test_home_lists_workspaces_and_recent_sessions(owner, prototype, foreign):
-    page = signed_in(owner).get("/").content.decode()
-    assert "Acme" in page
-    assert prototype.title in page
-    assert foreign.title not in page
