@@ -30,7 +30,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "span": {"class"},
-    "pre": {"class"},
+    "pre": {"class", "tabindex"},
     "code": {"class"},
     "ol": {"start"},
     "th": {"style"},
@@ -41,7 +41,8 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 def _highlight_fence(code: str, language: str, _attributes: str) -> str:
     lines = highlighted_lines(code, lexer_for_language(language.split()[0] if language else "text"))
-    return '<pre class="highlight"><code>' + "\n".join(lines) + "</code></pre>"
+    # Focusable: a wide block scrolls sideways, and keyboards must be able to scroll it too.
+    return '<pre class="highlight" tabindex="0"><code>' + "\n".join(lines) + "</code></pre>"
 
 
 _renderer = (

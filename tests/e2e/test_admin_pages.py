@@ -12,14 +12,13 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from mcp_gateway.models import McpKey
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
 
 

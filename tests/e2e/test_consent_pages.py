@@ -4,22 +4,19 @@ Rows are made before the browser starts: Playwright's sync API runs an event loo
 where Django refuses ORM calls.
 """
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from mcp_gateway.models import OAuthAccessToken, OAuthApplication
+from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.people import PASSWORD
 from tests.factories import pkce
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CALLBACK = "http://127.0.0.1:9/oauth/callback"  # nothing listens: the browser's request is answered below
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Django refuses ORM calls. Each test saves a screenshot under test-artifacts/.
 import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx2
 import pytest
@@ -17,15 +16,12 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.services import mcp_key_create
+from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
 from tests.factories import MessageFactory, make_access_token, pasted_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def mcp_status(server: str, headers: dict[str, str]) -> int:
@@ -151,7 +147,9 @@ def open_dev_session(page: Page, server: str, dev_link: str, key: str) -> None:
     page.goto(dev_link)
     assert page.get_by_role("heading", name="Add rate limits").is_visible()
     assert page.locator(".message").first.inner_text().count("Please add limits") == 1
-    assert page.locator(".diff .highlight .gd").first.inner_text().startswith("-")  # a highlighted deletion
+    removed = page.locator(".diff tr.removed").first  # a deletion, numbered and highlighted
+    expect(removed.locator("td.num").first).to_have_text("2")
+    expect(removed.locator(".k")).to_have_text("pass")
     button = page.get_by_role("button", name="Copy link")
     assert button.get_attribute("aria-live") == "polite"  # the feedback is announced
     button.click()

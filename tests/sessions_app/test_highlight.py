@@ -1,7 +1,18 @@
-"""Highlighting a text one line at a time."""
+"""Highlighting a text one line at a time, in colours people can read."""
+
+import re
 
 from sessions_app.diffs import split_lines
-from sessions_app.highlight import MAX_HIGHLIGHTED_CHARS, highlighted_lines, lexer_for_path, stylesheet
+from sessions_app.highlight import (
+    DARK_BACKGROUNDS,
+    LIGHT_BACKGROUNDS,
+    MAX_HIGHLIGHTED_CHARS,
+    contrast,
+    highlighted_lines,
+    lexer_for_path,
+    readable,
+    stylesheet,
+)
 
 
 def test_one_html_line_per_line_of_text_whatever_the_ending():
@@ -25,6 +36,18 @@ def test_a_huge_text_is_only_escaped():
     assert lines[0].startswith("&lt;&lt;")
 
 
-def test_the_stylesheet_has_a_dark_scheme():
-    assert "@media (prefers-color-scheme: dark)" in stylesheet()
-    assert ".highlight .k {" in stylesheet()
+def test_every_token_colour_reads_on_every_code_background_in_both_schemes():
+    light, dark = stylesheet().split("@media (prefers-color-scheme: dark)")
+    for css, backgrounds in ((light, LIGHT_BACKGROUNDS), (dark, DARK_BACKGROUNDS)):
+        colours = set(re.findall(r"\.highlight \.\w+(?:-\w+)? \{ color: #([0-9a-f]{6})", css))
+        assert len(colours) > 5
+        assert {name for name in backgrounds} <= set(re.findall(r"(--[\w-]+):", css))
+        worst = min(contrast(colour, background) for colour in colours for background in backgrounds.values())
+        assert worst >= 4.5
+
+
+def test_a_colour_is_only_darkened_as_far_as_it_must_be():
+    assert readable("008000", ["ffffff"], toward="000000") == "008000"  # 5.1:1 already
+    darker = readable("008000", ["ffebe9"], toward="000000")
+    assert contrast(darker, "ffebe9") >= 4.5
+    assert contrast(readable("008000", ["ffebe9"], toward="000000"), "ffebe9") < 6

@@ -30,12 +30,13 @@ def test_markdown_renders_code_emphasis_lists_and_tables():
 
 def test_a_fenced_code_block_is_highlighted_in_its_language():
     html = chat_html("```python\ndef f():\n    return 1\n```")
-    assert '<pre class="highlight"><code><span class="k">def</span>' in html
+    assert '<pre class="highlight" tabindex="0"><code><span class="k">def</span>' in html
     assert '<span class="mi">1</span>' in html
 
 
 def test_an_unknown_language_is_plain_text():
-    assert '<pre class="highlight"><code>x &lt; y</code></pre>' in chat_html("```no-such-language\nx < y\n```")
+    html = chat_html("```no-such-language\nx < y\n```")
+    assert '<pre class="highlight" tabindex="0"><code>x &lt; y</code></pre>' in html
 
 
 @pytest.mark.parametrize(

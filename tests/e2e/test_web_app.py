@@ -1,0 +1,238 @@
+"""Every page a person sees, in a real browser at desktop (1280 px) and phone (390 px) widths, light and
+dark: nothing scrolls sideways on a phone, axe-core finds no serious or critical problem, and each page
+leaves a screenshot under test-artifacts/. Then what the session pages do when used: files open in place,
+lines are linked, long messages fold, the diff layout is remembered.
+
+Rows are made before the browser starts: Playwright's sync API runs an event loop in this thread, where
+Django refuses ORM calls.
+"""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from mcp_gateway.models import OAuthApplication
+from mcp_gateway.services import mcp_key_create
+from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, accessibility_violations, horizontal_overflow
+from tests.e2e.people import PASSWORD
+from tests.e2e.test_consent_pages import CALLBACK, authorize_url
+from tests.factories import MessageFactory, SessionFactory, add_file, make_access_token
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APP_JSX = """import { useState } from 'react'
+import { HabitList } from './HabitList'
+
+/* Habits live in localStorage, so the tracker
+   works without a backend. */
+export default function App() {
+  const [habits, setHabits] = useState([])
+  return <HabitList habits={habits} onChange={setHabits} />
+}
+"""
+LIMITS_BEFORE = (
+    "".join(f"# setting {n}\n" for n in range(1, 30))
+    + "LIMIT = 60\nWINDOW = 60\n\ndef allowed(key):\n    return True\n"
+)
+LIMITS_AFTER = (
+    "import redis\n"
+    + "".join(f"# setting {n}\n" for n in range(1, 30))
+    + "LIMIT = 120\nWINDOW = 60\n\ndef allowed(key):\n    return bucket(key).take()\n"
+)
+SHORT_ANSWER = (
+    "Done. `App.jsx` keeps the list:\n\n```jsx\nconst [habits, setHabits] = useState([])\n```\n\n- add\n- tick"
+)
+LONG_ANSWER = "Here is the plan, step by step.\n\n" + "\n".join(
+    f"{n}. Step {n}: change `module_{n}.py` so that it **reads** the new setting." for n in range(1, 40)
+)
+
+
+@pytest.fixture
+def tour(person, member, workspace, settings, server):
+    """What the pages show: two sessions, a key, a connected app."""
+    prototype = SessionFactory(workspace=workspace, created_by=person, title="Habit tracker")
+    MessageFactory(session=prototype, index=0, role="user", author="Olive", content="A tiny **habit tracker**, please.")
+    MessageFactory(
+        session=prototype,
+        index=1,
+        role="assistant",
+        author="Alloy",
+        content=SHORT_ANSWER,
+    )
+    MessageFactory(session=prototype, index=2, role="assistant", author="Alloy", content=LONG_ANSWER)
+    for index in range(3, 15):  # enough chat to scroll
+        role = "user" if index % 2 else "assistant"
+        MessageFactory(session=prototype, index=index, role=role, content=f"Round {index}: tweak the streak badge.")
+    add_file(prototype, "src/App.jsx", after=APP_JSX)
+    add_file(prototype, "src/HabitList.jsx", after="export function HabitList() {\n  return null\n}\n")
+    add_file(prototype, "package.json", after='{"name": "habits"}\n')
+    dev = SessionFactory(workspace=workspace, created_by=person, kind="dev", title="Shared rate limits")
+    MessageFactory(session=dev, index=0, role="user", author="Olive", content="Limits leak between workers.")
+    add_file(dev, "api/limits.py", before=LIMITS_BEFORE, after=LIMITS_AFTER)
+    add_file(dev, "api/bucket.py", before=None, after="def bucket(key):\n    ...\n")
+    add_file(dev, "api/legacy_throttle.py", before="COUNTS = {}\n", after=None)
+    mcp_key_create(workspace=workspace, name="Claude Desktop")
+    claude = OAuthApplication.objects.create(
+        name="Claude", client_type="public", authorization_grant_type="authorization-code", redirect_uris=CALLBACK
+    )
+    settings.ALLOY_MCP_RESOURCE = f"{server}/mcp"
+    make_access_token(user=member, application=claude, workspace=workspace, settings=settings)
+    return {
+        "prototype": urlsplit(prototype.link()).path,
+        "dev": urlsplit(dev.link()).path,
+        "client_id": claude.client_id,
+    }
+
+
+@contextmanager
+def browser_page(server: str, *, width: int, scheme: str = "light") -> Iterator[Page]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True, base_url=server
+        )
+        try:
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def sign_in(page: Page, server: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Email").fill("owner@acme.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server}/")
+
+
+class Inspection:
+    """Checks each page the tour reaches and keeps every problem, so one run reports them all."""
+
+    def __init__(self, page: Page, width: int, scheme: str) -> None:
+        self.page, self.width, self.scheme = page, width, scheme
+        self.problems: list[str] = []
+
+    def check(self, name: str) -> None:
+        self.page.wait_for_load_state("networkidle")
+        if self.width < 500 and (overflow := horizontal_overflow(self.page)) > 0:
+            self.problems.append(f"{name}: the page scrolls {overflow} px sideways")
+        self.problems += [f"{name}: {violation}" for violation in accessibility_violations(self.page)]
+        self.page.screenshot(path=str(ARTIFACTS / f"page-{name}-{self.width}-{self.scheme}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")])
+def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
+    with browser_page(server, width=width, scheme=scheme) as page:
+        inspect = Inspection(page, width, scheme)
+        page.goto("/login/")
+        inspect.check("sign-in")
+        sign_in(page, server)
+        expect(page.get_by_role("heading", name="Sessions in Acme")).to_be_visible()
+        inspect.check("home")
+        for section, path in [
+            ("general", "/acme/settings/"),
+            ("members", "/acme/settings/members/"),
+            ("mcp", "/acme/settings/mcp/"),
+            ("connected-apps", "/acme/settings/connected-apps/"),
+            ("mcp-activity", "/acme/settings/mcp/activity/"),
+        ]:
+            page.goto(path)
+            inspect.check(f"settings-{section}")
+        page.goto("/acme/settings/mcp/")
+        page.get_by_label("Name of a new key").fill("Phone test")
+        page.get_by_role("button", name="Create key").click()
+        expect(page.get_by_label("New MCP key")).to_have_value(re.compile(r"alloy_mcp_\w{44}"))
+        inspect.check("key-created")
+        page.get_by_role("link", name="Delete").first.click()
+        expect(page.get_by_role("button", name="Delete key")).to_be_visible()
+        inspect.check("key-delete-confirmation")
+        page.goto(authorize_url(server, tour["client_id"]))
+        expect(page.locator("h1")).to_have_text("Allow Claude to read a workspace?")
+        inspect.check("consent")
+        page.goto(tour["prototype"] + "?file=src/App.jsx")
+        expect(page.locator("#L5")).to_contain_text("works without a backend")
+        inspect.check("prototype-file-open")
+        page.goto(tour["dev"])
+        expect(page.locator("table.diff-table.unified").first).to_be_visible()
+        inspect.check("dev-diff-unified")
+        page.get_by_role("button", name="Split").click()
+        expect(page.locator("table.diff-table.split").first).to_be_visible()
+        inspect.check("dev-diff-split")
+        page.get_by_role("button", name="Unified").click()  # the owner's choice back as it was
+    assert not inspect.problems, "\n".join(inspect.problems)
+
+
+def test_a_file_opens_beside_the_chat_without_moving_it(server, tour):
+    with browser_page(server, width=1280) as page:
+        sign_in(page, server)
+        page.goto(tour["prototype"])
+        chat = page.locator(".chat-pane")
+        chat.evaluate("pane => pane.scrollTop = 200")
+        before = chat.evaluate("pane => pane.scrollTop")
+        assert before > 0
+        page.evaluate("window.sameDocument = true")
+        page.get_by_role("link", name="App.jsx").click()
+        expect(page.locator("#file-heading")).to_contain_text("src/App.jsx")
+        assert page.url.endswith("?file=src/App.jsx")
+        assert page.evaluate("window.sameDocument")  # swapped in place, not a page load
+        assert chat.evaluate("pane => pane.scrollTop") == before  # the chat stayed where it was
+        page.go_back()
+        expect(page.locator("#file-heading")).to_have_count(0)
+        expect(page.get_by_text("Choose a file from the tree")).to_be_visible()
+
+
+def test_lines_and_ranges_are_linkable(server, tour):
+    with browser_page(server, width=1280) as page:
+        sign_in(page, server)
+        page.goto(tour["prototype"] + "?file=src/App.jsx#L4-L6")
+        expect(page.locator("tr.selected")).to_have_count(3)
+        page.get_by_role("link", name="Line 2", exact=True).click()
+        page.get_by_role("link", name="Line 8", exact=True).click(modifiers=["Shift"])
+        assert page.url.endswith("#L2-L8")
+        expect(page.locator("tr.selected")).to_have_count(7)
+
+
+def test_a_long_message_folds_and_unfolds(server, tour):
+    with browser_page(server, width=1280) as page:
+        sign_in(page, server)
+        page.goto(tour["prototype"])
+        long_message = page.locator("#m2 .markdown")
+        expect(long_message).to_have_class(re.compile(r"\bcollapsed\b"))
+        folded = long_message.bounding_box()["height"]
+        page.get_by_role("button", name="Show more").click()
+        expect(page.get_by_role("button", name="Show less")).to_have_attribute("aria-expanded", "true")
+        assert long_message.bounding_box()["height"] > folded * 2
+        # The Markdown is rendered: a numbered list with code and bold, not asterisks and backticks.
+        assert long_message.locator("ol > li").count() == 39
+        assert long_message.locator("li code").first.inner_text() == "module_1.py"
+
+
+def test_the_diff_layout_is_remembered_for_the_person(server, tour):
+    with browser_page(server, width=1280) as page:
+        sign_in(page, server)
+        page.goto(tour["dev"])
+        page.get_by_role("button", name="Split").click()
+        expect(page.get_by_role("button", name="Split")).to_have_attribute("aria-pressed", "true")
+        page.goto("/")
+        page.goto(tour["dev"])
+        expect(page.locator("table.diff-table.split").first).to_be_visible()
+        # Old and new line numbers side by side: "LIMIT = 60" was line 30, "LIMIT = 120" is line 31.
+        row = page.locator("table.split tr", has_text="LIMIT = 120")
+        expect(row.locator("td.num.removed")).to_have_text("30")
+        expect(row.locator("td.num.added")).to_have_text("31")
+
+
+def test_the_settings_menu_opens_on_a_phone(server, tour):
+    with browser_page(server, width=390) as page:
+        sign_in(page, server)
+        page.goto("/acme/settings/")
+        members = page.get_by_role("link", name="Members")
+        expect(members).to_be_hidden()
+        page.get_by_text("Acme: settings menu").click()
+        members.click()
+        expect(page.get_by_role("heading", name="Members")).to_be_visible()
