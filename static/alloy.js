@@ -53,6 +53,15 @@ function markLines() {
   if (!match) { return; }
   var first = Number(match[1]), last = Number(match[2] || match[1]);
   if (last < first) { var swap = first; first = last; last = swap; }
+  // A line outside the lines this page shows of a long file: load the window that holds it.
+  var table = document.querySelector("table[data-lines]");
+  if (table && !document.getElementById("L" + first) && first <= Number(table.dataset.total)) {
+    var size = Number(table.dataset.window);
+    var address = new URL(window.location.href);
+    address.searchParams.set("lines_from", String(Math.floor((first - 1) / size) * size + 1));
+    if (address.href !== window.location.href) { window.location.replace(address.href); }
+    return;
+  }
   for (var number = first; number <= last; number++) {
     var row = document.getElementById("L" + number);
     if (row) { row.classList.add("selected"); }

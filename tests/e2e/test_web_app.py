@@ -70,6 +70,7 @@ def tour(person, member, workspace, settings, server):
     add_file(prototype, "src/App.jsx", after=APP_JSX)
     add_file(prototype, "src/HabitList.jsx", after="export function HabitList() {\n  return null\n}\n")
     add_file(prototype, "package.json", after='{"name": "habits"}\n')
+    add_file(prototype, "data/days.txt", after="".join(f"day {n}\n" for n in range(1, 2101)))  # over a window
     dev = SessionFactory(workspace=workspace, created_by=person, kind="dev", title="Shared rate limits")
     MessageFactory(session=dev, index=0, role="user", author="Olive", content="Limits leak between workers.")
     add_file(dev, "api/limits.py", before=LIMITS_BEFORE, after=LIMITS_AFTER)
@@ -201,6 +202,10 @@ def test_lines_and_ranges_are_linkable(server, tour):
         page.get_by_role("link", name="Line 8", exact=True).click(modifiers=["Shift"])
         assert page.url.endswith("#L2-L8")
         expect(page.locator("tr.selected")).to_have_count(7)
+        # A line past the 2,000 a page shows: the page that holds it is loaded, the line marked.
+        page.goto(tour["prototype"] + "?file=data/days.txt#L2050")
+        expect(page.locator("tr.selected")).to_have_text("2050day 2050")
+        assert "lines_from=2001" in page.url
 
 
 def test_a_long_message_folds_and_unfolds(server, tour):

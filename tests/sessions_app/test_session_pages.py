@@ -225,3 +225,20 @@ def test_a_nul_in_the_query_string_is_a_clear_400(member, dev, parameter):
     response = signed_in(member).get(path_of(dev), {parameter: "api/\x00views.py"})
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+def test_a_page_lays_out_diffs_up_to_its_budget_and_offers_the_rest_alone(member, workspace, monkeypatch):
+    monkeypatch.setattr(views, "DIFF_ROWS_PER_PAGE", 20)
+    session = SessionFactory(workspace=workspace, kind="dev")
+    big = "".join(f"{n}\n" for n in range(30))
+    add_file(session, "a.txt", before=None, after=big)  # over the budget, but first: laid out
+    add_file(session, "b.txt", before=None, after=big)  # no room left: offered alone
+    add_file(session, "c.txt", before="x\n", after="y\n")
+    page = signed_in(member).get(path_of(session)).content.decode()
+    assert '<td class="num">30</td>' in page  # a.txt's last line
+    b = views.diff_anchor("b.txt")
+    assert f'<a href="?diffs_from=b.txt#{b}" data-pane>Show this diff</a>' in page
+    assert page.count('class="code diff-table unified"') == 1  # c.txt neither: the budget went on a.txt
+    alone = signed_in(member).get(path_of(session), {"diffs_from": "b.txt"}).content.decode()
+    shown = alone.split(f'id="{b}"')[1].split("</details>")[0]
+    assert 'class="code diff-table unified"' in shown
