@@ -16,9 +16,10 @@ in ROUNDS rounds of `--seconds`, alternating with the floor row it is compared w
 connections); the ratio is Alloy's calls/s over the floor's.
 
 Sessions: a 20-message page of a 40-message chat (the "chat" rows), a 100,000-message chat (first vs
-last page), a 10-file and a 5,000-file dev session (listing pages of equal length), and a dev session
-with a 100-line and a 30,000-line changed file (first and last diff page). Last, the worker's memory
-over 2,000 and 20,000 more calls.
+last page), a 10-file, a 200-file and a 5,000-file dev session (pages of equal length), and a dev session
+with a 100-line and a 30,000-line changed file (first and last diff page); then the same sessions'
+web pages, read with a signed-in person's cookie. Last, the worker's memory over 2,000 and 20,000 more
+calls.
 """
 
 from __future__ import annotations
@@ -62,27 +63,20 @@ ENV = {
     "ALLOY_MCP_CALLS_PER_MINUTE": "1000000000",
 }
 RARE_WORD = "zebracorn"
-CHAT, LONG_CHAT, FEW_FILES, MANY_FILES, BIG_DIFF = (
+CHAT, LONG_CHAT, FEW_FILES, PAGE_OF_FILES, MANY_FILES, BIG_DIFF = (
     "benchChat0000001",
     "benchLongChat001",
     "benchFewFiles001",
+    "benchPageFiles01",
     "benchManyFiles01",
     "benchBigDiff0001",
 )
 
-# Counts every answer that is not a successful tool result; prints one JSON line at the end.
-WRK_SCRIPT = """
-wrk.method = "POST"
-wrk.body = [==[%(body)s]==]
-%(headers)s
+# Counts failures (what `response` calls one) across wrk's threads; prints one JSON line at the end.
+WRK_COUNTING = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) failures = 0 end
-function response(status, headers, body)
-  if status ~= 200 or body:find('"isError":true', 1, true) or body:find('"error":{', 1, true) then
-    failures = failures + 1
-  end
-end
 function done(summary, latency, requests)
   local failed = 0
   for _, thread in ipairs(threads) do failed = failed + thread:get("failures") end
@@ -90,6 +84,44 @@ function done(summary, latency, requests)
   io.write(string.format('RESULT {"requests":%%d,"micros":%%d,"p50":%%d,"p99":%%d,"errors":%%d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), failed + socket))
 end
+"""
+# A tool call: anything but a successful tool result is a failure.
+WRK_SCRIPT = (
+    """
+wrk.method = "POST"
+wrk.body = [==[%(body)s]==]
+%(headers)s
+function response(status, headers, body)
+  if status ~= 200 or body:find('"isError":true', 1, true) or body:find('"error":{', 1, true) then
+    failures = failures + 1
+  end
+end
+"""
+    + WRK_COUNTING
+)
+# A web page, GET with the signed-in person's session cookie: anything but a 200 is a failure.
+WRK_PAGE_SCRIPT = (
+    """
+wrk.method = "GET"
+wrk.headers["Cookie"] = "sessionid=%(session)s"
+function response(status, headers, body)
+  if status ~= 200 then failures = failures + 1 end
+end
+"""
+    + WRK_COUNTING
+)
+
+# A signed-in browser session for the bench person (the pages' cookie), as Django's login makes one.
+SESSION_SCRIPT = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from workspaces.models import User
+user = User.objects.get(email="bench@alloy.test")
+session = SessionStore()
+session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    HASH_SESSION_KEY: user.get_session_auth_hash()})
+session.create()
+print(session.session_key)
 """
 
 
@@ -99,6 +131,15 @@ class Call:
     method: str  # tools/call or tools/list
     tool: str | None = None
     arguments: dict | None = None
+
+
+@dataclass(frozen=True)
+class PageCall:
+    """A web page, read by a signed-in person."""
+
+    label: str
+    path: str
+    shows: str  # text the page must contain, checked once before the load
 
 
 @dataclass(frozen=True)
@@ -175,6 +216,8 @@ def documents() -> list[dict]:
         },
         {**base, "id": LONG_CHAT, "kind": "prototype", "title": "A very long chat", "messages": long_chat},
         {**base, "id": FEW_FILES, "kind": "dev", "title": "Small change", "files": changes(10)},
+        # As many files as a session page lists (200): its page and the 5,000-file one's are the same length.
+        {**base, "id": PAGE_OF_FILES, "kind": "dev", "title": "Medium change", "files": changes(200)},
         {**base, "id": MANY_FILES, "kind": "dev", "title": "Sweeping change", "files": changes(5_000)},
         {**base, "id": BIG_DIFF, "kind": "dev", "title": "Huge file", "files": big},
     ]
@@ -305,8 +348,25 @@ def measure(
     headers = "\n".join(
         f'wrk.headers["{name}"] = "{value}"' for name, value in request_headers(call, era, credential).items()
     )
+    script = WRK_SCRIPT % {"body": json.dumps(request_body(call, era)), "headers": headers}
+    return run_wrk(wrk, url, script, connections, seconds, warm_up=warm_up, label=call.label)
+
+
+def measure_page(wrk: str, base_url: str, page: PageCall, session: str, seconds: int) -> Measured:
+    """A page at 1 connection, after checking once that it answers 200 with what it must show."""
+    url = base_url + page.path
+    response = httpx2.get(url, cookies={"sessionid": session}, timeout=60)
+    if response.status_code != 200 or page.shows not in response.text:
+        raise SystemExit(f"{page.label} failed: {response.status_code} {response.text[:400]}")
+    script = WRK_PAGE_SCRIPT % {"session": session}
+    return run_wrk(wrk, url, script, 1, seconds, warm_up=True, label=page.label)
+
+
+def run_wrk(
+    wrk: str, url: str, script_text: str, connections: int, seconds: int, *, warm_up: bool, label: str
+) -> Measured:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"body": json.dumps(request_body(call, era)), "headers": headers})
+        script.write(script_text)
     try:
         command = ["taskset", "-c", LOAD_CORE, wrk, "-t1", f"-c{connections}", "--latency", "-s", script.name]
         if warm_up:
@@ -316,7 +376,7 @@ def measure(
         os.unlink(script.name)
     found = re.search(r"RESULT (\{.*\})", output)
     if found is None:
-        raise SystemExit(f"wrk printed no result for {call.label}:\n{output}")
+        raise SystemExit(f"wrk printed no result for {label}:\n{output}")
     result = json.loads(found.group(1))
     return Measured(
         calls_per_second=result["requests"] / (result["micros"] / 1e6),
@@ -403,6 +463,34 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
     ]
 
 
+def page_comparisons() -> list[tuple[str, PageCall, PageCall]]:
+    """Web pages that must cost the same however large the session or workspace (issue 11's promise)."""
+    chat, long_chat = f"/bench/p/{CHAT}/edit", f"/bench/p/{LONG_CHAT}/edit"
+    page_of_files, many = f"/bench/p/dev/{PAGE_OF_FILES}", f"/bench/p/dev/{MANY_FILES}"
+    return [
+        (
+            "session page of a 100,000-message chat within 1.2x of a 40-message one",
+            PageCall("page: 40-message chat", chat, "Habit tracker"),
+            PageCall("page: 100,000-message chat, first page", long_chat, "message 49:"),
+        ),
+        (
+            "... its last page",
+            PageCall("page: 40-message chat", chat, "Habit tracker"),
+            PageCall("page: 100,000-message chat, last page", long_chat + "?from=99950", "message 99999:"),
+        ),
+        (
+            "changes page of a 5,000-file dev session within 1.2x of a 200-file one (both list 200 files)",
+            PageCall("page: changes of 200 files", page_of_files, "mod0199.py"),
+            PageCall("page: changes of 5,000 files, first page", many, "More files"),
+        ),
+        (
+            "home page searching 100,005 sessions for a word in no title within 2x of the unfiltered page",
+            PageCall("home: unfiltered", "/", "Sessions in Bench"),
+            PageCall("home: a word in no title", "/?q=zeppelin", "match these filters"),
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3, help="Seconds of load per round (default 3).")
@@ -440,6 +528,13 @@ def main() -> None:
         for claim, reference, compared in scaling_calls(url, with_key):
             first = measure(wrk, url, reference, MODERN, with_key, 1, options.seconds)
             second = measure(wrk, url, compared, MODERN, with_key, 1, options.seconds)
+            comparisons.append((claim, reference.label, first, compared.label, second))
+            print(f"  {claim}: {first.calls_per_second / second.calls_per_second:.2f}x", flush=True)
+        session = manage("shell", "-v0", "-c", SESSION_SCRIPT).strip()
+        base_url = f"http://127.0.0.1:{ALLOY_PORT}"
+        for claim, reference, compared in page_comparisons():
+            first = measure_page(wrk, base_url, reference, session, options.seconds)
+            second = measure_page(wrk, base_url, compared, session, options.seconds)
             comparisons.append((claim, reference.label, first, compared.label, second))
             print(f"  {claim}: {first.calls_per_second / second.calls_per_second:.2f}x", flush=True)
         rss = memory_after(wrk, url, chat_page, with_key, alloy)

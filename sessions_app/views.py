@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -20,9 +20,9 @@ from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
 from sessions_app.markdown import chat_html
 from sessions_app.models import Session, SessionFile
 from sessions_app.tenancy import restrict_to_workspace
+from workspaces.access import member_or_404
 from workspaces.models import User, Workspace
 from workspaces.selectors import workspaces_for_user
-from workspaces.views import member_or_404
 
 SESSIONS_PER_PAGE = 20
 MESSAGES_PER_PAGE = 50
@@ -72,27 +72,37 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions_app/home.html", context)
 
 
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """A file in the tree: where its link goes, and whether the files pane can open that in place."""
+
+    file: SessionFile
+    href: str
+    in_pane: bool
+    current: bool
+
+
 @dataclass
 class FileTreeNode:
-    """A folder of the file tree: its sub-folders and its files (as SessionFile rows)."""
+    """A folder of the file tree: its sub-folders and its files."""
 
     name: str
     folders: dict[str, FileTreeNode] = field(default_factory=dict)
-    files: list[SessionFile] = field(default_factory=list)
+    files: list[TreeEntry] = field(default_factory=list)
 
     @property
     def sorted_folders(self) -> list[FileTreeNode]:
         return [self.folders[name] for name in sorted(self.folders)]
 
 
-def file_tree(files: list[SessionFile]) -> FileTreeNode:
+def file_tree(entries: list[TreeEntry]) -> FileTreeNode:
     root = FileTreeNode(name="")
-    for file in files:
+    for entry in entries:
         node = root
-        *folders, _ = file.path.split("/")
+        *folders, _ = entry.file.path.split("/")
         for folder in folders:
             node = node.folders.setdefault(folder, FileTreeNode(name=folder))
-        node.files.append(file)
+        node.files.append(entry)
     return root
 
 
@@ -148,19 +158,20 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     )
     params = request.GET
     changes_link = _query(params, **dict.fromkeys(FILE_PARAMETERS))  # the pane without a file open
+    file_links = changes_link + ("&" if changes_link != "?" else "")
     context = {
         "session": session,
         "files": files,
-        "tree": file_tree(files.items),
         "changes_link": changes_link,
-        "file_links": changes_link + ("&" if changes_link != "?" else ""),
+        "file_links": file_links,
         "more_files": _query(params, files_from=files.following.path) if files.following else None,
         "pygments_css": stylesheet(),
     }
     if path := params.get("file"):
         context |= _file_context(request, workspace, session, path)
     elif session.kind == Session.Kind.DEV:
-        context |= _changes_context(request, workspace, session, files.items)
+        context |= _changes_context(request, workspace, session)
+    context["tree"] = file_tree([_tree_entry(file, context, params, file_links) for file in files.items])
     if params.get(PANE_PARAMETER) == "files":
         return render(request, "sessions_app/files_pane.html", context)
     context |= {
@@ -171,6 +182,19 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
         "later_messages": _query(params, **{"from": chat.following.index}) if chat.following else None,
     }
     return render(request, "sessions_app/session.html", context)
+
+
+def _tree_entry(file: SessionFile, context: dict, params: QueryDict, file_links: str) -> TreeEntry:
+    """A prototype's files open in the pane; a dev session's jump to their diff (in place when this page
+    shows it), as a pull request's file list does — each diff links to its whole file."""
+    current = file.path == context.get("file_path")
+    if not file.status:
+        return TreeEntry(file, f"{file_links}file={quote(file.path, safe='/')}", True, current)
+    anchor = "#" + diff_anchor(file.path)
+    if file.path in context.get("paths_laid_out", ()):
+        return TreeEntry(file, anchor, False, current)
+    page_with_it = _query(params, **dict.fromkeys(FILE_PARAMETERS), diffs_from=file.path)
+    return TreeEntry(file, page_with_it + anchor, True, current)
 
 
 def _is_long(content: str) -> bool:
@@ -236,7 +260,7 @@ def _laid_out(entries: list[selectors.DiffEntry], params: QueryDict) -> list[tup
     return laid_out
 
 
-def _changes_context(request: HttpRequest, workspace: Workspace, session: Session, files: list[SessionFile]) -> dict:
+def _changes_context(request: HttpRequest, workspace: Workspace, session: Session) -> dict:
     """A page of a dev session's diffs, as the person last chose to read them (unified or split)."""
     params = request.GET
     ignore_whitespace = params.get("w") == "1"
@@ -247,20 +271,10 @@ def _changes_context(request: HttpRequest, workspace: Workspace, session: Sessio
         limit=DIFFS_PER_PAGE,
         ignore_whitespace=ignore_whitespace,
     )
-    on_this_page = {entry.file.path for entry in diffs.items}
     user: User = request.user
     return {
         "diffs": _laid_out(diffs.items, params),
-        "changed_files": [
-            (
-                file,
-                ("" if file.path in on_this_page else _query(params, diffs_from=file.path))
-                + "#"
-                + diff_anchor(file.path),
-            )
-            for file in files
-            if file.status
-        ],
+        "paths_laid_out": {entry.file.path for entry in diffs.items},
         "more_changes": _query(params, diffs_from=diffs.following.file.path) if diffs.following else None,
         "whitespace_link": _query(params, w=None if ignore_whitespace else "1"),
         "ignore_whitespace": ignore_whitespace,

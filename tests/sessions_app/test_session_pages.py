@@ -147,16 +147,16 @@ def test_whitespace_changes_can_be_hidden(member, workspace):
     assert "Show whitespace changes" in hidden
 
 
-def test_the_changed_files_list_jumps_to_each_diff(member, workspace, monkeypatch):
+def test_the_file_tree_of_a_dev_session_jumps_to_each_diff(member, workspace, monkeypatch):
     monkeypatch.setattr(views, "DIFFS_PER_PAGE", 1)
     session = SessionFactory(workspace=workspace, kind="dev")
     add_file(session, "a.py", before="a\n", after="b\n")
     add_file(session, "b.py", before="a\n", after="b\n")
     page = signed_in(member).get(path_of(session)).content.decode()
     a, b = views.diff_anchor("a.py"), views.diff_anchor("b.py")
-    assert f'href="#{a}">a.py</a>' in page
+    assert f'href="#{a}" title="a.py">a.py</a>' in page
     assert f'id="{a}"' in page
-    assert f'href="?diffs_from=b.py#{b}">b.py</a>' in page
+    assert f'href="?diffs_from=b.py#{b}" data-pane title="b.py">b.py</a>' in page
     assert f'id="{b}"' not in page
 
 
