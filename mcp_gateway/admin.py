@@ -8,12 +8,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 
-from mcp_gateway.models import McpCall, McpKey
+from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet
 from mcp_gateway.services import mcp_key_create, mcp_key_revoke
 
 NEW_KEY_ATTRIBUTE = "_alloy_new_mcp_key"
@@ -28,15 +27,9 @@ class KeyStatusFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[McpKey]) -> QuerySet[McpKey]:
-        now = timezone.now()
-        unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        if self.value() == "active":
-            return queryset.filter(unexpired, revoked_at__isnull=True)
-        if self.value() == "expired":
-            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
-        if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
+    def queryset(self, request: HttpRequest, queryset: McpKeyQuerySet) -> McpKeyQuerySet:
+        if self.value() in ("active", "expired", "revoked"):
+            return getattr(queryset, self.value())()
         return queryset
 
 
@@ -117,7 +110,7 @@ class McpKeyAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "key": obj,
             "secret": getattr(request, NEW_KEY_ATTRIBUTE),
-            "mcp_url": f"{settings.ALLOY_PUBLIC_URL}/mcp",
+            "mcp_url": settings.ALLOY_MCP_RESOURCE,
             "title": "MCP key created",
         }
         response = TemplateResponse(request, "admin/mcp_gateway/mcpkey/created.html", context)

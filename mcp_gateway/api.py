@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,8 +21,8 @@ from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import mcp_key_create, mcp_key_delete
+from workspaces.access import IsWorkspaceManager, ManagersChange
 from workspaces.models import Membership
-from workspaces.selectors import membership_for_slug
 
 
 class McpKeySerializer(serializers.ModelSerializer):
@@ -87,23 +87,17 @@ class ActivityPageSerializer(serializers.Serializer):
 
 
 class WorkspaceAPIView(APIView):
+    """A view of one workspace (`slug`): members read, owners and admins change (workspaces/access.py)."""
+
     authentication_classes = [SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-    membership: Membership
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        membership = membership_for_slug(user=request.user, slug=kwargs["slug"])
-        if membership is None:
-            raise NotFound(f"No workspace {kwargs['slug']}.")
-        self.membership = membership
-
-    def require_manager(self, what: str) -> None:
-        if not self.membership.can_manage:
-            raise PermissionDenied(f"Only owners and admins of {self.membership.workspace.slug} can {what}.")
+    permission_classes = [IsAuthenticated, ManagersChange]
+    membership: Membership  # set by the permission check
+    managed_action = ""  # what only owners and admins may do here, for the refusal
 
 
 class McpKeyListView(WorkspaceAPIView):
+    managed_action = "create MCP keys"
+
     def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.Serializer:
         # For the schema generator: the request body of POST.
         return NewMcpKeySerializer(*args, **kwargs)
@@ -113,7 +107,6 @@ class McpKeyListView(WorkspaceAPIView):
         return Response(McpKeySerializer(keys, many=True).data)
 
     def post(self, request: Request, slug: str) -> Response:
-        self.require_manager("create MCP keys")
         incoming = NewMcpKeySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
@@ -127,15 +120,16 @@ class McpKeyListView(WorkspaceAPIView):
             raise serializers.ValidationError({"name": [str(error)]}) from None
         record = created.record
         record.key = created.key
-        record.mcp_url = f"{settings.ALLOY_PUBLIC_URL}/mcp"
+        record.mcp_url = settings.ALLOY_MCP_RESOURCE
         response = Response(CreatedMcpKeySerializer(record).data, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"
         return response
 
 
 class McpKeyDetailView(WorkspaceAPIView):
+    managed_action = "delete MCP keys"
+
     def delete(self, request: Request, slug: str, key_id: int) -> Response:
-        self.require_manager("delete MCP keys")
         key = mcp_keys_list(workspace=self.membership.workspace).filter(pk=key_id).first()
         if key is None:
             raise NotFound(f"No MCP key {key_id} in this workspace.")
@@ -146,8 +140,10 @@ class McpKeyDetailView(WorkspaceAPIView):
 class McpActivityView(WorkspaceAPIView):
     """The workspace's MCP calls, newest first: ?key=<key id>&app=<client id>&session=<id>&before=<id>."""
 
+    permission_classes = [IsAuthenticated, IsWorkspaceManager]
+    managed_action = "read the MCP activity"
+
     def get(self, request: Request, slug: str) -> Response:
-        self.require_manager("read the MCP activity")
         try:
             filters = ActivityFilters.from_query(request.query_params)
         except ValueError as error:
@@ -163,8 +159,9 @@ class ConnectedAppListView(WorkspaceAPIView):
 
 
 class ConnectedAppRevokeView(WorkspaceAPIView):
+    managed_action = "revoke connected apps"
+
     def post(self, request: Request, slug: str, client_id: str) -> Response:
-        self.require_manager("revoke connected apps")
         revoked = oauth_tokens_revoke(workspace=self.membership.workspace, client_id=client_id)
         if not revoked:
             raise NotFound(f"No app {client_id} is connected to this workspace.")

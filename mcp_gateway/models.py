@@ -6,6 +6,8 @@ workspace the user picked on the consent page. Swapping must happen in the first
 is why these exist before the OAuth flow that fills them in.
 """
 
+from __future__ import annotations
+
 import hashlib
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from oauth2_provider import models as oauth_models
 
@@ -51,12 +54,12 @@ class GrantQuerySet(models.QuerySet):
     itself and hashes it here, so django-oauth-toolkit's own queries (`get(code=…)`, `filter(code=…)`,
     `create(code=…)`) work unchanged and nothing else can compare a plain code with the column."""
 
-    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> "GrantQuerySet":
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> GrantQuerySet:
         if "code" in kwargs:
             kwargs = {**kwargs, "code": code_digest(kwargs["code"])}
         return super()._filter_or_exclude(negate, args, kwargs)
 
-    def create(self, **kwargs: Any) -> "OAuthGrant":
+    def create(self, **kwargs: Any) -> OAuthGrant:
         if "code" in kwargs:
             kwargs["code"] = code_digest(kwargs["code"])
         return super().create(**kwargs)
@@ -101,6 +104,22 @@ class OAuthDeviceGrant(oauth_models.AbstractDeviceGrant):
         verbose_name = "OAuth device grant"
 
 
+class McpKeyQuerySet(models.QuerySet["McpKey"]):
+    """Keys by status, as `McpKey.status` names them; revocation wins over expiry."""
+
+    def unrevoked(self) -> McpKeyQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def active(self) -> McpKeyQuerySet:
+        return self.unrevoked().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+    def expired(self) -> McpKeyQuerySet:
+        return self.unrevoked().filter(expires_at__lte=timezone.now())
+
+    def revoked(self) -> McpKeyQuerySet:
+        return self.filter(revoked_at__isnull=False)
+
+
 class McpKey(models.Model):
     """A workspace-scoped MCP key. The key is shown once; only its prefix and keyed hash are kept."""
 
@@ -119,6 +138,8 @@ class McpKey(models.Model):
 
     # The lifetimes a key may be created with, in days; None is "never expires".
     LIFETIME_DAYS = (30, 90, 365)
+
+    objects = McpKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "MCP key"

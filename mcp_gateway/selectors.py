@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from mcp_gateway.keys import MalformedKey, hashes_match, parse_key
-from mcp_gateway.models import McpCall, McpKey, OAuthAccessToken
+from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet, OAuthAccessToken
 from mcp_gateway.principal import Principal
 from workspaces.models import Membership, Workspace
 
@@ -51,7 +51,7 @@ def principal_for_key(*, key: str) -> Principal:
             "That is not a valid Alloy MCP key (keys start with alloy_mcp_ and are 54 characters; "
             "it may be mistyped or cut short)."
         ) from None
-    row = McpKey.objects.select_related("workspace").filter(prefix=parsed.lookup, revoked_at__isnull=True).first()
+    row = McpKey.objects.unrevoked().select_related("workspace").filter(prefix=parsed.lookup).first()
     if row is None or not hashes_match(parsed.key, row.key_hash):
         raise InvalidCredential(KEY_NOT_LIVE)
     if row.expires_at is not None and row.expires_at <= timezone.now():
@@ -96,7 +96,7 @@ def principal_for_access_token(*, token: str) -> Principal:
     )
 
 
-def mcp_keys_list(*, workspace: Workspace | None = None) -> QuerySet[McpKey]:
+def mcp_keys_list(*, workspace: Workspace | None = None) -> McpKeyQuerySet:
     """Keys, newest first, with their workspace and creator; all workspaces when `workspace` is None."""
     keys = McpKey.objects.select_related("workspace", "created_by").order_by("-created_at", "-pk")
     return keys.filter(workspace=workspace) if workspace is not None else keys

@@ -57,7 +57,7 @@ def mcp_key_create(
 def mcp_key_revoke(*, key: McpKey) -> bool:
     """Revoke a key; False if it already was. Refused on the very next request, on every worker, since
     every request checks its credential in the database (mcp_gateway/credentials.py)."""
-    revoked = McpKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = McpKey.objects.unrevoked().filter(pk=key.pk).update(revoked_at=timezone.now())
     key.refresh_from_db(fields=["revoked_at"])
     return bool(revoked)
 

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
@@ -17,25 +16,20 @@ from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import mcp_key_create, mcp_key_delete
-from workspaces.models import Membership
-from workspaces.views import member_or_404, settings_context
+from workspaces.access import manager_or_403, member_or_404
+from workspaces.views import settings_context
 
 # What the form suggests: a key that is forgotten on a laptop should not work for ever.
 DEFAULT_LIFETIME_DAYS = 90
 
 
-def _manager_or_403(membership: Membership) -> None:
-    if not membership.can_manage:
-        raise PermissionDenied("Only owners and admins manage this.")
-
-
 @login_required
 def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
     membership = member_or_404(request, slug)
-    mcp_url = f"{settings.ALLOY_PUBLIC_URL}/mcp"
+    mcp_url = settings.ALLOY_MCP_RESOURCE
     created, error = None, None
     if request.method == "POST":
-        _manager_or_403(membership)
+        manager_or_403(membership, "create MCP keys")
         try:
             created = mcp_key_create(
                 workspace=membership.workspace,
@@ -77,7 +71,7 @@ def _lifetime(value: str) -> int | None:
 @login_required
 def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
     membership = member_or_404(request, slug)
-    _manager_or_403(membership)
+    manager_or_403(membership, "delete MCP keys")
     key = mcp_keys_list(workspace=membership.workspace).filter(pk=key_id).first()
     if key is None:
         raise Http404("No such key.")
@@ -93,7 +87,7 @@ def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpRes
 def mcp_activity_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """MCP → Activity: the workspace's calls, filtered and paged (owners and admins)."""
     membership = member_or_404(request, slug)
-    _manager_or_403(membership)
+    manager_or_403(membership, "read the MCP activity")
     try:
         filters = ActivityFilters.from_query(request.GET)
     except ValueError as problem:
@@ -126,7 +120,7 @@ def connected_apps_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def connected_app_revoke_view(request: HttpRequest, slug: str, client_id: str) -> HttpResponse:
     membership = member_or_404(request, slug)
-    _manager_or_403(membership)
+    manager_or_403(membership, "revoke connected apps")
     app = next(
         (a for a in connected_apps_list(workspace=membership.workspace) if a.application.client_id == client_id), None
     )

@@ -5,23 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from workspaces.access import member_or_404
 from workspaces.models import Membership, User
-from workspaces.selectors import membership_for_slug, workspaces_for_user
+from workspaces.selectors import workspaces_for_user
 from workspaces.settings_sections import SECTIONS
-
-
-def member_or_404(request: HttpRequest, slug: str) -> Membership:
-    """The signed-in person's membership; outsiders get the same 404 as a workspace that does not exist."""
-    membership = membership_for_slug(user=request.user, slug=slug)
-    if membership is None:
-        raise Http404("No such workspace.")
-    return membership
 
 
 def settings_context(request: HttpRequest, membership: Membership, current: str, **extra: Any) -> dict[str, Any]:

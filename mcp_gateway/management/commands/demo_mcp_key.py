@@ -27,10 +27,10 @@ class Command(BaseCommand):
             workspace = workspace_get(slug=DEMO_WORKSPACE)
         except Workspace.DoesNotExist:
             raise CommandError("No demo workspace: run `manage.py seed_demo` first.") from None
-        for old in mcp_keys_list(workspace=workspace).filter(name=DEMO_KEY_NAME, revoked_at__isnull=True):
+        for old in mcp_keys_list(workspace=workspace).unrevoked().filter(name=DEMO_KEY_NAME):
             mcp_key_revoke(key=old)
         created = mcp_key_create(workspace=workspace, name=DEMO_KEY_NAME)
-        url = f"{settings.ALLOY_PUBLIC_URL}/mcp"
+        url = settings.ALLOY_MCP_RESOURCE
         self.stdout.write(f"Demo MCP key (workspace '{DEMO_WORKSPACE}'): {created.key}")
         self.stdout.write("Claude Desktop config (claude_desktop_config.json):")
         self.stdout.write(json.dumps(claude_desktop_config(url=url, key=created.key), indent=2))

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if not workspace:
                 raise CommandError("--all needs --workspace SLUG.")
             target = workspace_from_argument(workspace)
-            matched = list(mcp_keys_list(workspace=target).filter(revoked_at__isnull=True))
+            matched = list(mcp_keys_list(workspace=target).unrevoked())
         else:
             matched = []
             for reference in keys:
