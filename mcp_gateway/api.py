@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
-from mcp_gateway.services import mcp_key_create, mcp_key_delete
+from mcp_gateway.services import InvalidKeyRequest, mcp_key_create, mcp_key_delete
 from workspaces.access import IsWorkspaceManager, ManagersChange
 from workspaces.models import Membership
 
@@ -116,7 +116,7 @@ class McpKeyListView(WorkspaceAPIView):
                 created_by=request.user,
                 expires_in_days=incoming.validated_data["expires_in_days"],
             )
-        except ValueError as error:
+        except InvalidKeyRequest as error:
             raise serializers.ValidationError({"name": [str(error)]}) from None
         record = created.record
         record.key = created.key

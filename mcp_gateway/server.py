@@ -46,7 +46,7 @@ from mcp_gateway.prompts import PROMPTS, PROMPTS_BY_NAME
 from mcp_gateway.tools import TOOLS
 from mcp_gateway.tools.base import CredentialNotLive, read_in_workspace
 from mcp_gateway.workers import run_in_worker
-from sessions_app.errors import InvalidSessionLink
+from sessions_app.errors import InvalidSessionLink, plain_problem
 from sessions_app.links import ACCEPTED_SHAPES, parse_session_ref, unwrap_pasted
 from sessions_app.selectors import session_completions
 from sessions_app.storable import unstorable
@@ -212,12 +212,7 @@ def _plain_validation(tool: str, error: ValidationError) -> str:
     problems = []
     for detail in error.errors(include_url=False):
         field = ".".join(str(part) for part in detail["loc"])
-        if detail["type"] == "missing":
-            message = "is required"
-        else:
-            message = detail["msg"].removeprefix("Input ")
-            message = message[0].lower() + message[1:]
-        problems.append(f"{field} {message}")
+        problems.append(f"{field} {plain_problem(detail)}")
     return f"Invalid arguments for {tool}: {'; '.join(problems)}."
 
 

@@ -17,6 +17,24 @@ from workspaces.models import User, Workspace
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+class InvalidKeyRequest(Exception):
+    """A key was asked for with a name or lifetime it cannot have; the message says what is accepted."""
+
+
+def lifetime_from_text(text: str) -> int | None:
+    """A lifetime as a form or command gives it: a number of days, or "" or "never" for no expiry."""
+    if text in ("", "never"):
+        return None
+    if not text.isascii() or not text.isdigit() or int(text) not in McpKey.LIFETIME_DAYS:
+        raise InvalidKeyRequest(_lifetimes_accepted(text))
+    return int(text)
+
+
+def _lifetimes_accepted(asked: object) -> str:
+    days = ", ".join(str(days) for days in McpKey.LIFETIME_DAYS)
+    return f"A key expires after {days} days, or never; not after {asked}."
+
+
 @dataclass(frozen=True)
 class CreatedKey:
     key: str  # the secret: shown to the person once, never stored
@@ -29,12 +47,11 @@ def mcp_key_create(
     """A new key, valid for `expires_in_days` (one of McpKey.LIFETIME_DAYS) or, with None, until revoked."""
     name = name.strip()
     if not name:
-        raise ValueError("A key needs a name that says what it is for.")
+        raise InvalidKeyRequest("A key needs a name that says what it is for.")
     if len(name) > McpKey._meta.get_field("name").max_length:
-        raise ValueError("A key's name can be at most 100 characters.")
+        raise InvalidKeyRequest("A key's name can be at most 100 characters.")
     if expires_in_days is not None and expires_in_days not in McpKey.LIFETIME_DAYS:
-        days = ", ".join(str(days) for days in McpKey.LIFETIME_DAYS)
-        raise ValueError(f"A key expires after {days} days, or never; not after {expires_in_days}.")
+        raise InvalidKeyRequest(_lifetimes_accepted(expires_in_days))
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     for _ in range(5):
         key = generate_key()

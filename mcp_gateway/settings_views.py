@@ -15,7 +15,7 @@ from mcp_gateway.client_config import claude_desktop_config
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
-from mcp_gateway.services import mcp_key_create, mcp_key_delete
+from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
 from workspaces.access import manager_or_403, member_or_404
 from workspaces.views import settings_context
 
@@ -35,9 +35,9 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 workspace=membership.workspace,
                 name=request.POST.get("name", ""),
                 created_by=request.user,
-                expires_in_days=_lifetime(request.POST.get("expires_in_days", "")),
+                expires_in_days=lifetime_from_text(request.POST.get("expires_in_days", "")),
             )
-        except ValueError as problem:
+        except InvalidKeyRequest as problem:
             error = str(problem)
     context = settings_context(
         request,
@@ -55,17 +55,6 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if created:
         response["Cache-Control"] = "no-store"  # the key is in this response only
     return response
-
-
-def _lifetime(value: str) -> int | None:
-    """The form's expiry choice: a number of days, or "" for never."""
-    if not value:
-        return None
-    if not value.isascii() or not value.isdigit():
-        raise ValueError(
-            f"Choose when the key expires: after {', '.join(map(str, McpKey.LIFETIME_DAYS))} days, or never."
-        )
-    return int(value)
 
 
 @login_required

@@ -56,7 +56,7 @@ def diff_texts(
     from_name = "/dev/null" if before is None else f"a/{path}"
     to_name = "/dev/null" if after is None else f"b/{path}"
     lines = [f"--- {from_name}\n", f"+++ {to_name}\n"]
-    for group in _grouped(opcodes, context_lines):
+    for group in _KnownOpcodes(opcodes).get_grouped_opcodes(context_lines):
         lines.append(_hunk_header(group))
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
@@ -121,27 +121,15 @@ def _opcodes(old: list[str], new: list[str]) -> tuple[list[Opcode], bool]:
     return opcodes, approximate
 
 
-def _grouped(opcodes: list[Opcode], context: int) -> Iterator[list[Opcode]]:
-    """Hunks: changes with up to `context` equal lines around them, as difflib groups them."""
-    if not any(tag != "equal" for tag, *_ in opcodes):
-        return
-    codes = list(opcodes)
-    if codes[0][0] == "equal":
-        _, i1, i2, j1, j2 = codes[0]
-        codes[0] = ("equal", max(i1, i2 - context), i2, max(j1, j2 - context), j2)
-    if codes[-1][0] == "equal":
-        _, i1, i2, j1, j2 = codes[-1]
-        codes[-1] = ("equal", i1, min(i2, i1 + context), j1, min(j2, j1 + context))
-    group: list[Opcode] = []
-    for tag, i1, i2, j1, j2 in codes:
-        if tag == "equal" and i2 - i1 > 2 * context:
-            group.append((tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)))
-            yield group
-            group = []
-            i1, j1 = max(i1, i2 - context), max(j1, j2 - context)
-        group.append((tag, i1, i2, j1, j2))
-    if group and not (len(group) == 1 and group[0][0] == "equal"):
-        yield group
+class _KnownOpcodes(difflib.SequenceMatcher):
+    """difflib's own hunk grouping (`get_grouped_opcodes`) over opcodes found here, in bounded time."""
+
+    def __init__(self, opcodes: list[Opcode]) -> None:
+        super().__init__(None, (), ())
+        self._known = list(opcodes)  # difflib trims the first and last in place
+
+    def get_opcodes(self) -> list[Opcode]:
+        return self._known
 
 
 def _hunk_header(group: list[Opcode]) -> str:

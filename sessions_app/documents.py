@@ -16,10 +16,12 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from sessions_app.errors import plain_problem
 from sessions_app.languages import media_type_for_path
-from sessions_app.models import SESSION_ID_PATTERN, Blob, Message, Session, SessionFile
+from sessions_app.links import SESSION_ID_PATTERN
+from sessions_app.models import Blob, Message, Session, SessionFile
 from sessions_app.storable import unstorable
 from workspaces.models import WORKSPACE_SLUG_PATTERN
 
@@ -43,7 +45,7 @@ class _Strict(BaseModel):
 
 
 class MessageDocument(_Strict):
-    role: Literal["user", "assistant", "system", "tool"]
+    role: Literal[*Message.Role.values]
     author: str = Field(default="", max_length=150)
     content: str
     created_at: AwareDatetime | None = None
@@ -65,14 +67,16 @@ class FileDocument(_Strict):
 class SessionDocument(_Strict):
     workspace: str = Field(pattern=f"^{WORKSPACE_SLUG_PATTERN}$")
     id: str = Field(pattern=f"^{SESSION_ID_PATTERN}$")
-    kind: Literal["prototype", "dev"]
+    kind: Literal[*Session.Kind.values]
     title: str = Field(min_length=1, max_length=300)
-    status: Literal["active", "completed", "archived"] = "active"
+    status: Literal[*Session.Status.values] = Session.Status.ACTIVE.value
     created_at: AwareDatetime
     updated_at: AwareDatetime | None = None
     created_by: str | None = Field(default=None, max_length=254)
     messages: list[MessageDocument] = []
     files: list[FileDocument] = []
+    # The files decoded (base64 and all) when the document was checked, so the import decodes them once.
+    _changes: list[FileChange] | None = PrivateAttr(default=None)
 
 
 @dataclass(frozen=True)
@@ -142,15 +146,13 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 def _plain(error: dict[str, Any]) -> str:
-    if error["type"] == "missing":
-        return "is required"
     if error["type"] == "extra_forbidden":
         return "is not a field of this format (see docs/session-format.md)"
     if error["type"] == "string_pattern_mismatch" and error["loc"] == ("id",):
         return "must be 8 to 64 of A-Z, a-z, 0-9, '_' and '-'"
     if error["type"] == "string_pattern_mismatch" and error["loc"] == ("workspace",):
         return "must be a workspace slug: lower-case letters, digits and inner hyphens"
-    return error["msg"][0].lower() + error["msg"][1:]
+    return plain_problem(error)
 
 
 def check_path(path: str, field: str) -> None:
@@ -174,7 +176,13 @@ def _side(file: FileDocument, text_field: str, base64_field: str, where: str) ->
 
 
 def file_changes(document: SessionDocument) -> list[FileChange]:
-    """The document's files as decoded changes, checked against the session's kind."""
+    """The document's files as decoded changes, checked against the session's kind (decoded once)."""
+    if document._changes is None:
+        document._changes = _decoded_changes(document)
+    return document._changes
+
+
+def _decoded_changes(document: SessionDocument) -> list[FileChange]:
     seen: set[str] = set()
     changes = []
     for position, file in enumerate(document.files):

@@ -27,17 +27,18 @@ ACCEPTED_SHAPES = (
     "https://alloy.app/<workspace>/p/dev/<id> (dev), or a bare session id"
 )
 
-_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+SESSION_ID_PATTERN = r"[A-Za-z0-9_-]{8,64}"  # a session's public id: the model, imports and links check it
+_SESSION_ID = re.compile(SESSION_ID_PATTERN)
 _WORKSPACE_SLUG = re.compile(WORKSPACE_SLUG_PATTERN)
 
 
 @dataclass(frozen=True)
 class SessionRef:
-    """What a link names. `workspace_slug` is None for a bare id; `kind` is None when unknown."""
+    """What a link names. `workspace_slug` is None for a bare id. (The link's kind is not kept: a session
+    is found by its id, and its own kind is the one that counts.)"""
 
     session_id: str
     workspace_slug: str | None = None
-    kind: str | None = None
 
 
 def parse_session_ref(text: str, *, link_hosts: list[str] | None = None) -> SessionRef:
@@ -108,9 +109,9 @@ def _ref_from_segments(segments: list[str]) -> SessionRef | None:
         return None
     workspace_slug = segments[0]
     if segments[2] == "dev" and len(segments) >= 4 and _SESSION_ID.fullmatch(segments[3]):
-        return SessionRef(session_id=segments[3], workspace_slug=workspace_slug, kind="dev")
+        return SessionRef(session_id=segments[3], workspace_slug=workspace_slug)
     if _SESSION_ID.fullmatch(segments[2]):
-        return SessionRef(session_id=segments[2], workspace_slug=workspace_slug, kind="prototype")
+        return SessionRef(session_id=segments[2], workspace_slug=workspace_slug)
     return None
 
 

@@ -15,10 +15,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from sessions_app.links import session_link
+from sessions_app.links import SESSION_ID_PATTERN, session_link
 from workspaces.models import Workspace
-
-SESSION_ID_PATTERN = r"[A-Za-z0-9_-]{8,64}"
 
 
 def new_session_id() -> str:
@@ -130,7 +128,6 @@ class Blob(models.Model):
     is_binary = models.BooleanField(default=False)
     text = models.TextField(blank=True)
     data = models.BinaryField(null=True, blank=True)
-    line_count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.digest[:12]

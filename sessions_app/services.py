@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from sessions_app.diffs import count_changes, split_lines
+from sessions_app.diffs import count_changes
 from sessions_app.documents import (
     DocumentError,
     FileChange,
@@ -174,7 +174,6 @@ def _blob_ids_for(contents: Iterable[FileContent]) -> dict[str, int]:
                     is_binary=content.is_binary,
                     text=content.text or "",
                     data=content.data,
-                    line_count=0 if content.is_binary else len(split_lines(content.text or "")),
                 )
                 for content in missing
             ),

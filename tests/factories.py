@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import set_token_value
 
-from mcp_gateway.models import OAuthAccessToken
-from sessions_app.diffs import count_changes, split_lines
+from mcp_gateway.models import OAuthAccessToken, OAuthApplication
+from sessions_app.diffs import count_changes
 from sessions_app.languages import language_for_path
 from sessions_app.models import Blob, Message, Session, SessionFile
 from workspaces.models import Membership, User, Workspace
@@ -37,6 +37,18 @@ class WorkspaceFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"workspace-{n}")
     name = factory.LazyAttribute(lambda workspace: workspace.slug.title())
+
+
+class OAuthApplicationFactory(factory.django.DjangoModelFactory):
+    """A client as dynamic registration makes one: public, authorization code, Claude's callback."""
+
+    class Meta:
+        model = OAuthApplication
+
+    name = "Claude"
+    client_type = OAuthApplication.CLIENT_PUBLIC
+    authorization_grant_type = OAuthApplication.GRANT_AUTHORIZATION_CODE
+    redirect_uris = "https://claude.ai/api/mcp/auth_callback"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -81,9 +93,7 @@ class MessageFactory(factory.django.DjangoModelFactory):
 
 def blob_for(text: str) -> Blob:
     digest = hashlib.sha256(b"text\0" + text.encode()).hexdigest()
-    blob, _ = Blob.objects.get_or_create(
-        digest=digest, defaults={"size": len(text.encode()), "text": text, "line_count": len(split_lines(text))}
-    )
+    blob, _ = Blob.objects.get_or_create(digest=digest, defaults={"size": len(text.encode()), "text": text})
     return blob
 
 

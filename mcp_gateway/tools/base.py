@@ -75,18 +75,25 @@ def max_chars() -> int:
     return settings.ALLOY_MCP_MAX_RESULT_CHARS
 
 
-def dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
     """Compact JSON, UTF-8 as is: what json.dumps(ensure_ascii=False, separators=(",", ":")) gives, at a
     tenth of the cost (orjson): results are sized message by message, then sent as text."""
     return orjson.dumps(value).decode()
 
 
 def json_len(value: Any) -> int:
-    return len(dumps(value))
+    return len(json_text(value))
 
 
-def dump(model: BaseModel) -> dict[str, Any]:
+def as_json_dict(model: BaseModel) -> dict[str, Any]:
+    """A result model as the dict it is sent as (absent fields left out)."""
     return model.model_dump(mode="json", exclude_none=True)
+
+
+def room_left(result: ToolResult) -> int:
+    """Characters still free for a result's items, given what it already holds: the budget, less the
+    result so far, less room for its envelope's own fields (next_cursor, a continuation)."""
+    return max_chars() - json_len(result if isinstance(result, dict) else as_json_dict(result)) - ENVELOPE_RESERVE
 
 
 def caller_of(ctx: Context) -> Caller:
@@ -138,8 +145,8 @@ async def run_tool(ctx: Context, work: Callable[[Principal], ToolResult]) -> Cal
         return _error_result("Alloy cannot reach its database right now; retry in a few seconds.")
     except SessionContextError as error:
         return _error_result(str(error))
-    structured = result if isinstance(result, dict) else dump(result)
-    text = dumps(structured)
+    structured = result if isinstance(result, dict) else as_json_dict(result)
+    text = json_text(structured)
     if len(text) > max_chars():
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
         raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")

@@ -1,24 +1,24 @@
 """get_chat_history: a session's chat, oldest to newest, in pages that fit the result budget."""
 
+from functools import partial
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
-    ENVELOPE_RESERVE,
     CursorArgument,
     SessionArgument,
     ToolSpec,
     cut_to_fit,
     json_len,
-    max_chars,
     read_only,
+    room_left,
     run_tool,
 )
-from mcp_gateway.tools.views import MessageView, SessionRefView, message_view, session_ref_view
+from mcp_gateway.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
 from sessions_app import selectors
 
 DESCRIPTION = """\
@@ -31,11 +31,10 @@ Use it to summarise a session, find the decisions behind a change, or see how a 
 Example: get_chat_history(session="https://alloy.app/acme/p/hBt7Qm2xLp9VwK4sRz8dNa/edit", limit=50)"""
 
 
-class ChatHistoryResult(BaseModel):
+class ChatHistoryResult(PagedResult):
     session: SessionRefView
     total_messages: int
     messages: list[MessageView]
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
 
 
 async def get_chat_history(
@@ -44,40 +43,43 @@ async def get_chat_history(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Messages per page.", ge=1, le=selectors.MAX_MESSAGES_PAGE)] = 50,
 ) -> ChatHistoryResult:
-    def work(principal: Principal) -> dict[str, Any]:
-        start_index, start_char = decode_cursor(cursor, "messages", (int, int)) if cursor else (0, 0)
-        found, page = selectors.message_page(
-            workspace=principal.workspace, session_ref=session, start_index=start_index, limit=limit
-        )
-        # Built as the dict it is sent as (ChatHistoryResult is its schema; the SDK checks it against it).
-        result: dict[str, Any] = {"session": session_ref_view(found), "total_messages": found.message_count}
-        room = max_chars() - json_len(result) - ENVELOPE_RESERVE
-        result["messages"] = messages = []
-        for message in page.items:
-            offset = start_char if message.index == start_index else 0
-            view = message_view(message, content=message.content[offset:], starts_at_char=offset)
-            size = json_len(view) + 1
-            if size <= room:
-                messages.append(view)
-                room -= size
-                continue
-            if not messages:  # one message larger than a whole result: show its start
-                view["content"] = cut_to_fit(view["content"], room - json_len({**view, "content": ""}))
-                shown_to = offset + len(view["content"])
-                result["next_cursor"] = encode_cursor("messages", message.index, shown_to)
-                view["truncated"] = {
-                    "remaining_chars": len(message.content) - shown_to,
-                    "fetch_rest_with": {"session": found.public_id, "cursor": result["next_cursor"]},
-                }
-                messages.append(view)
-            else:
-                result["next_cursor"] = encode_cursor("messages", message.index, 0)
-            return result
-        if page.following is not None:
-            result["next_cursor"] = encode_cursor("messages", page.following.index, 0)
-        return result
+    return await run_tool(ctx, partial(chat_history, session=session, cursor=cursor, limit=limit))
 
-    return await run_tool(ctx, work)
+
+def chat_history(principal: Principal, *, session: str, cursor: str | None, limit: int) -> dict[str, Any]:
+    """A page of the chat, as many messages as fit the budget; a message too long for a whole result is cut
+    and the next page continues it (the cursor holds the message and the character to go on from)."""
+    start_index, start_char = decode_cursor(cursor, "messages", (int, int)) if cursor else (0, 0)
+    found, page = selectors.message_page(
+        workspace=principal.workspace, session_ref=session, start_index=start_index, limit=limit
+    )
+    # Built as the dict it is sent as (ChatHistoryResult is its schema; the SDK checks it against it).
+    result: dict[str, Any] = {"session": session_ref_view(found), "total_messages": found.message_count}
+    room = room_left(result)
+    result["messages"] = messages = []
+    for message in page.items:
+        offset = start_char if message.index == start_index else 0
+        view = message_view(message, content=message.content[offset:], starts_at_char=offset)
+        size = json_len(view) + 1
+        if size <= room:
+            messages.append(view)
+            room -= size
+            continue
+        if not messages:  # one message larger than a whole result: show its start
+            view["content"] = cut_to_fit(view["content"], room - json_len({**view, "content": ""}))
+            shown_to = offset + len(view["content"])
+            result["next_cursor"] = encode_cursor("messages", message.index, shown_to)
+            view["truncated"] = {
+                "remaining_chars": len(message.content) - shown_to,
+                "fetch_rest_with": {"session": found.public_id, "cursor": result["next_cursor"]},
+            }
+            messages.append(view)
+        else:
+            result["next_cursor"] = encode_cursor("messages", message.index, 0)
+        return result
+    if page.following is not None:
+        result["next_cursor"] = encode_cursor("messages", page.following.index, 0)
+    return result
 
 
 SPEC = ToolSpec(

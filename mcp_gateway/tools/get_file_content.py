@@ -1,5 +1,6 @@
 """get_file_content: one file's text, or a window of its lines, within the result budget."""
 
+from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
@@ -7,18 +8,15 @@ from pydantic import BaseModel, Field
 
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
-    ENVELOPE_RESERVE,
     SessionArgument,
     ToolSpec,
     cut_to_fit,
-    dump,
     fit_lines,
-    json_len,
-    max_chars,
     read_only,
+    room_left,
     run_tool,
 )
-from mcp_gateway.tools.views import Continuation, SessionRefView, session_ref_view
+from mcp_gateway.tools.results import Continuation, SessionRefView, session_ref_view
 from sessions_app import selectors
 from sessions_app.diffs import split_lines
 
@@ -60,57 +58,69 @@ async def get_file_content(
         Field(description='Dev sessions: "after" (default) or "before" the change. Prototype files have one.'),
     ] = None,
 ) -> FileContentResult:
-    def work(principal: Principal) -> FileContentResult:
-        text = selectors.file_text(
-            workspace=principal.workspace,
-            session_ref=session,
-            path=path,
-            version=version,
-            start_line=start_line,
-            end_line=end_line,
-        )
-        blob = text.file.after if text.version == "after" else text.file.before
-        result = FileContentResult(
-            session=session_ref_view(text.session),
-            path=text.file.path,
-            version=text.version,
-            language=text.file.language,
-            binary=text.is_binary,
-            media_type=text.file.media_type or None,
-            size=blob.size,
-            total_lines=text.total_lines,
-            start_line=text.start_line,
-            end_line=text.end_line,
-            content=None if text.is_binary else "",
-        )
-        if text.is_binary:
-            result.note = (
-                f"A binary file ({result.media_type or 'unknown type'}, {blob.size:,} bytes): no text to show."
-            )
-            return result
-        room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
-        lines = split_lines(text.text)
-        shown = fit_lines(lines, room)
-        if shown == len(lines):
-            result.content = text.text
-            return result
-        if shown == 0:  # a single line longer than a whole result (minified code): show its start
-            result.content = cut_to_fit(lines[0], room)
-            result.end_line = text.start_line
-            result.note = f"Line {text.start_line} is {len(lines[0]):,} characters long; only its start is shown."
-            shown = 1
-        else:
-            result.content = "".join(lines[:shown])
-            result.end_line = text.start_line + shown - 1
-        rest = {"session": text.session.public_id, "path": text.file.path, "start_line": result.end_line + 1}
-        if end_line is not None:
-            rest["end_line"] = text.end_line
-        if text.session.kind == "dev":
-            rest["version"] = text.version
-        result.truncated = Continuation(remaining_lines=text.end_line - result.end_line, fetch_rest_with=rest)
-        return result
+    return await run_tool(
+        ctx,
+        partial(file_content, session=session, path=path, start_line=start_line, end_line=end_line, version=version),
+    )
 
-    return await run_tool(ctx, work)
+
+def file_content(
+    principal: Principal,
+    *,
+    session: str,
+    path: str,
+    start_line: int | None,
+    end_line: int | None,
+    version: str | None,
+) -> FileContentResult:
+    """A file, or a window of its lines, cut at a line when it does not fit the budget (a single line
+    longer than a whole result shows its start); `truncated` gives the arguments that return the rest."""
+    text = selectors.file_text(
+        workspace=principal.workspace,
+        session_ref=session,
+        path=path,
+        version=version,
+        start_line=start_line,
+        end_line=end_line,
+    )
+    blob = text.file.after if text.version == "after" else text.file.before
+    result = FileContentResult(
+        session=session_ref_view(text.session),
+        path=text.file.path,
+        version=text.version,
+        language=text.file.language,
+        binary=text.is_binary,
+        media_type=text.file.media_type or None,
+        size=blob.size,
+        total_lines=text.total_lines,
+        start_line=text.start_line,
+        end_line=text.end_line,
+        content=None if text.is_binary else "",
+    )
+    if text.is_binary:
+        result.note = f"A binary file ({result.media_type or 'unknown type'}, {blob.size:,} bytes): no text to show."
+        return result
+    room = room_left(result)
+    lines = split_lines(text.text)
+    shown = fit_lines(lines, room)
+    if shown == len(lines):
+        result.content = text.text
+        return result
+    if shown == 0:  # a single line longer than a whole result (minified code): show its start
+        result.content = cut_to_fit(lines[0], room)
+        result.end_line = text.start_line
+        result.note = f"Line {text.start_line} is {len(lines[0]):,} characters long; only its start is shown."
+        shown = 1
+    else:
+        result.content = "".join(lines[:shown])
+        result.end_line = text.start_line + shown - 1
+    rest = {"session": text.session.public_id, "path": text.file.path, "start_line": result.end_line + 1}
+    if end_line is not None:
+        rest["end_line"] = text.end_line
+    if text.session.kind == "dev":
+        rest["version"] = text.version
+    result.truncated = Continuation(remaining_lines=text.end_line - result.end_line, fetch_rest_with=rest)
+    return result
 
 
 SPEC = ToolSpec(

@@ -1,5 +1,6 @@
 """get_file_diff: unified before → after diffs of a dev session's changed files."""
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
@@ -8,20 +9,20 @@ from pydantic import BaseModel, Field
 from mcp_gateway.cursors import decode_cursor, encode_cursor
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
-    ENVELOPE_RESERVE,
     CursorArgument,
     SessionArgument,
     ToolSpec,
     cut_to_fit,
     fit_lines,
     json_len,
-    max_chars,
     read_only,
+    room_left,
     run_tool,
 )
-from mcp_gateway.tools.views import Continuation, SessionRefView, session_ref_view
+from mcp_gateway.tools.results import Continuation, PagedResult, SessionRefView, session_ref_view
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
+from sessions_app.models import SessionFile
 from sessions_app.selectors import DiffEntry
 
 DIFF_FILES_PER_PAGE = 20
@@ -40,7 +41,7 @@ Example: get_file_diff(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5x
 
 class DiffView(BaseModel):
     path: str
-    status: Literal["added", "modified", "deleted"]
+    status: Literal[*SessionFile.Status.values]
     additions: int | None = None
     deletions: int | None = None
     binary: bool
@@ -52,10 +53,9 @@ class DiffView(BaseModel):
     truncated: Continuation | None = None
 
 
-class FileDiffResult(BaseModel):
+class FileDiffResult(PagedResult):
     session: SessionRefView
     diffs: list[DiffView]
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
 
 
 async def get_file_diff(
@@ -69,52 +69,59 @@ async def get_file_diff(
     ] = 3,
     cursor: CursorArgument = None,
 ) -> FileDiffResult:
-    def work(principal: Principal) -> dict[str, Any]:
-        start_path, skip_lines = decode_cursor(cursor, "diffs", (str, int)) if cursor else (None, 0)
-        if cursor and path is not None and selectors.normalize_path(path) != start_path:
-            raise InvalidArgument("That cursor belongs to another file's diff; pass the same path it was issued for.")
-        found, page = selectors.diff_page(
-            workspace=principal.workspace,
-            session_ref=session,
-            path=path,
-            context_lines=context_lines,
-            start_path=None if path is not None else start_path,
-            limit=DIFF_FILES_PER_PAGE,
-        )
-        # Built as the dict it is sent as (FileDiffResult is its schema; the SDK checks it against it).
-        result: dict[str, Any] = {"session": session_ref_view(found), "diffs": []}
-        room = max_chars() - json_len(result) - ENVELOPE_RESERVE
-        for entry in page.items:
-            skip = skip_lines if entry.file.path == start_path else 0
-            view = _view(entry, skip)
-            lines = entry.diff.lines if entry.diff is not None else []
-            room_for_lines = room - json_len(view) - 1
-            shown = fit_lines(lines, room_for_lines, start=skip)
-            if skip + shown == len(lines):  # all of it (what is left of it) fits
-                if "diff" in view:
-                    view["diff"] = "".join(lines[skip:])
-                result["diffs"].append(view)
-                room -= json_len(view) + 1
-                continue
-            if result["diffs"]:
-                result["next_cursor"] = encode_cursor("diffs", entry.file.path, 0)
-                return result
-            if shown:
-                view["diff"] = "".join(lines[skip : skip + shown])
-            else:  # one line larger than a whole result: show its start
-                view["diff"], shown = cut_to_fit(lines[skip], room_for_lines), 1
-            result["next_cursor"] = encode_cursor("diffs", entry.file.path, skip + shown)
-            rest = {"session": found.public_id, "cursor": result["next_cursor"], "context_lines": context_lines}
-            if path is not None:
-                rest["path"] = entry.file.path
-            view["truncated"] = {"remaining_lines": len(lines) - skip - shown, "fetch_rest_with": rest}
-            result["diffs"].append(view)
-            return result
-        if page.following is not None:
-            result["next_cursor"] = encode_cursor("diffs", page.following.file.path, 0)
-        return result
+    return await run_tool(
+        ctx, partial(file_diffs, session=session, path=path, context_lines=context_lines, cursor=cursor)
+    )
 
-    return await run_tool(ctx, work)
+
+def file_diffs(
+    principal: Principal, *, session: str, path: str | None, context_lines: int, cursor: str | None
+) -> dict[str, Any]:
+    """Whole diffs while they fit the budget; the first that does not is cut at a line and the next page
+    continues it (the cursor holds the file and the line to go on from)."""
+    start_path, skip_lines = decode_cursor(cursor, "diffs", (str, int)) if cursor else (None, 0)
+    if cursor and path is not None and selectors.normalize_path(path) != start_path:
+        raise InvalidArgument("That cursor belongs to another file's diff; pass the same path it was issued for.")
+    found, page = selectors.diff_page(
+        workspace=principal.workspace,
+        session_ref=session,
+        path=path,
+        context_lines=context_lines,
+        start_path=None if path is not None else start_path,
+        limit=DIFF_FILES_PER_PAGE,
+    )
+    # Built as the dict it is sent as (FileDiffResult is its schema; the SDK checks it against it).
+    result: dict[str, Any] = {"session": session_ref_view(found), "diffs": []}
+    room = room_left(result)
+    for entry in page.items:
+        skip = skip_lines if entry.file.path == start_path else 0
+        view = _view(entry, skip)
+        lines = entry.diff.lines if entry.diff is not None else []
+        room_for_lines = room - json_len(view) - 1
+        shown = fit_lines(lines, room_for_lines, start=skip)
+        if skip + shown == len(lines):  # all of it (what is left of it) fits
+            if "diff" in view:
+                view["diff"] = "".join(lines[skip:])
+            result["diffs"].append(view)
+            room -= json_len(view) + 1
+            continue
+        if result["diffs"]:
+            result["next_cursor"] = encode_cursor("diffs", entry.file.path, 0)
+            return result
+        if shown:
+            view["diff"] = "".join(lines[skip : skip + shown])
+        else:  # one line larger than a whole result: show its start
+            view["diff"], shown = cut_to_fit(lines[skip], room_for_lines), 1
+        result["next_cursor"] = encode_cursor("diffs", entry.file.path, skip + shown)
+        rest = {"session": found.public_id, "cursor": result["next_cursor"], "context_lines": context_lines}
+        if path is not None:
+            rest["path"] = entry.file.path
+        view["truncated"] = {"remaining_lines": len(lines) - skip - shown, "fetch_rest_with": rest}
+        result["diffs"].append(view)
+        return result
+    if page.following is not None:
+        result["next_cursor"] = encode_cursor("diffs", page.following.file.path, 0)
+    return result
 
 
 def _view(entry: DiffEntry, skip_lines: int) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """get_session: what a pasted session link is — start here."""
 
+from functools import partial
+
 from mcp.server.mcpserver import Context
 
+from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import SessionArgument, ToolSpec, read_only, run_tool
-from mcp_gateway.tools.views import SessionView, session_view
+from mcp_gateway.tools.results import SessionView, session_view
 from sessions_app import selectors
 
 DESCRIPTION = """\
@@ -17,9 +20,11 @@ Example: get_session(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHb
 
 
 async def get_session(session: SessionArgument, ctx: Context) -> SessionView:
-    return await run_tool(
-        ctx, lambda principal: session_view(selectors.session_get(workspace=principal.workspace, ref=session))
-    )
+    return await run_tool(ctx, partial(session_details, session=session))
+
+
+def session_details(principal: Principal, *, session: str) -> SessionView:
+    return session_view(selectors.session_get(workspace=principal.workspace, ref=session))
 
 
 SPEC = ToolSpec(

@@ -1,25 +1,25 @@
 """list_session_files: a session's files (prototype) or changed files (dev), by path."""
 
+from functools import partial
 from typing import Annotated
 
 from mcp.server.mcpserver import Context
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
-    ENVELOPE_RESERVE,
     CursorArgument,
     SessionArgument,
     ToolSpec,
-    dump,
+    as_json_dict,
     fit_count,
     json_len,
-    max_chars,
     read_only,
+    room_left,
     run_tool,
 )
-from mcp_gateway.tools.views import FileView, SessionRefView, file_view, session_ref_view
+from mcp_gateway.tools.results import FileView, PagedResult, SessionRefView, file_view, session_ref_view
 from sessions_app import selectors
 
 DESCRIPTION = """\
@@ -33,10 +33,9 @@ and how much, to pick the diffs that matter.
 Example: list_session_files(session="dV3kR8pZq1MwT6yJc5xHbE", path_prefix="api/")"""
 
 
-class SessionFilesResult(BaseModel):
+class SessionFilesResult(PagedResult):
     session: SessionRefView
     files: list[FileView]
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
 
 
 async def list_session_files(
@@ -48,25 +47,31 @@ async def list_session_files(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Files per page.", ge=1, le=selectors.MAX_FILES_PAGE)] = 200,
 ) -> SessionFilesResult:
-    def work(principal: Principal) -> SessionFilesResult:
-        (start_path,) = decode_cursor(cursor, "files", (str,)) if cursor else (None,)
-        found, page = selectors.file_page(
-            workspace=principal.workspace,
-            session_ref=session,
-            path_prefix=path_prefix,
-            start_path=start_path,
-            limit=limit,
-        )
-        views = [file_view(file) for file in page.items]
-        result = SessionFilesResult(session=session_ref_view(found), files=[])
-        room = max_chars() - json_len(dump(result)) - ENVELOPE_RESERVE
-        shown = fit_count([json_len(dump(view)) for view in views], room)
-        result.files = views[:shown]
-        following = page.items[shown] if shown < len(page.items) else page.following
-        result.next_cursor = encode_cursor("files", following.path) if following else None
-        return result
+    return await run_tool(
+        ctx, partial(session_files, session=session, path_prefix=path_prefix, cursor=cursor, limit=limit)
+    )
 
-    return await run_tool(ctx, work)
+
+def session_files(
+    principal: Principal, *, session: str, path_prefix: str | None, cursor: str | None, limit: int
+) -> SessionFilesResult:
+    """A page of files by path, as many as fit the budget; the cursor is the path the next page starts at."""
+    (start_path,) = decode_cursor(cursor, "files", (str,)) if cursor else (None,)
+    found, page = selectors.file_page(
+        workspace=principal.workspace,
+        session_ref=session,
+        path_prefix=path_prefix,
+        start_path=start_path,
+        limit=limit,
+    )
+    views = [file_view(file) for file in page.items]
+    result = SessionFilesResult(session=session_ref_view(found), files=[])
+    room = room_left(result)
+    shown = fit_count([json_len(as_json_dict(view)) for view in views], room)
+    result.files = views[:shown]
+    following = page.items[shown] if shown < len(page.items) else page.following
+    result.next_cursor = encode_cursor("files", following.path) if following else None
+    return result
 
 
 SPEC = ToolSpec(

@@ -1,25 +1,25 @@
 """list_sessions: the workspace's sessions, newest first, searchable by title."""
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
-    ENVELOPE_RESERVE,
     CursorArgument,
     ToolSpec,
-    dump,
+    as_json_dict,
     fit_count,
     json_len,
-    max_chars,
     read_only,
+    room_left,
     run_tool,
 )
-from mcp_gateway.tools.views import SessionView, session_view
+from mcp_gateway.tools.results import PagedResult, SessionView, session_view
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import Session
@@ -34,31 +34,40 @@ or asks what sessions exist. Pass a session's id to the other tools.
 Example: list_sessions(query="rate limit", kind="dev", limit=10)"""
 
 
-class ListSessionsResult(BaseModel):
+class ListSessionsResult(PagedResult):
     sessions: list[SessionView]
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
 
 
 async def list_sessions(
     ctx: Context,
     query: Annotated[str | None, Field(description="Words to find in session titles.", max_length=200)] = None,
-    kind: Annotated[Literal["prototype", "dev"] | None, Field(description="Only this kind.")] = None,
-    status: Annotated[Literal["active", "completed", "archived"] | None, Field(description="Only this status.")] = None,
+    kind: Annotated[Literal[*Session.Kind.values] | None, Field(description="Only this kind.")] = None,
+    status: Annotated[Literal[*Session.Status.values] | None, Field(description="Only this status.")] = None,
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Sessions per page.", ge=1, le=selectors.MAX_SESSIONS_PAGE)] = 20,
 ) -> ListSessionsResult:
-    def work(principal: Principal) -> ListSessionsResult:
-        start = _start(cursor) if cursor else None
-        page = selectors.session_list(
-            workspace=principal.workspace, query=query, kind=kind, status=status, start=start, limit=limit
-        )
-        views = [session_view(session) for session in page.items]
-        room = max_chars() - json_len(dump(ListSessionsResult(sessions=[]))) - ENVELOPE_RESERVE
-        shown = fit_count([json_len(dump(view)) for view in views], room)
-        following = page.items[shown] if shown < len(page.items) else page.following
-        return ListSessionsResult(sessions=views[:shown], next_cursor=_cursor(following) if following else None)
+    return await run_tool(ctx, partial(sessions, query=query, kind=kind, status=status, cursor=cursor, limit=limit))
 
-    return await run_tool(ctx, work)
+
+def sessions(
+    principal: Principal,
+    *,
+    query: str | None,
+    kind: str | None,
+    status: str | None,
+    cursor: str | None,
+    limit: int,
+) -> ListSessionsResult:
+    """A page of the workspace's sessions, newest first, as many as fit the budget."""
+    start = _start(cursor) if cursor else None
+    page = selectors.session_list(
+        workspace=principal.workspace, query=query, kind=kind, status=status, start=start, limit=limit
+    )
+    views = [session_view(session) for session in page.items]
+    room = room_left(ListSessionsResult(sessions=[]))
+    shown = fit_count([json_len(as_json_dict(view)) for view in views], room)
+    following = page.items[shown] if shown < len(page.items) else page.following
+    return ListSessionsResult(sessions=views[:shown], next_cursor=_cursor(following) if following else None)
 
 
 def _cursor(session: Session) -> str:

@@ -1,6 +1,7 @@
 """search_session: where words occur in one session's chat and files."""
 
 import hashlib
+from functools import partial
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
@@ -9,17 +10,16 @@ from pydantic import BaseModel, Field
 from mcp_gateway.cursors import decode_cursor, encode_cursor
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
-    ENVELOPE_RESERVE,
     CursorArgument,
     SessionArgument,
     ToolSpec,
     fit_count,
     json_len,
-    max_chars,
     read_only,
+    room_left,
     run_tool,
 )
-from mcp_gateway.tools.views import SessionRefView, session_ref_view
+from mcp_gateway.tools.results import PagedResult, SessionRefView, session_ref_view
 from sessions_app.errors import InvalidArgument
 from sessions_app.search import MAX_SEARCH_PAGE, SearchHit, session_search
 
@@ -46,11 +46,10 @@ class SearchHitView(BaseModel):
     line: int | None = Field(default=None, description="Files: the line number, from 1.")
 
 
-class SearchResult(BaseModel):
+class SearchResult(PagedResult):
     session: SessionRefView
     query: str
     hits: list[SearchHitView]
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
 
 
 def _hit(hit: SearchHit) -> dict[str, Any]:
@@ -88,25 +87,27 @@ async def search_session(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Hits per page.", ge=1, le=MAX_SEARCH_PAGE)] = 20,
 ) -> SearchResult:
-    def work(principal: Principal) -> dict[str, Any]:
-        page = session_search(
-            workspace=principal.workspace, session_ref=session, query=query, start=_start(query, cursor), limit=limit
-        )
-        result: dict[str, Any] = {
-            "session": session_ref_view(page.session),
-            "query": query,
-            "hits": [],
-        }
-        hits = [_hit(hit) for hit in page.hits]
-        room = max_chars() - json_len(result) - ENVELOPE_RESERVE
-        shown = fit_count([json_len(hit) for hit in hits], room)
-        result["hits"] = hits[:shown]
-        following = page.hits[shown] if shown < len(page.hits) else page.following
-        if following is not None:
-            result["next_cursor"] = _cursor(query, following)
-        return result
+    return await run_tool(ctx, partial(session_hits, session=session, query=query, cursor=cursor, limit=limit))
 
-    return await run_tool(ctx, work)
+
+def session_hits(principal: Principal, *, session: str, query: str, cursor: str | None, limit: int) -> dict[str, Any]:
+    """A page of hits for every word of `query`, as many as fit the budget; the cursor is tied to the query."""
+    page = session_search(
+        workspace=principal.workspace, session_ref=session, query=query, start=_start(query, cursor), limit=limit
+    )
+    result: dict[str, Any] = {
+        "session": session_ref_view(page.session),
+        "query": query,
+        "hits": [],
+    }
+    hits = [_hit(hit) for hit in page.hits]
+    room = room_left(result)
+    shown = fit_count([json_len(hit) for hit in hits], room)
+    result["hits"] = hits[:shown]
+    following = page.hits[shown] if shown < len(page.hits) else page.following
+    if following is not None:
+        result["next_cursor"] = _cursor(query, following)
+    return result
 
 
 SPEC = ToolSpec(

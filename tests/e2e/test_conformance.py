@@ -20,6 +20,7 @@ from mcp_gateway.models import OAuthApplication
 from mcp_gateway.services import mcp_key_create
 from tests.e2e.conftest import NODE_MODULES, free_port, node_tool
 from tests.e2e.people import sign_in_and_consent
+from tests.factories import OAuthApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,10 +32,8 @@ def callback_port() -> int:
 
 @pytest.fixture
 def conformance_client(db, callback_port) -> OAuthApplication:
-    return OAuthApplication.objects.create(
+    return OAuthApplicationFactory(
         name="MCP conformance suite",
-        client_type="public",
-        authorization_grant_type="authorization-code",
         redirect_uris=f"http://127.0.0.1:{callback_port}/callback",
     )
 

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from mcp_gateway.models import OAuthAccessToken, OAuthApplication
+from mcp_gateway.models import OAuthAccessToken
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.people import PASSWORD
-from tests.factories import pkce
+from tests.factories import OAuthApplicationFactory, pkce
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,9 +21,7 @@ CALLBACK = "http://127.0.0.1:9/oauth/callback"  # nothing listens: the browser's
 
 @pytest.fixture
 def claude(db):
-    return OAuthApplication.objects.create(
-        name="Claude", client_type="public", authorization_grant_type="authorization-code", redirect_uris=CALLBACK
-    )
+    return OAuthApplicationFactory(redirect_uris=CALLBACK)
 
 
 def authorize_url(server: str, client_id: str) -> str:

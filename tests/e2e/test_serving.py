@@ -23,10 +23,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from mcp_gateway.models import OAuthApplication
 from mcp_gateway.services import mcp_key_create
 from tests.e2e.conftest import ROOT, free_port, server_environment
-from tests.factories import make_access_token
+from tests.factories import OAuthApplicationFactory, make_access_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,12 +151,7 @@ def test_a_revoked_key_is_refused_on_the_next_request_by_every_worker(gunicorn, 
 
 def test_a_revoked_token_is_refused_on_the_next_request_by_every_worker(gunicorn, workspace, owner, prototype):
     master, port = gunicorn
-    application = OAuthApplication.objects.create(
-        name="Claude",
-        client_type=OAuthApplication.CLIENT_PUBLIC,
-        authorization_grant_type=OAuthApplication.GRANT_AUTHORIZATION_CODE,
-        redirect_uris="https://claude.ai/api/mcp/auth_callback",
-    )
+    application = OAuthApplicationFactory()
     token = make_access_token(
         user=owner,
         application=application,

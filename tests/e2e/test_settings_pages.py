@@ -14,12 +14,11 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from playwright.sync_api import Page, expect, sync_playwright
 
-from mcp_gateway.models import OAuthApplication
 from mcp_gateway.services import mcp_key_create
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
-from tests.factories import MessageFactory, make_access_token, pasted_link
+from tests.factories import MessageFactory, OAuthApplicationFactory, make_access_token, pasted_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,12 +116,7 @@ def test_an_outsider_gets_404(server, workspace, outsider_person):
 
 @pytest.fixture
 def connected_claude(member, workspace, settings, server):
-    app = OAuthApplication.objects.create(
-        name="Claude",
-        client_type="public",
-        authorization_grant_type="authorization-code",
-        redirect_uris="https://claude.ai/api/mcp/auth_callback",
-    )
+    app = OAuthApplicationFactory()
     settings.ALLOY_MCP_RESOURCE = f"{server}/mcp"  # the resource the server process checks tokens for
     return make_access_token(user=member, application=app, workspace=workspace, settings=settings)
 

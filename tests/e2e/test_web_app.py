@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from mcp_gateway.models import OAuthApplication
 from mcp_gateway.services import mcp_key_create
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, accessibility_violations, horizontal_overflow
 from tests.e2e.people import PASSWORD
 from tests.e2e.test_consent_pages import CALLBACK, authorize_url
-from tests.factories import MessageFactory, SessionFactory, add_file, make_access_token
+from tests.factories import MessageFactory, OAuthApplicationFactory, SessionFactory, add_file, make_access_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,9 +76,7 @@ def tour(person, member, workspace, settings, server):
     add_file(dev, "api/bucket.py", before=None, after="def bucket(key):\n    ...\n")
     add_file(dev, "api/legacy_throttle.py", before="COUNTS = {}\n", after=None)
     mcp_key_create(workspace=workspace, name="Claude Desktop")
-    claude = OAuthApplication.objects.create(
-        name="Claude", client_type="public", authorization_grant_type="authorization-code", redirect_uris=CALLBACK
-    )
+    claude = OAuthApplicationFactory(redirect_uris=CALLBACK)
     settings.ALLOY_MCP_RESOURCE = f"{server}/mcp"
     make_access_token(user=member, application=claude, workspace=workspace, settings=settings)
     return {

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from mcp_gateway.models import McpKey
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke
+from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_revoke
 from mcp_gateway.workers import run_in_worker
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-06-18"}
@@ -33,7 +33,7 @@ def test_a_key_expires_after_the_days_chosen(workspace, days):
 @pytest.mark.django_db
 @pytest.mark.parametrize("days", [0, 7, 1000, -30])
 def test_other_lifetimes_are_refused(workspace, days):
-    with pytest.raises(ValueError, match="expires after 30, 90, 365 days, or never"):
+    with pytest.raises(InvalidKeyRequest, match="expires after 30, 90, 365 days, or never"):
         mcp_key_create(workspace=workspace, name="laptop", expires_in_days=days)
     assert not McpKey.objects.exists()
 
@@ -145,3 +145,14 @@ def test_the_admin_creates_with_an_expiry(staff_client, workspace):
     expire(McpKey.objects.get())
     assert "from admin" in staff_client.get("/admin/mcp_gateway/mcpkey/?status=expired").content.decode()
     assert "from admin" not in staff_client.get("/admin/mcp_gateway/mcpkey/?status=active").content.decode()
+
+
+@pytest.mark.parametrize(("text", "days"), [("", None), ("never", None), ("30", 30), ("365", 365)])
+def test_a_lifetime_as_forms_and_commands_give_it(text, days):
+    assert lifetime_from_text(text) == days
+
+
+@pytest.mark.parametrize("text", ["7", "²", "90 ", "-30", "forever"])
+def test_a_lifetime_not_offered_says_which_are(text):
+    with pytest.raises(InvalidKeyRequest, match="expires after 30, 90, 365 days, or never"):
+        lifetime_from_text(text)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from mcp_gateway.keys import KEY_LENGTH, MalformedKey, generate_key, hash_key, parse_key
 from mcp_gateway.models import McpKey
 from mcp_gateway.selectors import InvalidCredential, principal_for_key
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke, record_credential_use
+from mcp_gateway.services import InvalidKeyRequest, mcp_key_create, mcp_key_revoke, record_credential_use
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +71,9 @@ def test_a_key_with_the_right_prefix_but_wrong_secret_is_refused(workspace):
 
 
 def test_names_are_required_and_bounded(workspace):
-    with pytest.raises(ValueError, match="needs a name"):
+    with pytest.raises(InvalidKeyRequest, match="needs a name"):
         mcp_key_create(workspace=workspace, name="  ")
-    with pytest.raises(ValueError, match="at most 100"):
+    with pytest.raises(InvalidKeyRequest, match="at most 100"):
         mcp_key_create(workspace=workspace, name="x" * 101)
 
 

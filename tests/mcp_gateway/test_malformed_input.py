@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mcp_gateway.models import OAuthApplication
-from tests.factories import signed_in
+from tests.factories import OAuthApplicationFactory, signed_in
 
 # 150 in CI; set ALLOY_PROBES_PER_AREA higher for a longer hunt (the seed keeps any run repeatable).
 PROBES_PER_AREA = int(os.environ.get("ALLOY_PROBES_PER_AREA", "150"))
@@ -148,10 +147,7 @@ def test_sign_in(client, owner, caplog):
 @pytest.mark.django_db
 def test_oauth_endpoints(client, owner, workspace, caplog):
     client.force_login(owner)
-    application = OAuthApplication.objects.create(
-        name="Claude",
-        client_type=OAuthApplication.CLIENT_PUBLIC,
-        authorization_grant_type=OAuthApplication.GRANT_AUTHORIZATION_CODE,
+    application = OAuthApplicationFactory(
         redirect_uris="http://127.0.0.1:4321/callback",
     )
     rng = random.Random(SEED + 3)

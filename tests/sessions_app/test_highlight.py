@@ -51,3 +51,10 @@ def test_a_colour_is_only_darkened_as_far_as_it_must_be():
     darker = readable("008000", ["ffebe9"], toward="000000")
     assert contrast(darker, "ffebe9") >= 4.5
     assert contrast(readable("008000", ["ffebe9"], toward="000000"), "ffebe9") < 6
+
+
+def test_a_page_highlights_in_the_language_the_tools_report():
+    assert lexer_for_path("src/App.jsx").name == "JavaScript"  # language_for_path says "javascript"
+    assert lexer_for_path("deploy/Dockerfile").name == "Docker"
+    assert lexer_for_path("icon.svg").name == "XML"  # a language Pygments knows by another name: its guess
+    assert lexer_for_path("notes.unknown-suffix").name == "Text only"

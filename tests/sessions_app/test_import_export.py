@@ -64,7 +64,7 @@ def test_a_bad_third_line_names_line_and_field_and_the_others_import(tmp_path, p
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 line"):
         call_command("import_sessions", str(path), stdout=io.StringIO(), stderr=err)
-    assert "line 3: field messages[1].role: input should be 'user', 'assistant', 'system' or 'tool'" in err.getvalue()
+    assert "line 3: field messages[1].role: should be 'user', 'assistant', 'system' or 'tool'" in err.getvalue()
     assert sorted(Session.objects.values_list("public_id", flat=True)) == [
         "session-0001",
         "session-0002",
@@ -75,11 +75,11 @@ def test_a_bad_third_line_names_line_and_field_and_the_others_import(tmp_path, p
 @pytest.mark.parametrize(
     ("change", "says"),
     [
-        ({"kind": "feature"}, "field kind: input should be 'prototype' or 'dev'"),
+        ({"kind": "feature"}, "field kind: should be 'prototype' or 'dev'"),
         ({"id": "x"}, "field id: must be 8 to 64 of A-Z"),
-        ({"title": None}, "field title: input should be a valid string"),
-        ({"created_at": "yesterday"}, "field created_at: input should be a valid datetime"),
-        ({"created_at": "2026-11-01T10:00:00"}, "field created_at: input should have timezone info"),
+        ({"title": None}, "field title: should be a valid string"),
+        ({"created_at": "yesterday"}, "field created_at: should be a valid datetime"),
+        ({"created_at": "2026-11-01T10:00:00"}, "field created_at: should have timezone info"),
         ({"updated_at": "2026-10-01T10:00:00Z"}, "field updated_at: must not be earlier than created_at"),
         ({"colour": "red"}, "field colour: is not a field of this format"),
         ({"workspace": "nope"}, "field workspace: no workspace 'nope'"),
@@ -101,7 +101,7 @@ def test_a_bad_third_line_names_line_and_field_and_the_others_import(tmp_path, p
         ),
         ({"messages": [{"role": "user", "content": "a\u0000b"}]}, "field messages[0].content: contains a NUL"),
         ({"messages": [{"role": "user", "content": "\ud800"}]}, "field messages[0].content: contains an unpaired"),
-        ({"messages": "hello"}, "field messages: input should be a valid list"),
+        ({"messages": "hello"}, "field messages: should be a valid list"),
     ],
 )
 def test_invalid_documents_are_refused_with_the_field(tmp_path, people, change, says):

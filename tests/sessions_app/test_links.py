@@ -31,7 +31,7 @@ def parse(text: str) -> SessionRef:
     ],
 )
 def test_prototype_links(link):
-    assert parse(link) == SessionRef(session_id=ID, workspace_slug="acme", kind="prototype")
+    assert parse(link) == SessionRef(session_id=ID, workspace_slug="acme")
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_prototype_links(link):
     ],
 )
 def test_dev_links(link):
-    assert parse(link) == SessionRef(session_id=ID, workspace_slug="acme", kind="dev")
+    assert parse(link) == SessionRef(session_id=ID, workspace_slug="acme")
 
 
 @pytest.mark.parametrize("bare", [ID, "abcdefgh", "A" * 64, "with_under-score"])
@@ -91,7 +91,7 @@ def test_non_string_input_is_rejected():
 
 def test_hosts_default_to_settings(settings):
     settings.ALLOY_LINK_HOSTS = ["alloy.example"]
-    assert parse_session_ref(f"https://alloy.example/acme/p/dev/{ID}").kind == "dev"
+    assert parse_session_ref(f"https://alloy.example/acme/p/dev/{ID}").session_id == ID
     with pytest.raises(InvalidSessionLink):
         parse_session_ref(f"https://alloy.app/acme/p/dev/{ID}")
 
@@ -99,7 +99,7 @@ def test_hosts_default_to_settings(settings):
 @pytest.mark.parametrize("kind", ["prototype", "dev"])
 def test_session_link_round_trips(kind):
     link = session_link(workspace_slug="acme", kind=kind, session_id=ID, base_url="https://alloy.app/")
-    assert parse(link) == SessionRef(session_id=ID, workspace_slug="acme", kind=kind)
+    assert parse(link) == SessionRef(session_id=ID, workspace_slug="acme")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mcp_gateway.models import McpKey
-from mcp_gateway.services import mcp_key_create
+from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create
 from workspaces.commands import workspace_from_argument
 from workspaces.selectors import membership_get, user_get_by_email
 
@@ -40,8 +40,8 @@ class Command(BaseCommand):
                 workspace=target,
                 name=name,
                 created_by=creator,
-                expires_in_days=None if expires_in == "never" else int(expires_in),
+                expires_in_days=lifetime_from_text(expires_in),
             )
-        except ValueError as error:
+        except InvalidKeyRequest as error:
             raise CommandError(str(error)) from None
         self.stdout.write(created.key)

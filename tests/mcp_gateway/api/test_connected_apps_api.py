@@ -2,8 +2,8 @@
 
 import pytest
 
-from mcp_gateway.models import OAuthAccessToken, OAuthApplication
-from tests.factories import make_access_token, signed_in
+from mcp_gateway.models import OAuthAccessToken
+from tests.factories import OAuthApplicationFactory, make_access_token, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -12,12 +12,7 @@ URL = "/api/v1/workspaces/acme/connected-apps/"
 
 @pytest.fixture
 def claude(owner, workspace, settings):
-    app = OAuthApplication.objects.create(
-        name="Claude",
-        client_type="public",
-        authorization_grant_type="authorization-code",
-        redirect_uris="https://claude.ai/api/mcp/auth_callback",
-    )
+    app = OAuthApplicationFactory()
     make_access_token(user=owner, application=app, workspace=workspace, settings=settings)
     return app
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from mcp_gateway.models import OAuthApplication
-from tests.factories import pkce
+from tests.factories import OAuthApplicationFactory, pkce
 
 REDIRECT = "http://127.0.0.1:4321/callback"
 
@@ -76,10 +76,7 @@ class Flow:
 
 @pytest.fixture
 def application(db) -> OAuthApplication:
-    return OAuthApplication.objects.create(
-        name="Claude",
-        client_type=OAuthApplication.CLIENT_PUBLIC,
-        authorization_grant_type=OAuthApplication.GRANT_AUTHORIZATION_CODE,
+    return OAuthApplicationFactory(
         redirect_uris=REDIRECT,
         skip_authorization=False,
     )

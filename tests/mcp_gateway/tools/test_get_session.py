@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from sessions_app.documents import format_time
 from tests.factories import pasted_link
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -20,8 +21,8 @@ async def test_by_link_returns_the_session(call, key, dev, mode):
         "kind": "dev",
         "title": "Add rate limits",
         "status": "active",
-        "created_at": session["created_at"],
-        "updated_at": session["updated_at"],
+        "created_at": format_time(dev.created_at),
+        "updated_at": format_time(dev.updated_at),
         "created_by": {"name": "Olive Owner", "email": "owner@acme.test"},
         "workspace": {"slug": "acme", "name": "Acme"},
         "counts": {"messages": 0, "files": 3},

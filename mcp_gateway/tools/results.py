@@ -1,4 +1,5 @@
-"""How sessions, messages, files and diffs look in tool results (see docs/mcp-responses.md)."""
+"""How sessions, messages, files and diffs look in tool results (see docs/mcp-responses.md): the pieces
+every tool's result is made of. Each tool's own result model lives with the tool."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from sessions_app.documents import format_time
-from sessions_app.models import Session, SessionFile
+from sessions_app.models import Message, Session, SessionFile
 from sessions_app.selectors import ChatMessage
 
 
@@ -29,7 +30,7 @@ class CountsView(BaseModel):
 class SessionView(BaseModel):
     id: str = Field(description="The session's id; pass it (or the link) as `session` to the other tools.")
     link: str
-    kind: Literal["prototype", "dev"] = Field(
+    kind: Literal[*Session.Kind.values] = Field(
         description="prototype: the AI wrote an app's files. dev: the AI changed a codebase (has diffs)."
     )
     title: str
@@ -46,8 +47,14 @@ class SessionRefView(BaseModel):
 
     id: str
     link: str
-    kind: Literal["prototype", "dev"]
+    kind: Literal[*Session.Kind.values]
     title: str
+
+
+class PagedResult(BaseModel):
+    """A result that may continue on another page."""
+
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; absent at the end.")
 
 
 class Continuation(BaseModel):
@@ -81,7 +88,7 @@ def session_ref_view(session: Session) -> dict[str, Any]:
 
 class MessageView(BaseModel):
     index: int
-    role: Literal["user", "assistant", "system", "tool"]
+    role: Literal[*Message.Role.values]
     author: str
     created_at: str | None = None
     content: str
@@ -108,7 +115,7 @@ class FileView(BaseModel):
     language: str
     binary: bool
     media_type: str | None = None
-    status: Literal["added", "modified", "deleted"] | None = Field(default=None, description="Dev sessions only.")
+    status: Literal[*SessionFile.Status.values] | None = Field(default=None, description="Dev sessions only.")
     additions: int | None = Field(default=None, description="Lines added (dev sessions, text files).")
     deletions: int | None = Field(default=None, description="Lines removed (dev sessions, text files).")
 
