@@ -99,7 +99,13 @@ function openInPane(url, remember) {
     filesPane.removeAttribute("aria-busy");
     if (remember) { window.history.pushState({ pane: true }, "", address); }
     var target = address.hash && document.getElementById(decodeURIComponent(address.hash.slice(1)));
-    if (target) { target.scrollIntoView(); } else { filesPane.scrollTop = 0; }
+    if (target) {
+      target.scrollIntoView();
+    } else if (window.matchMedia("(max-width: 1100px)").matches) {
+      filesPane.scrollIntoView();  // one column: the pane is below the chat, bring it up
+    } else {
+      filesPane.scrollTop = 0;
+    }
     markLines();
     var heading = filesPane.querySelector(".viewer h2");
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: !!target }); }

@@ -244,3 +244,13 @@ def test_the_settings_menu_opens_on_a_phone(server, tour):
         page.get_by_text("Acme: settings menu").click()
         members.click()
         expect(page.get_by_role("heading", name="Members")).to_be_visible()
+
+
+def test_on_a_phone_a_file_opens_in_view_below_the_chat(server, tour):
+    with browser_page(server, width=390) as page:
+        sign_in(page, server)
+        page.goto(tour["prototype"])
+        page.get_by_role("link", name="App.jsx").click()
+        expect(page.locator("#file-heading")).to_be_in_viewport()
+        page.get_by_role("link", name="Chat", exact=True).click()
+        expect(page.locator("#chat-heading")).to_be_in_viewport()
