@@ -242,3 +242,16 @@ def test_a_page_lays_out_diffs_up_to_its_budget_and_offers_the_rest_alone(member
     alone = signed_in(member).get(path_of(session), {"diffs_from": "b.txt"}).content.decode()
     shown = alone.split(f'id="{b}"')[1].split("</details>")[0]
     assert 'class="code diff-table unified"' in shown
+
+
+def test_script_in_a_chat_message_never_reaches_the_page_as_markup(member, prototype):
+    Message.objects.filter(session=prototype, index=0).update(
+        content='<script>alert("x")</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)> **ok**'
+    )
+    page = signed_in(member).get(path_of(prototype)).content.decode()
+    message = page.split('id="m0"')[1].split("</li>")[0]
+    assert "<script" not in message
+    assert "<img" not in message
+    assert 'href="javascript' not in message
+    assert "&lt;script&gt;" in message
+    assert "<strong>ok</strong>" in message
