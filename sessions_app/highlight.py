@@ -5,7 +5,9 @@ Pages number lines, link them and lay them side by side in diffs, so a text is h
 `MAX_HIGHLIGHTED_CHARS` a text is only escaped: a huge file cannot stall a page.
 """
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -60,18 +62,22 @@ def _css_class(token_type: _TokenType) -> str:
     return STANDARD_TYPES[token_type]
 
 
-def highlighted_lines(text: str, lexer: Lexer) -> list[SafeString]:
-    """`text` as HTML, one string per line (as `split_lines` counts them), without the line ends."""
+Pieces = list[tuple[str, str]]  # one line as (CSS class, text) pieces; "" is plain text
+
+
+def highlighted_pieces(text: str, lexer: Lexer) -> list[Pieces]:
+    """`text` lexed, one list of (class, text) pieces per line (as `split_lines` counts them), without the
+    line ends; neighbouring pieces of one class are merged."""
     count = len(split_lines(text))
     if len(text) > MAX_HIGHLIGHTED_CHARS:
-        return [mark_safe(escape(line.rstrip("\n"))) for line in split_lines(text)]  # noqa: S308 - escaped
-    lines: list[str] = []
-    current: list[tuple[str, str]] = []  # (class, text) pieces of the line so far; neighbours of a class merged
+        return [[("", line.rstrip("\n"))] for line in split_lines(text)]
+    lines: list[Pieces] = []
+    current: Pieces = []
     for token_type, value in lexer.get_tokens(text):
         css_class = _css_class(token_type)
         for number, part in enumerate(value.split("\n")):
             if number:
-                lines.append(_line_html(current))
+                lines.append(current)
                 current = []
             if not part:
                 continue
@@ -80,19 +86,44 @@ def highlighted_lines(text: str, lexer: Lexer) -> list[SafeString]:
             else:
                 current.append((css_class, part))
     if current:
-        lines.append(_line_html(current))
+        lines.append(current)
     # Pygments ends the text with a newline it may not have had: keep only the text's own lines.
-    return [mark_safe(line) for line in lines[:count]]  # noqa: S308 - every piece escaped above
+    return lines[:count]
 
 
-def _line_html(pieces: list[tuple[str, str]]) -> str:
-    return "".join(
+def highlighted_lines(text: str, lexer: Lexer) -> list[SafeString]:
+    """`text` as HTML, one string per line (as `split_lines` counts them), without the line ends."""
+    return [pieces_html(pieces) for pieces in highlighted_pieces(text, lexer)]
+
+
+def pieces_html(pieces: Pieces, marked: Sequence[tuple[int, int]] = ()) -> SafeString:
+    """One line's pieces as HTML; characters in the `marked` ranges (start, end) also get the class `chg`
+    (a diff's changed words)."""
+    if marked:
+        pieces = _split_at_marks(pieces, marked)
+    html = "".join(
         f'<span class="{css_class}">{escape(text)}</span>' if css_class else escape(text) for css_class, text in pieces
     )
+    return mark_safe(html)  # noqa: S308 - every piece escaped above
 
 
-# Where code text sits, by scheme: the code box, added and removed rows, a linked line, a hunk header. The
-# page's stylesheet uses these variables; the token colours below are made readable on every one of them.
+def _split_at_marks(pieces: Pieces, marked: Sequence[tuple[int, int]]) -> Pieces:
+    result: Pieces = []
+    position = 0
+    for css_class, text in pieces:
+        end = position + len(text)
+        cuts = sorted({position, end, *(p for range_ in marked for p in range_ if position < p < end)})
+        for start, stop in pairwise(cuts):
+            inside = any(first <= start and stop <= last for first, last in marked)
+            part = text[start - position : stop - position]
+            result.append(((f"{css_class} chg" if css_class else "chg") if inside else css_class, part))
+        position = end
+    return result
+
+
+# Where code text sits, by scheme: the code box, added and removed rows, a linked line, a hunk header, the
+# changed words of an edited line. The page's stylesheet uses these variables; the token colours below are
+# made readable on every one of them.
 LIGHT_BACKGROUNDS = {
     "--code-bg": "#f8fafc",
     "--added-bg": "#e6ffec",
@@ -101,6 +132,8 @@ LIGHT_BACKGROUNDS = {
     "--hunk-bg": "#eef3fc",
     "--added-num": "#ccffd8",
     "--removed-num": "#ffd7d5",
+    "--added-word": "#abf2bc",
+    "--removed-word": "#ffcecb",
 }
 DARK_BACKGROUNDS = {
     "--code-bg": "#0d1117",
@@ -110,6 +143,8 @@ DARK_BACKGROUNDS = {
     "--hunk-bg": "#121d2f",
     "--added-num": "#14361f",
     "--removed-num": "#3b181c",
+    "--added-word": "#1d4428",
+    "--removed-word": "#5c1f21",
 }
 MINIMUM_CONTRAST = 4.6  # WCAG AA asks 4.5:1 of text; a little over, for rounding
 

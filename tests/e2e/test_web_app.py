@@ -233,6 +233,8 @@ def test_the_diff_layout_is_remembered_for_the_person(server, tour):
         row = page.locator("table.split tr", has_text="LIMIT = 120")
         expect(row.locator("td.num.removed")).to_have_text("30")
         expect(row.locator("td.num.added")).to_have_text("31")
+        expect(row.locator("td.line.removed .chg")).to_have_text("60")  # the changed word, on each side
+        expect(row.locator("td.line.added .chg")).to_have_text("120")
 
 
 def test_the_settings_menu_opens_on_a_phone(server, tour):

@@ -1,7 +1,9 @@
 """A diff laid out in rows: line numbers on both sides, highlighting, split pairs, a cap."""
 
+import pytest
+
 from sessions_app import diff_view
-from sessions_app.diff_view import diff_layout
+from sessions_app.diff_view import changed_words, diff_layout
 from sessions_app.diffs import diff_texts
 from sessions_app.highlight import lexer_for_path
 
@@ -33,7 +35,7 @@ def test_hunks_start_at_their_own_line_numbers():
 
 
 def test_each_side_is_highlighted_as_a_whole():
-    rows = layout("x = 1\n", 'x = """a\nb"""\n').rows
+    rows = layout(None, 'x = """a\nb"""\n').rows  # an added file: nothing to compare word by word
     added = [row.html for row in rows if row.kind == "added"]
     assert added == ['<span class="n">x</span> <span class="o">=</span> <span class="s2">&quot;&quot;&quot;a</span>',
                      '<span class="s2">b&quot;&quot;&quot;</span>']  # fmt: skip
@@ -63,3 +65,36 @@ def test_a_very_long_diff_shows_its_first_rows(monkeypatch):
     result = layout(None, "".join(f"{n}\n" for n in range(100)), path="x.txt")
     assert len(result.rows) == 10
     assert result.omitted_rows == 91  # 101 rows after the header: the hunk line and 100 additions
+
+
+def test_the_changed_words_of_an_edited_line_are_marked_on_both_sides():
+    rows = layout("LIMIT = 60\n", "LIMIT = 120\n").rows
+    removed, added = (row.html for row in rows if row.kind in ("removed", "added"))
+    assert removed.endswith('<span class="mi chg">60</span>')
+    assert added.endswith('<span class="mi chg">120</span>')
+    assert '<span class="n">LIMIT</span>' in added  # the unchanged words are not
+
+
+def test_a_replaced_line_is_not_marked_word_by_word():
+    rows = layout("return True\n", "return bucket(key).take()\n").rows
+    assert not any("chg" in row.html for row in rows)
+
+
+def test_edits_pair_up_line_by_line_within_a_run():
+    rows = layout("a = 1\nb = 2\n", "a = 10\nb = 20\nc = 3\n").rows
+    marked = [(row.kind, row.html.count("chg")) for row in rows if row.kind != "hunk"]
+    assert marked == [("removed", 1), ("removed", 1), ("added", 1), ("added", 1), ("added", 0)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("x = 60", "x = 120", ([(4, 6)], [(4, 7)])),
+        ("call(a, b)", "call(a, c)", ([(8, 9)], [(8, 9)])),
+        ("same", "same", ([], [])),
+        ("a" * 1001, "b", None),  # too long to compare
+        ("alpha beta", "gamma delta", None),  # nothing shared: a replacement
+    ],
+)
+def test_changed_words(old, new, expected):
+    assert changed_words(old, new) == expected

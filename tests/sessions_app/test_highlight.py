@@ -10,6 +10,7 @@ from sessions_app.highlight import (
     contrast,
     highlighted_lines,
     lexer_for_path,
+    pieces_html,
     readable,
     stylesheet,
 )
@@ -58,3 +59,12 @@ def test_a_page_highlights_in_the_language_the_tools_report():
     assert lexer_for_path("deploy/Dockerfile").name == "Docker"
     assert lexer_for_path("icon.svg").name == "XML"  # a language Pygments knows by another name: its guess
     assert lexer_for_path("notes.unknown-suffix").name == "Text only"
+
+
+def test_marked_ranges_split_pieces_and_keep_escaping():
+    pieces = [("n", "a<b"), ("", " "), ("mi", "123")]
+    assert pieces_html(pieces, [(1, 2), (5, 6)]) == (
+        '<span class="n">a</span><span class="n chg">&lt;</span><span class="n">b</span>'
+        ' <span class="mi">1</span><span class="mi chg">2</span><span class="mi">3</span>'
+    )
+    assert pieces_html([("", "x y")], [(0, 3)]) == '<span class="chg">x y</span>'
