@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
-from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
+from mcp_gateway.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import InvalidKeyRequest, mcp_key_create, mcp_key_delete
 from workspaces.access import IsWorkspaceManager, ManagersChange
 from workspaces.models import Membership
@@ -146,7 +146,7 @@ class McpActivityView(WorkspaceAPIView):
     def get(self, request: Request, slug: str) -> Response:
         try:
             filters = ActivityFilters.from_query(request.query_params)
-        except ValueError as error:
+        except InvalidActivityFilter as error:
             raise serializers.ValidationError({"detail": str(error)}) from None
         page = mcp_calls_list(workspace=self.membership.workspace, filters=filters)
         return Response(ActivityPageSerializer(page).data)

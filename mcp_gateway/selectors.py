@@ -102,6 +102,10 @@ def mcp_keys_list(*, workspace: Workspace | None = None) -> McpKeyQuerySet:
     return keys.filter(workspace=workspace) if workspace is not None else keys
 
 
+class InvalidActivityFilter(Exception):
+    """A filter of the activity log that cannot be one; the message says what is accepted."""
+
+
 @dataclass(frozen=True)
 class ActivityFilters:
     """The activity log's filters as a page or the API receive them: a key id, an app's client id, a
@@ -114,14 +118,14 @@ class ActivityFilters:
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> ActivityFilters:
-        """Raises ValueError, with a sentence, for a value that cannot be one of these."""
+        """Raises InvalidActivityFilter, with a sentence, for a value that cannot be one of these."""
         values = {name: query.get(name, "").strip() for name in ("key", "app", "session", "before")}
         for name, value in values.items():
             if len(value) > 200:
-                raise ValueError(f"The {name} filter must be at most 200 characters.")
+                raise InvalidActivityFilter(f"The {name} filter must be at most 200 characters.")
         for name in ("key", "before"):
             if values[name] and not (values[name].isascii() and values[name].isdigit()):
-                raise ValueError(f"The {name} filter must be a whole number (an id), not {values[name]!r}.")
+                raise InvalidActivityFilter(f"The {name} filter must be a whole number (an id), not {values[name]!r}.")
         return cls(
             key=int(values["key"]) if values["key"] else None,
             app=values["app"],

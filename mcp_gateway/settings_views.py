@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from mcp_gateway.client_config import claude_desktop_config
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
-from mcp_gateway.selectors import ActivityFilters, mcp_calls_list, mcp_keys_list
+from mcp_gateway.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
 from workspaces.access import manager_or_403, member_or_404
 from workspaces.views import settings_context
@@ -79,7 +79,7 @@ def mcp_activity_settings(request: HttpRequest, slug: str) -> HttpResponse:
     manager_or_403(membership, "read the MCP activity")
     try:
         filters = ActivityFilters.from_query(request.GET)
-    except ValueError as problem:
+    except InvalidActivityFilter as problem:
         return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
     page = mcp_calls_list(workspace=membership.workspace, filters=filters)
     following = {"key": filters.key or "", "app": filters.app, "session": filters.session, "before": page.next_before}

@@ -257,7 +257,9 @@ def test_script_in_a_chat_message_never_reaches_the_page_as_markup(member, proto
     assert "<strong>ok</strong>" in message
 
 
-@pytest.mark.parametrize("back", ["home", "\u2572\u038b\u0263", "javascript:alert(1)", "//evil.test/x", "https://evil.test/"])
+@pytest.mark.parametrize(
+    "back", ["home", "\u2572\u038b\u0263", "javascript:alert(1)", "//evil.test/x", "https://evil.test/"]
+)
 def test_a_return_address_that_is_not_a_path_here_goes_home(member, back):
     # "home" and other bare words were a 500: `redirect` took them for view names (found by the probes).
     response = signed_in(member).post("/account/diff-view/", {"diff_view": "split", "next": back})
