@@ -1,5 +1,5 @@
-"""Every page a person sees, in a real browser at desktop (1280 px) and phone (390 px) widths, light and
-dark: nothing scrolls sideways on a phone, axe-core finds no serious or critical problem, and each page
+"""Every page a person sees, in a real browser at desktop (1280 px) and phone (390 px, and 360 px) widths,
+light and dark: nothing scrolls sideways on a phone, axe-core finds no serious or critical problem, and each page
 leaves a screenshot under test-artifacts/. Then what the session pages do when used: files open in place,
 lines are linked, long messages fold, the diff layout is remembered.
 
@@ -129,7 +129,10 @@ class Inspection:
         self.page.screenshot(path=str(ARTIFACTS / f"page-{name}-{self.width}-{self.scheme}.png"), full_page=True)
 
 
-@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")])
+# 1280 and 390 px in both schemes, and the narrowest phone width the layout promises (360 px).
+@pytest.mark.parametrize(
+    ("width", "scheme"), [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark"), (360, "light")]
+)
 def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
     with browser_page(server, width=width, scheme=scheme, for_axe=True) as page:
         inspect = Inspection(page, width, scheme)
