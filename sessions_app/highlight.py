@@ -35,11 +35,11 @@ def _lexer_for_file_name(name: str) -> Lexer:
     Claude never disagree; Pygments' own guess from the name only for a language that table does not know
     or Pygments does not know by that name. Cached: a lookup by file name tries every lexer (0.5 ms), and a
     lexer holds no state between texts."""
-    language = language_for_path(name)
-    try:
-        return get_lexer_by_name(language, stripnl=False) if language else get_lexer_for_filename(name, stripnl=False)
-    except ClassNotFound:
-        pass
+    if language := language_for_path(name):
+        try:
+            return get_lexer_by_name(language, stripnl=False)
+        except ClassNotFound:
+            pass
     try:
         return get_lexer_for_filename(name, stripnl=False)
     except ClassNotFound:
@@ -68,9 +68,9 @@ Pieces = list[tuple[str, str]]  # one line as (CSS class, text) pieces; "" is pl
 def highlighted_pieces(text: str, lexer: Lexer) -> list[Pieces]:
     """`text` lexed, one list of (class, text) pieces per line (as `split_lines` counts them), without the
     line ends; neighbouring pieces of one class are merged."""
-    count = len(split_lines(text))
+    text_lines = split_lines(text)
     if len(text) > MAX_HIGHLIGHTED_CHARS:
-        return [[("", line.rstrip("\n"))] for line in split_lines(text)]
+        return [[("", line.rstrip("\n"))] for line in text_lines]
     lines: list[Pieces] = []
     current: Pieces = []
     for token_type, value in lexer.get_tokens(text):
@@ -88,7 +88,7 @@ def highlighted_pieces(text: str, lexer: Lexer) -> list[Pieces]:
     if current:
         lines.append(current)
     # Pygments ends the text with a newline it may not have had: keep only the text's own lines.
-    return lines[:count]
+    return lines[: len(text_lines)]
 
 
 def highlighted_lines(text: str, lexer: Lexer) -> list[SafeString]:

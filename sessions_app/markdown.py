@@ -40,7 +40,8 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
 def _highlight_fence(code: str, language: str, _attributes: str) -> str:
-    lines = highlighted_lines(code, lexer_for_language(language.split()[0] if language else "text"))
+    # `language` is the info string's first word (markdown-it splits it off).
+    lines = highlighted_lines(code, lexer_for_language(language or "text"))
     # Focusable: a wide block scrolls sideways, and keyboards must be able to scroll it too.
     return '<pre class="highlight" tabindex="0"><code>' + "\n".join(lines) + "</code></pre>"
 

@@ -47,10 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"workspaces": workspaces, "form": form}
     if not workspaces:
         return render(request, "sessions_app/home.html", context)
-    valid = form.is_valid()
-    chosen = form.cleaned_data.get("workspace") if valid else request.GET.get("workspace")
-    workspace = next((w for w in workspaces if w.slug == chosen), workspaces[0])
-    filters = form.cleaned_data if valid else {}
+    # An invalid form still cleans its valid fields: a bad filter keeps the chosen workspace, unfiltered.
+    filters = form.cleaned_data if form.is_valid() else {}
+    workspace = next((w for w in workspaces if w.slug == form.cleaned_data.get("workspace")), workspaces[0])
     with transaction.atomic():
         restrict_to_workspace(workspace.pk)
         page = selectors.session_list(
@@ -143,19 +142,14 @@ def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) ->
 
 
 def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, kind: str) -> HttpResponse:
-    start_index = _int_param(request, "from")
     try:
-        session, chat = selectors.message_page(
-            workspace=workspace, session_ref=session_id, start_index=start_index, limit=MESSAGES_PER_PAGE
+        session, files = selectors.file_page(
+            workspace=workspace, session_ref=session_id, start_path=request.GET.get("files_from"), limit=FILES_PER_PAGE
         )
     except SessionContextError:
         raise Http404("No such session.") from None
     if session.kind != kind:  # a prototype link to a dev session, or the other way round
         return redirect(session.link())
-    # The session in full (a chat page carries only what the chat shows of it).
-    session, files = selectors.file_page(
-        workspace=workspace, session_ref=session_id, start_path=request.GET.get("files_from"), limit=FILES_PER_PAGE
-    )
     params = request.GET
     changes_link = _query(params, **dict.fromkeys(FILE_PARAMETERS))  # the pane without a file open
     file_links = changes_link + ("&" if changes_link != "?" else "")
@@ -172,8 +166,12 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     elif session.kind == Session.Kind.DEV:
         context |= _changes_context(request, workspace, session)
     context["tree"] = file_tree([_tree_entry(file, context, params, file_links) for file in files.items])
-    if params.get(PANE_PARAMETER) == "files":
+    if params.get(PANE_PARAMETER) == "files":  # the pane alone: the chat is not read
         return render(request, "sessions_app/files_pane.html", context)
+    start_index = _int_param(request, "from")
+    _, chat = selectors.message_page(
+        workspace=workspace, session_ref=session.public_id, start_index=start_index, limit=MESSAGES_PER_PAGE
+    )
     context |= {
         "messages_shown": [(message, chat_html(message.content), _is_long(message.content)) for message in chat.items],
         "earlier_messages": _query(params, **{"from": max(0, start_index - MESSAGES_PER_PAGE)})
@@ -191,7 +189,7 @@ def _tree_entry(file: SessionFile, context: dict, params: QueryDict, file_links:
     if not file.status:
         return TreeEntry(file, f"{file_links}file={quote(file.path, safe='/')}", True, current)
     anchor = "#" + diff_anchor(file.path)
-    if file.path in context.get("paths_laid_out", ()):
+    if file.path in context.get("paths_on_page", ()):
         return TreeEntry(file, anchor, False, current)
     page_with_it = _query(params, **dict.fromkeys(FILE_PARAMETERS), diffs_from=file.path)
     return TreeEntry(file, page_with_it + anchor, True, current)
@@ -274,7 +272,7 @@ def _changes_context(request: HttpRequest, workspace: Workspace, session: Sessio
     user: User = request.user
     return {
         "diffs": _laid_out(diffs.items, params),
-        "paths_laid_out": {entry.file.path for entry in diffs.items},
+        "paths_on_page": {entry.file.path for entry in diffs.items},
         "more_changes": _query(params, diffs_from=diffs.following.file.path) if diffs.following else None,
         "whitespace_link": _query(params, w=None if ignore_whitespace else "1"),
         "ignore_whitespace": ignore_whitespace,

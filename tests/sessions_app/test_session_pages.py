@@ -91,6 +91,13 @@ def test_the_files_pane_alone_is_served_for_opening_in_place(member, prototype):
     assert "pane=" not in pane  # links inside it are the page's own addresses
 
 
+def test_the_files_pane_alone_does_not_read_the_chat(member, prototype):
+    client = signed_in(member)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path_of(prototype), {"file": "src/main.jsx", "pane": "files"}).status_code == 200
+    assert not [query["sql"] for query in queries.captured_queries if "sessions_app_message" in query["sql"]]
+
+
 def test_opening_a_file_keeps_the_chat_page(member, workspace):
     session = SessionFactory(workspace=workspace)
     add_file(session, "a.txt", after="a\n")
