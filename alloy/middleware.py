@@ -1,6 +1,6 @@
 """What every page gets that Django's own middleware does not give: a Content-Security-Policy, a clear
-400 for query or form values no database column can hold, and a 503 rather than a 500 when the database
-cannot be reached."""
+400 for query or form values no database column can hold, a 503 rather than a 500 when the database
+cannot be reached, and, for the admin's staff only, every workspace's rows through the database wall."""
 
 import logging
 from collections.abc import Callable
@@ -8,8 +8,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
 
 from sessions_app.storable import unstorable
+from sessions_app.tenancy import every_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +25,21 @@ def content_security_policy(get_response: Callable[[HttpRequest], HttpResponse])
         if settings.CONTENT_SECURITY_POLICY:
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+    return middleware
+
+
+def admin_sees_every_workspace(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """The Django admin works across workspaces on purpose, so its requests by active staff see every
+    workspace's sessions, chats and files (sessions_app/tenancy.py); every other page sees only what it
+    restricts itself to. The whole request (its templates render inside) is one transaction."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if request.path.startswith(reverse("admin:index")) and user.is_active and user.is_staff:
+            with every_workspace():
+                return get_response(request)
+        return get_response(request)
 
     return middleware
 

@@ -63,7 +63,12 @@ ENV = {
     "ALLOY_MCP_CALLS_PER_MINUTE": "1000000000",
 }
 RARE_WORD = "zebracorn"
-CHAT, LONG_CHAT, FEW_FILES, PAGE_OF_FILES, MANY_FILES, BIG_DIFF = (
+# What another workspace's contents are full of, for the row showing a search never pays for them.
+CROWDED_WORDS = "lorem ipsum"
+OTHER_WORKSPACE = "bench-other"
+OTHER_CONTENT_FILES, OTHER_CONTENT_BYTES = 32, 1_600_000  # 51 MB in all
+SMALL_SESSION, CHAT, LONG_CHAT, FEW_FILES, PAGE_OF_FILES, MANY_FILES, BIG_DIFF = (
+    "benchSmallSess01",
     "benchChat0000001",
     "benchLongChat001",
     "benchFewFiles001",
@@ -208,6 +213,18 @@ def documents() -> list[dict]:
     return [
         {
             **base,
+            "id": SMALL_SESSION,
+            "kind": "prototype",
+            "title": "Landing page",
+            "messages": chat[:4],
+            "files": [
+                {"path": "index.html", "content": f"<p>{CROWDED_WORDS.title()} placeholder</p>\n"},
+                {"path": "style.css", "content": "p { margin: 0 }\n"},
+                {"path": "app.js", "content": "console.log('ready')\n"},
+            ],
+        },
+        {
+            **base,
             "id": CHAT,
             "kind": "prototype",
             "title": "Habit tracker",
@@ -240,7 +257,8 @@ def prepare(*, reuse: bool) -> tuple[str, str]:
         "from workspaces.models import Workspace, User, Membership;"
         "ws = Workspace.objects.create(slug='bench', name='Bench');"
         "user = User.objects.create_user(email='bench@alloy.test', password=None);"
-        "Membership.objects.create(workspace=ws, user=user, role='owner')",
+        "Membership.objects.create(workspace=ws, user=user, role='owner');"
+        f"Workspace.objects.create(slug='{OTHER_WORKSPACE}', name='Other')",
     )
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
         for document in documents():
@@ -254,6 +272,41 @@ def prepare(*, reuse: bool) -> tuple[str, str]:
     key = manage("create_mcp_key", "bench", "--name", "bench").strip()
     token = manage("shell", "-v0", "-c", TOKEN_SCRIPT).strip()
     return key, token
+
+
+def other_workspace_contents(*, full: bool) -> None:
+    """Empty the other workspace of sessions, or fill it with 51 MB of distinct contents full of
+    CROWDED_WORDS (through the real import), then let PostgreSQL analyze as autovacuum would."""
+    psql(EMPTY_OTHER_WORKSPACE, database=DATABASE)
+    if full:
+        line = f"{CROWDED_WORDS} dolor sit amet, %d consectetur adipiscing elit\n"
+        per_file = OTHER_CONTENT_BYTES // len(line % 0)
+
+        def text(first: int, lines: int) -> str:
+            return "".join(line % number for number in range(first, first + lines))
+
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
+            for number in range(OTHER_CONTENT_FILES // 8):
+                files = [
+                    {"path": f"notes/{n:02}.txt", "content": text(n * per_file, per_file)}
+                    for n in range(number * 8, number * 8 + 8)
+                ]
+                document = {"workspace": OTHER_WORKSPACE, "id": f"benchOther{number:06}", "kind": "prototype"}
+                document |= {"title": "Notes", "created_at": "2026-11-01T09:00:00Z", "messages": [], "files": files}
+                file.write(json.dumps(document) + "\n")
+        try:
+            manage("import_sessions", file.name)
+        finally:
+            os.unlink(file.name)
+    psql("VACUUM ANALYZE", database=DATABASE)
+
+
+# As the superuser, past the wall: the other workspace's sessions and contents, gone.
+EMPTY_OTHER_WORKSPACE = "".join(
+    f"DELETE FROM sessions_app_{table} WHERE workspace_id = "  # noqa: S608
+    f"(SELECT id FROM workspaces_workspace WHERE slug = '{OTHER_WORKSPACE}');\n"
+    for table in ("sessionfile", "message", "blob", "session")
+)
 
 
 # 100,000 more sessions in the bench workspace, titled from a few phrases, for title search at size.
@@ -450,6 +503,12 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
     big_diff = call("diff: 30,000-line file, first page", "get_file_diff", session=BIG_DIFF, path="big/huge.py")
     short_search = call("search: 40-message chat", "search_session", session=CHAT, query=RARE_WORD)
     long_search = call("search: 100,000-message chat", "search_session", session=LONG_CHAT, query=RARE_WORD)
+    # A word in one file (both versions): in the 10-file session, in the 5,000-file one, and on the last
+    # line of a 30,000-line file (whose lines are all read to find it) against a 100-line one.
+    few_files_search = call("search: a file of 10", "search_session", session=FEW_FILES, query="function_3_7(")
+    many_files_search = call("search: a file of 5,000", "search_session", session=MANY_FILES, query="function_4321_7(")
+    small_file_search = call("search: 100-line file", "search_session", session=BIG_DIFF, query="function_1_99(")
+    big_file_search = call("search: 30,000-line file", "search_session", session=BIG_DIFF, query="function_0_29999(")
     all_sessions = call("sessions: unfiltered page", "list_sessions", limit=20)
     no_title = call("sessions: a word in no title", "list_sessions", query="zeppelin", limit=20)
     return [
@@ -460,6 +519,16 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
         ("... its last page", small_diff, last_page_of(big_diff, "diff: 30,000-line file, last page")),
         ("a word in a 100,000-message chat within 1.5x of a 40-message chat", short_search, long_search),
         ("a word in no title of 100,005 sessions within 2x of an unfiltered page", all_sessions, no_title),
+        (
+            "a word in one file of a 5,000-file session within 1.5x of a 10-file one",
+            few_files_search,
+            many_files_search,
+        ),
+        (
+            "a word on the last line of a 30,000-line file (read whole), against a 100-line one",
+            small_file_search,
+            big_file_search,
+        ),
     ]
 
 
@@ -530,6 +599,7 @@ def main() -> None:
             second = measure(wrk, url, compared, MODERN, with_key, 1, options.seconds)
             comparisons.append((claim, reference.label, first, compared.label, second))
             print(f"  {claim}: {first.calls_per_second / second.calls_per_second:.2f}x", flush=True)
+        comparisons.append(crowded_search(wrk, url, with_key, options.seconds))
         session = manage("shell", "-v0", "-c", SESSION_SCRIPT).strip()
         base_url = f"http://127.0.0.1:{ALLOY_PORT}"
         for claim, reference, compared in page_comparisons():
@@ -539,6 +609,26 @@ def main() -> None:
             print(f"  {claim}: {first.calls_per_second / second.calls_per_second:.2f}x", flush=True)
         rss = memory_after(wrk, url, chat_page, with_key, alloy)
     report(rows, comparisons, rss)
+
+
+def crowded_search(wrk: str, url: str, credential: dict[str, str], seconds: int) -> tuple:
+    """The same search in a small session while another workspace holds nothing, then 51 MB of contents
+    full of the words searched, then nothing again (the two empty rounds combined, so a drift in the
+    machine's speed hits both sides): what another workspace holds must not change what a search costs."""
+    claim = "a search in a small session within 1.1x while another workspace holds 51 MB full of its words"
+    arguments = {"session": SMALL_SESSION, "query": CROWDED_WORDS}
+    alone = Call("search: small session, other workspace empty", "tools/call", "search_session", arguments)
+    crowded = Call("... other workspace: 51 MB of the words", alone.method, alone.tool, arguments)
+    other_workspace_contents(full=False)
+    empty_rounds = [measure(wrk, url, alone, MODERN, credential, 1, seconds)]
+    print(f"  filling {OTHER_WORKSPACE} with {OTHER_CONTENT_FILES * OTHER_CONTENT_BYTES / 1e6:.0f} MB…", flush=True)
+    other_workspace_contents(full=True)
+    beside = measure(wrk, url, crowded, MODERN, credential, 1, seconds)
+    other_workspace_contents(full=False)
+    empty_rounds.append(measure(wrk, url, alone, MODERN, credential, 1, seconds, warm_up=False))
+    empty = combined(empty_rounds)
+    print(f"  {claim}: {empty.calls_per_second / beside.calls_per_second:.2f}x", flush=True)
+    return (claim, alone.label, empty, crowded.label, beside)
 
 
 def memory_after(wrk: str, url: str, call: Call, credential: dict[str, str], alloy: Server) -> list[tuple[int, float]]:

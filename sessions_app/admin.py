@@ -5,6 +5,7 @@ from django.db.models import QuerySet, Subquery
 from django.http import HttpRequest
 
 from sessions_app.models import Message, Session, SessionFile
+from sessions_app.services import session_delete
 
 INLINE_ROWS = 100
 
@@ -63,3 +64,11 @@ class SessionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Sessions come from Alloy (import_sessions), not from hand-made admin forms.
         return False
+
+    # Deleting goes through the service, which also drops the contents no other file uses.
+    def delete_model(self, request: HttpRequest, obj: Session) -> None:
+        session_delete(session=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        for session in queryset:
+            session_delete(session=session)

@@ -2,10 +2,11 @@
 
 A long diff is read in pages. Computing it for every page would cost each page what the whole file
 costs (a 30,000-line file: 95-300 ms a page, measured). Instead a diff is computed when it is first
-read and kept in this process, keyed by the digests of its two contents (with the path and context it
-was drawn with), so every later page only slices out the lines it shows — and a session whose files
-were not read costs nothing. Bounded by characters (ALLOY_DIFF_CACHE_CHARS), least recently used out
-first; each worker process keeps its own.
+read and kept in this process, keyed by its two contents (their ids, which are one workspace's, so the
+cache never serves a workspace what another's reads computed) and the path and context it was drawn
+with, so every later page only slices out the lines it shows — and a session whose files were not
+read costs nothing. Bounded by characters (ALLOY_DIFF_CACHE_CHARS), least recently used out first;
+each worker process keeps its own.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Export: a workspace's sessions as JSON Lines, streamed.
 
 Messages and files are read in chunks and written as they come, so exporting a 100,000-message
-session holds one chunk in memory, not the session.
+session holds one chunk in memory, not the session. One transaction, behind the workspace's wall
+(sessions_app/tenancy.py): the export is one moment's sessions, and only that workspace's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from sessions_app.documents import file_document, message_document, session_header
 from sessions_app.errors import SessionNotFound
 from sessions_app.models import Session
+from sessions_app.tenancy import only_workspace
 from workspaces.models import Workspace
 
 CHUNK_SIZE = 1000
@@ -22,6 +24,11 @@ def write_session_documents(
     *, workspace: Workspace, write: Callable[[str], object], session_id: str | None = None
 ) -> int:
     """Write one line per session of `workspace` (or just `session_id`) with `write`; return how many."""
+    with only_workspace(workspace.pk):
+        return _write_documents(workspace, write, session_id)
+
+
+def _write_documents(workspace: Workspace, write: Callable[[str], object], session_id: str | None) -> int:
     sessions = (
         Session.objects.for_workspace(workspace).select_related("workspace", "created_by").order_by("created_at", "pk")
     )

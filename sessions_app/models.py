@@ -1,8 +1,9 @@
 """Sessions, their chat and their files.
 
-File text is stored once per distinct content (`Blob`, keyed by a SHA-256 digest), so a thousand
-sessions of one codebase share one copy; a `SessionFile` row points at its `before` and `after`
-blobs. Prototype files have only `after` (their current content); a dev session's changed files have
+File text is stored once per distinct content within a workspace (`Blob`, keyed by the workspace and
+a SHA-256 digest), so a thousand sessions of one codebase share one copy, and no two workspaces ever
+share a row; a `SessionFile` row points at its `before` and `after` blobs, which belong to its
+session's workspace. Prototype files have only `after` (their current content); a dev session's changed files have
 both, `before` empty for an added file and `after` empty for a deleted one.
 """
 
@@ -121,13 +122,22 @@ class Message(models.Model):
 
 
 class Blob(models.Model):
-    """One distinct file content, text or binary, stored once."""
+    """One distinct file content of one workspace, text or binary, stored once in it.
 
-    digest = models.CharField(max_length=64, unique=True)
+    Never shared across workspaces: the row sits behind the same wall as the files that point at it
+    (migration 0012), and a search reads only its own workspace's contents.
+    """
+
+    # No index of its own: the (workspace, digest) unique index serves every lookup by workspace.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    digest = models.CharField(max_length=64)
     size = models.BigIntegerField(help_text="Bytes (UTF-8 for text).")
     is_binary = models.BooleanField(default=False)
     text = models.TextField(blank=True)
     data = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "digest"], name="blob_unique_digest_per_workspace")]
 
     def __str__(self) -> str:
         return self.digest[:12]
@@ -147,8 +157,9 @@ class SessionFile(models.Model):
     media_type = models.CharField(max_length=100, blank=True)
     # Dev sessions only; empty for prototype files.
     status = models.CharField(max_length=10, choices=Status.choices, blank=True)
-    before = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    after = models.ForeignKey(Blob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # RESTRICT, not PROTECT: a content in use cannot be deleted on its own, but goes with its workspace.
+    before = models.ForeignKey(Blob, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
+    after = models.ForeignKey(Blob, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
     # Lines added and removed (dev sessions; computed once at import).
     additions = models.PositiveIntegerField(null=True, blank=True)
     deletions = models.PositiveIntegerField(null=True, blank=True)

@@ -4,8 +4,9 @@ session's changed files, which is where its diffs come from).
 Every word must occur in a message (as a word, English-stemmed, on PostgreSQL) or a file version (as a
 case-insensitive substring) for it to match; hits come in order — messages by index, then files by path,
 each file's lines in order — and are keyset paged. Messages are found through the chat search table's
-full-text index (migration 0009), file contents through a trigram index (migration 0008); lines and
-snippets are cut here.
+full-text index (migration 0009), file contents through the content search table's trigram index, keyed
+by workspace (migration 0012); lines and snippets are cut here. Neither ever reads another workspace's
+rows, so what a search costs does not depend on what other workspaces hold.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from sessions_app.errors import InvalidArgument
-from sessions_app.models import Blob, Session, SessionFile
+from sessions_app.models import Session, SessionFile
 from sessions_app.pagination import check_limit
 from sessions_app.selectors import MAX_QUERY_LENGTH, session_get
 from workspaces.models import Workspace
@@ -29,6 +30,8 @@ MAX_SEARCH_PAGE = 50
 MAX_WORDS = 8
 SNIPPET_CHARS = 160
 VERSIONS = ("after", "before")  # a file's current content first, then what it replaced
+# Letters and digits in every locale, so pg_trgm never cuts a word inside one of these runs.
+TRIGRAM_RUN = re.compile(r"[A-Za-z0-9]{3,}")
 
 
 @dataclass(frozen=True)
@@ -119,10 +122,8 @@ def _chat_matches(session: Session, words: list[str]) -> Q:
 
 def _file_hits(session: Session, words: list[str], start: tuple | None, wanted: int) -> list[SearchHit]:
     """Line hits in the file versions holding every word, from `start` = (path, version number, line)."""
-    # The contents holding every word first, through the blobs' trigram index; then this session's files.
-    contents = Blob.objects.filter(_all_words("text", words)).values("pk")
-    matching = Q(after__in=contents) | Q(before__in=contents)
-    files = SessionFile.objects.filter(session=session).filter(matching).select_related("after", "before")
+    files = SessionFile.objects.filter(session=session).filter(_files_matching(session, words))
+    files = files.select_related("after", "before")
     hits: list[SearchHit] = []
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
     for file in _in_batches(files, start[0] if start is not None else None):
@@ -141,6 +142,34 @@ def _file_hits(session: Session, words: list[str], start: tuple | None, wanted: 
                     if len(hits) == wanted:
                         return hits
     return hits
+
+
+def _files_matching(session: Session, words: list[str]) -> Q:
+    """Files one of whose versions holds every word (a case-insensitive substring).
+
+    On PostgreSQL the candidate contents come from the content search table (migration 0012): those of
+    the session's workspace whose trigrams include every trigram inside the words' runs of ASCII letters
+    and digits, through its GIN index; only they are then matched, through the wall. pg_trgm cuts a
+    content into words at anything but a letter or a digit and pads each with spaces, so only the
+    trigrams inside a run are sure to be in a content that holds it mid-word; they are what `show_trgm`
+    gives for the run less what it gives for the run's first one and two characters and last two (its
+    padded ends), so the database folds case here as it folded the contents. A word with no such
+    trigram ("db", "ü") leaves the workspace's contents to the match itself.
+    """
+    after, before = _all_words("after__text", words), _all_words("before__text", words)
+    if connection.vendor != "postgresql":
+        return after | before
+    sql = "SELECT blob_id FROM sessions_app_blobsearch WHERE workspace_id = %s"
+    params: list = [session.workspace_id]
+    if runs := TRIGRAM_RUN.findall(" ".join(words)):
+        sql += (
+            " AND trigrams @> ARRAY(SELECT unnest(show_trgm(run)) FROM unnest(%s::text[]) AS run EXCEPT"
+            " SELECT unnest(show_trgm(left(run, 1)) || show_trgm(left(run, 2)) || show_trgm(right(run, 2)))"
+            " FROM unnest(%s::text[]) AS run)"
+        )
+        params += [runs, runs]
+    candidates = RawSQL(sql, params)  # noqa: S611 (SQL from this function only; values are parameters)
+    return (Q(after__in=candidates) & after) | (Q(before__in=candidates) & before)
 
 
 def _in_batches(files: QuerySet[SessionFile], first_path: str | None, size: int = 10) -> Iterator[SessionFile]:

@@ -377,8 +377,9 @@ def _is_binary(file: SessionFile) -> bool:
 
 
 def _diff_key(file: SessionFile, context_lines: int, ignore_whitespace: bool) -> tuple:
-    before, after = file.before, file.after
-    return (before and before.digest, after and after.digest, file.path, context_lines, ignore_whitespace)
+    # Blob ids, not digests: contents are a workspace's own, so no workspace is ever served (or timed by)
+    # a diff computed for another.
+    return (file.before_id, file.after_id, file.path, context_lines, ignore_whitespace)
 
 
 def _with_diffs(files: list[SessionFile], context_lines: int, ignore_whitespace: bool) -> list[DiffEntry]:

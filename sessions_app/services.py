@@ -1,8 +1,12 @@
-"""Writes: importing session documents.
+"""Writes: importing and deleting sessions.
 
 One document is written in one transaction: either the whole session (its row, chat and files) is
 stored, or nothing of it is. Re-importing a session replaces it in place, and re-importing the same
-document writes nothing at all (its digest is kept on the session).
+document writes nothing at all (its digest is kept on the session). File contents are stored once per
+workspace; a content no file of its workspace uses any more is deleted with the last file that did.
+Imports and deletions work across workspaces (a session id is unique on the whole platform), so they
+ask the database wall for every workspace (sessions_app/tenancy.py); the rows they touch are always
+one workspace's.
 """
 
 from __future__ import annotations
@@ -10,8 +14,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from sessions_app.diffs import count_changes
 from sessions_app.documents import (
@@ -24,6 +26,7 @@ from sessions_app.documents import (
 )
 from sessions_app.languages import language_for_path
 from sessions_app.models import Blob, Message, Session, SessionFile
+from sessions_app.tenancy import every_workspace
 from workspaces.models import Membership, User, Workspace
 
 BATCH_SIZE = 2000
@@ -46,6 +49,11 @@ class ResolvedDocument:
 
 def resolve_document(*, document: SessionDocument) -> ResolvedDocument:
     """Check what the document refers to (workspace, creator, an existing session) without writing."""
+    with every_workspace():
+        return _resolve(document)
+
+
+def _resolve(document: SessionDocument) -> ResolvedDocument:
     workspace = Workspace.objects.filter(slug=document.workspace).first()
     if workspace is None:
         raise DocumentError("workspace", f"no workspace {document.workspace!r}; create it first")
@@ -64,8 +72,8 @@ def resolve_document(*, document: SessionDocument) -> ResolvedDocument:
 
 def session_import(*, document: SessionDocument) -> ImportOutcome:
     """Create or replace the session the document describes, all in one transaction."""
-    with transaction.atomic():
-        resolved = resolve_document(document=document)
+    with every_workspace():  # a transaction
+        resolved = _resolve(document)
         session = resolved.existing
         replaced_blob_ids: set[int] = set()
         if session is not None:
@@ -79,9 +87,16 @@ def session_import(*, document: SessionDocument) -> ImportOutcome:
         session = _save_session(resolved, session or Session())
         _create_messages(session, document)
         _create_files(session, file_changes(document))
-        if replaced_blob_ids:
-            _delete_unreferenced_blobs(replaced_blob_ids)
+        _delete_unreferenced_blobs(session.workspace, replaced_blob_ids)
     return outcome
+
+
+def session_delete(*, session: Session) -> None:
+    """Delete the session with its chat and files, and the contents of its workspace no file uses now."""
+    with every_workspace():  # a transaction
+        blob_ids = _blob_ids_of(session)
+        session.delete()
+        _delete_unreferenced_blobs(session.workspace, blob_ids)
 
 
 def _save_session(resolved: ResolvedDocument, session: Session) -> Session:
@@ -122,7 +137,7 @@ def _create_messages(session: Session, document: SessionDocument) -> None:
 
 def _create_files(session: Session, changes: list[FileChange]) -> None:
     contents = [side for change in changes for side in (change.before, change.after) if side is not None]
-    blob_ids = _blob_ids_for(contents)
+    blob_ids = _blob_ids_for(session.workspace, contents)
     rows = []
     for change in changes:
         additions = deletions = None
@@ -160,15 +175,16 @@ def _status(session: Session, change: FileChange) -> str:
     return SessionFile.Status.MODIFIED
 
 
-def _blob_ids_for(contents: Iterable[FileContent]) -> dict[str, int]:
-    """Blob ids by digest, creating the blobs not stored yet (content is stored once, ever)."""
+def _blob_ids_for(workspace: Workspace, contents: Iterable[FileContent]) -> dict[str, int]:
+    """The workspace's blob ids by digest, creating the blobs it does not store yet (once per workspace)."""
     by_digest = {content.digest: content for content in contents}
-    ids = _existing_blob_ids(list(by_digest))
+    ids = _existing_blob_ids(workspace, list(by_digest))
     missing = [content for digest, content in by_digest.items() if digest not in ids]
     if missing:
         Blob.objects.bulk_create(
             (
                 Blob(
+                    workspace=workspace,
                     digest=content.digest,
                     size=len(content.raw),
                     is_binary=content.is_binary,
@@ -181,15 +197,15 @@ def _blob_ids_for(contents: Iterable[FileContent]) -> dict[str, int]:
             # Another import may store the same content at the same moment: keep theirs.
             ignore_conflicts=True,
         )
-        ids |= _existing_blob_ids([content.digest for content in missing])
+        ids |= _existing_blob_ids(workspace, [content.digest for content in missing])
     return ids
 
 
-def _existing_blob_ids(digests: list[str]) -> dict[str, int]:
+def _existing_blob_ids(workspace: Workspace, digests: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for start in range(0, len(digests), BATCH_SIZE):
         chunk = digests[start : start + BATCH_SIZE]
-        ids.update(Blob.objects.filter(digest__in=chunk).values_list("digest", "id"))
+        ids.update(Blob.objects.filter(workspace=workspace, digest__in=chunk).values_list("digest", "id"))
     return ids
 
 
@@ -200,11 +216,14 @@ def _blob_ids_of(session: Session) -> set[int]:
     return ids
 
 
-def _delete_unreferenced_blobs(blob_ids: set[int]) -> None:
-    """Drop the replaced session's blobs that no file points at any more."""
+def _delete_unreferenced_blobs(workspace: Workspace, blob_ids: set[int]) -> None:
+    """Drop those of the workspace's blobs (a replaced or deleted session's) that no file points at now."""
+    if not blob_ids:
+        return
+    # Only files of the same workspace can point at its blobs.
     still_used = (
         SessionFile.objects.filter(before_id__in=blob_ids)
         .values_list("before_id", flat=True)
         .union(SessionFile.objects.filter(after_id__in=blob_ids).values_list("after_id", flat=True))
     )
-    Blob.objects.filter(id__in=blob_ids - set(still_used)).delete()
+    Blob.objects.filter(workspace=workspace, id__in=blob_ids - set(still_used)).delete()

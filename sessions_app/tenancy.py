@@ -1,21 +1,27 @@
 """The second tenancy wall: PostgreSQL row-level security on the session tables.
 
 The first wall is in the selectors (every read goes through `Session.objects.for_workspace`). This one
-is in the database: while a transaction has set `alloy.workspace_id`, the session, message and file
-tables show only that workspace's rows (migration 0006), so a query that forgot its filter still
-returns nothing of another workspace. Code that sets nothing (the admin, imports, commands) sees all
-rows, as before. The setting is transaction-local: it cannot leak to the next user of a pooled
-connection.
+is in the database, on sessions, messages, files and file contents (migrations 0006, 0007, 0012), and
+it fails closed: a connection that has not said whom it serves sees no row of them and can write none.
 
-Two ways in:
+- While a transaction has set `alloy.workspace_id`, those tables show only that workspace's rows, so a
+  query that forgot its filter still returns nothing of another workspace.
+- While it has set `alloy.all_workspaces = on` (and no workspace), they show every workspace's rows:
+  what the admin, imports and management commands ask for, by name, through `every_workspace`.
+- With neither, they show nothing.
 
-- `restrict_to_workspace`, inside a transaction the caller opened (the web pages).
+Both settings are transaction-local: they cannot leak to the next user of a pooled connection.
+
+Three ways in:
+
+- `only_workspace`, a block (a transaction) that sees one workspace: the web pages, exports.
 - `walled_reads`, for the MCP tools' reads: each statement travels to PostgreSQL in one pipeline
   with the statement that sets the wall, and runs in that pipeline's own (implicit) transaction —
   one round trip per read, no BEGIN and no COMMIT. Each read is thereby walled, and sees its own snapshot, as
   it would in a READ COMMITTED transaction. The wall can be made conditional (the caller's
   credential is still live, say): when the condition fails, the wall shuts on workspace 0, the read
   sees nothing, and the scope reports it.
+- `every_workspace`, a block (a transaction) that sees the whole platform: the admin, imports, commands.
 """
 
 from __future__ import annotations
@@ -24,20 +30,46 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 SETTING = "alloy.workspace_id"
 SHUT = "0"  # no workspace has id 0: a shut wall shows no rows
+EVERY_WORKSPACE = "alloy.all_workspaces"
 
 
-def restrict_to_workspace(workspace_id: int) -> None:
-    """Limit the current transaction to one workspace's rows (PostgreSQL; no-op elsewhere)."""
-    if connection.vendor != "postgresql":
-        return
-    if not connection.in_atomic_block:
-        raise RuntimeError("restrict_to_workspace needs a transaction: it lasts until the transaction ends.")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, true)", [SETTING, str(int(workspace_id))])
+@contextmanager
+def only_workspace(workspace_id: int) -> Iterator[None]:
+    """Inside this block the session tables show only this workspace's rows (the web pages, exports)."""
+    with _scope(SETTING, str(int(workspace_id))):
+        yield
+
+
+@contextmanager
+def every_workspace() -> Iterator[None]:
+    """Inside this block the session tables show every workspace's rows: for the admin, imports and
+    commands, which work across workspaces on purpose. A workspace set inside it still narrows."""
+    with _scope(EVERY_WORKSPACE, "on"):
+        yield
+
+
+@contextmanager
+def _scope(setting: str, value: str) -> Iterator[None]:
+    """A transaction (a savepoint inside one) with `setting` set; what was set before comes back after.
+    On PostgreSQL; elsewhere there is no wall, and the block is just a transaction."""
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting(%s, true), set_config(%s, %s, true)", [setting, setting, value])
+            before = cursor.fetchone()[0] or ""
+        yield
+        # Only without an exception (a savepoint's rollback restores the setting), and only inside an
+        # enclosing transaction (a transaction of the block's own takes the setting with it).
+        if nested and before != value:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
 
 
 class WalledReads:

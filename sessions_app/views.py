@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
@@ -19,7 +18,7 @@ from sessions_app.forms import SessionFilterForm, page_key
 from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
 from sessions_app.markdown import chat_html
 from sessions_app.models import Session, SessionFile
-from sessions_app.tenancy import restrict_to_workspace
+from sessions_app.tenancy import only_workspace
 from workspaces.access import member_or_404
 from workspaces.models import User, Workspace
 from workspaces.selectors import workspaces_for_user
@@ -50,8 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # An invalid form still cleans its valid fields: a bad filter keeps the chosen workspace, unfiltered.
     filters = form.cleaned_data if form.is_valid() else {}
     workspace = next((w for w in workspaces if w.slug == form.cleaned_data.get("workspace")), workspaces[0])
-    with transaction.atomic():
-        restrict_to_workspace(workspace.pk)
+    with only_workspace(workspace.pk):
         page = selectors.session_list(
             workspace=workspace,
             query=filters.get("q") or None,
@@ -135,9 +133,8 @@ def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) ->
     file keeps the chat where the reader left it. Without scripts every link is a plain page load.
     """
     membership = member_or_404(request, slug)
-    with transaction.atomic():
-        # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows.
-        restrict_to_workspace(membership.workspace.pk)
+    # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows.
+    with only_workspace(membership.workspace.pk):
         return _session_page(request, membership.workspace, session_id, kind)
 
 

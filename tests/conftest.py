@@ -7,7 +7,7 @@ And sessions to read: `prototype` and `dev` in `workspace`, `foreign` (a dev ses
 """
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from sessions_app.models import Session
 from tests.factories import MembershipFactory, MessageFactory, SessionFactory, UserFactory, WorkspaceFactory, add_file
@@ -53,6 +53,15 @@ def close_connection_pool(django_db_setup, django_db_blocker):
         for connection in connections.all():
             if getattr(connection, "pool", None) is not None:
                 connection.close_pool()
+
+
+@pytest.fixture
+def closed_wall(db):
+    """The rest of the test's transaction as a production connection starts: no workspace, and not every
+    workspace either (tests/settings.py opens the database wall for test code), so the code under test
+    sees only what it asks for itself. Ask for it after the fixtures that write."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('alloy.all_workspaces', '', true)")
 
 
 @pytest.fixture

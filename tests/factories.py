@@ -91,9 +91,12 @@ class MessageFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(timezone.now)
 
 
-def blob_for(text: str) -> Blob:
+def blob_for(workspace: Workspace, text: str) -> Blob:
+    """The workspace's blob of this text, stored once in it (as the import stores contents)."""
     digest = hashlib.sha256(b"text\0" + text.encode()).hexdigest()
-    blob, _ = Blob.objects.get_or_create(digest=digest, defaults={"size": len(text.encode()), "text": text})
+    blob, _ = Blob.objects.get_or_create(
+        workspace=workspace, digest=digest, defaults={"size": len(text.encode()), "text": text}
+    )
     return blob
 
 
@@ -109,8 +112,8 @@ def add_file(session: Session, path: str, *, before: str | None = None, after: s
         path=path,
         language=language_for_path(path),
         status=status,
-        before=blob_for(before) if before is not None else None,
-        after=blob_for(after) if after is not None else None,
+        before=blob_for(session.workspace, before) if before is not None else None,
+        after=blob_for(session.workspace, after) if after is not None else None,
         additions=additions,
         deletions=deletions,
     )

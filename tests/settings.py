@@ -15,6 +15,14 @@ os.environ.setdefault("ALLOY_PUBLIC_URL", "https://mcp.alloy.test")
 
 from alloy.settings import *  # noqa: F403
 
+# Test code sees every workspace, as ops do, so factories can write and assertions read any of them: the
+# database wall (sessions_app/tenancy.py) is opened on every test connection when no workspace is set.
+# What the code under test restricts itself to still holds (a set workspace always narrows), and the
+# server processes of tests/e2e run with the production settings, closed. Tests of the closed wall use
+# a connection of their own (tests/sessions_app/test_tenancy.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["options"] = "-c alloy.all_workspaces=on"  # noqa: F405
+
 # The test client speaks plain http to an https public URL: no redirect (tests/test_https.py turns it on).
 SECURE_SSL_REDIRECT = False
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from sessions_app.models import Message, Session
+from sessions_app.models import Blob, Message, Session
+from sessions_app.tenancy import every_workspace
 from tests.factories import MessageFactory, SessionFactory, add_file
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,35 @@ def test_non_staff_cannot_open_the_admin(client, owner):
     response = client.get(reverse("admin:sessions_app_session_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_admin_sees_every_workspace_through_a_closed_wall(staff_client, session, foreign, closed_wall):
+    page = staff_client.get(reverse("admin:sessions_app_session_changelist")).content.decode()
+    assert "Rate limits" in page
+    assert "Secret" in page
+    change = staff_client.get(reverse("admin:sessions_app_session_change", args=[foreign.pk])).content.decode()
+    assert "their secret" in change
+    assert not Session.objects.exists()  # outside the admin's requests, the test's transaction sees nothing
+
+
+def test_a_member_who_is_not_staff_gets_no_wide_view_of_the_wall(client, owner, session, closed_wall):
+    client.force_login(owner)
+    assert client.get(reverse("admin:sessions_app_session_changelist")).status_code == 302
+    assert not Session.objects.exists()
+
+
+def test_deleting_a_session_in_the_admin_drops_its_contents_and_nothing_of_another_workspace(
+    staff_client, session, foreign, closed_wall
+):
+    url = reverse("admin:sessions_app_session_delete", args=[session.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    with every_workspace():
+        assert list(Session.objects.all()) == [foreign]
+        assert set(Blob.objects.values_list("workspace_id", flat=True)) == {foreign.workspace_id}
+
+
+def test_deleting_a_workspace_in_the_admin_takes_its_sessions_and_contents(staff_client, session, foreign):
+    url = reverse("admin:workspaces_workspace_delete", args=[session.workspace_id])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert list(Session.objects.all()) == [foreign]
+    assert set(Blob.objects.values_list("workspace_id", flat=True)) == {foreign.workspace_id}

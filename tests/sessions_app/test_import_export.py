@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sessions_app.models import Blob, Message, Session, SessionFile
+from sessions_app.services import session_delete
 from tests.factories import WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +218,40 @@ def test_reimport_updates_in_place_and_drops_unused_content(tmp_path, people):
     session = Session.objects.get()
     assert (session.pk, session.title, session.messages.count()) == (session_pk, "Renamed", 1)
     assert Blob.objects.get().text == "console.log('bye')\n"
+
+
+def test_the_same_content_in_two_workspaces_is_stored_once_in_each_and_cleaned_up_in_each(tmp_path, people):
+    theirs = document(9, workspace="globex", created_by="outsider@globex.test")
+    run_import(str(write_lines(tmp_path / "in.jsonl", [document(1), document(2), theirs])))
+    stored = Blob.objects.filter(text="console.log('hi')\n")
+    assert sorted(stored.values_list("workspace__slug", flat=True)) == ["acme", "globex"]
+    acme_copy, globex_copy = stored.get(workspace__slug="acme"), stored.get(workspace__slug="globex")
+    changed = {"files": [{"path": "src/app.js", "content": "console.log('bye')\n"}]}
+    # session-0002 still uses acme's copy; once it changes too, acme's copy goes and globex's stays.
+    run_import(str(write_lines(tmp_path / "v2.jsonl", [document(1, **changed)])))
+    assert Blob.objects.filter(pk=acme_copy.pk).exists()
+    run_import(str(write_lines(tmp_path / "v3.jsonl", [document(2, **changed)])))
+    assert not Blob.objects.filter(pk=acme_copy.pk).exists()
+    assert Blob.objects.get(pk=globex_copy.pk).text == "console.log('hi')\n"
+    assert SessionFile.objects.get(session__public_id="session-0009").after_id == globex_copy.pk
+
+
+def test_deleting_a_session_drops_its_unused_contents_and_nothing_of_another_workspace(tmp_path, people):
+    theirs = document(9, workspace="globex", created_by="outsider@globex.test")
+    run_import(str(write_lines(tmp_path / "in.jsonl", [document(1), document(2), theirs])))
+    their_rows = (
+        list(Blob.objects.filter(workspace__slug="globex").values_list("pk", "text")),
+        list(Message.objects.filter(session__public_id="session-0009").values_list("pk", "content")),
+    )
+    session_delete(session=Session.objects.get(public_id="session-0001"))
+    assert Blob.objects.filter(workspace__slug="acme").count() == 1  # session-0002 still uses it
+    session_delete(session=Session.objects.get(public_id="session-0002"))
+    assert not Blob.objects.filter(workspace__slug="acme").exists()
+    assert not Message.objects.filter(session__workspace__slug="acme").exists()
+    assert (
+        list(Blob.objects.filter(workspace__slug="globex").values_list("pk", "text")),
+        list(Message.objects.filter(session__public_id="session-0009").values_list("pk", "content")),
+    ) == their_rows
 
 
 def test_a_failed_reimport_leaves_the_session_as_it_was(tmp_path, people):

@@ -1,13 +1,13 @@
-"""How searches meet the indexes: file contents through the trigram index (migration 0008); titles and
-chats through the search tables beside the walled ones (migration 0009), since under row-level security a
-LIKE or full-text match on a walled table is never an index condition."""
+"""How searches meet the indexes: titles, chats and file contents through the search tables beside the
+walled ones (migrations 0009 and 0012), since under row-level security a LIKE or full-text match on a
+walled table is never an index condition."""
 
 import pytest
 from django.db import connection
 
 from sessions_app import search, selectors
-from sessions_app.models import Blob, Message
-from tests.factories import MessageFactory, SessionFactory
+from sessions_app.models import Message
+from tests.factories import MessageFactory, SessionFactory, add_file
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,25 @@ def plan(queryset) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_file_content_search_uses_its_trigram_index(dev):
-    assert "blob_text_trgm" in plan(Blob.objects.filter(text__icontains="redis"))
+def test_file_content_search_uses_the_content_search_tables_index_keyed_by_workspace(dev):
+    files = dev.files.filter(search._files_matching(dev, ["redis", "streams"]))
+    assert "blobsearch_trigrams" in plan(files)
+
+
+def test_a_content_search_looks_for_the_trigrams_inside_the_words_as_the_contents_were_indexed(workspace):
+    # pg_trgm folds case and splits words on anything but letters and digits, in the contents and here
+    # alike; only the trigrams inside a word are asked for, so a substring still matches mid-word.
+    session = SessionFactory(workspace=workspace)
+    add_file(session, "cfg.py", after="MAX_RETRIES = 3\nretry_after = 'Über'\n")
+    add_file(session, "other.py", after="nothing here\n")
+
+    def found(*words: str) -> list[str]:
+        return [file.path for file in session.files.filter(search._files_matching(session, list(words)))]
+
+    assert found("max_ret") == found("AX_RETRIE") == found("ies = 3") == found("über") == ["cfg.py"]
+    assert found("x_r", "=") == found("ü") == ["cfg.py"]  # no whole trigram: the workspace's contents, checked
+    assert found("max_retries", "nothing") == []
+    assert found("retries_max") == []
 
 
 def test_under_row_level_security_a_like_is_never_an_index_condition(prototype):

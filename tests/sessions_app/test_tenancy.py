@@ -1,10 +1,14 @@
-"""The database wall: with the workspace set, another workspace's rows do not exist, even unfiltered."""
+"""The database wall: with the workspace set, another workspace's rows do not exist, even unfiltered;
+with nothing set, no workspace's rows do."""
 
+import psycopg
 import pytest
 from django.db import connection, transaction
 
-from sessions_app.models import Message, Session, SessionFile
-from sessions_app.tenancy import restrict_to_workspace, walled_reads
+from sessions_app import search
+from sessions_app.models import Blob, Message, Session, SessionFile
+from sessions_app.tenancy import every_workspace, only_workspace, walled_reads
+from tests.factories import SessionFactory, add_file
 
 pytestmark = pytest.mark.django_db
 
@@ -17,30 +21,89 @@ def test_tests_do_not_run_as_a_superuser():
 
 
 def test_an_unfiltered_query_sees_only_the_workspace_it_is_restricted_to(workspace, prototype, foreign):
-    with transaction.atomic():
-        restrict_to_workspace(workspace.pk)
+    with only_workspace(workspace.pk):
         assert list(Session.objects.all()) == [prototype]
         assert not Session.objects.filter(pk=foreign.pk).exists()
         assert set(Message.objects.values_list("session_id", flat=True)) == {prototype.pk}
         assert set(SessionFile.objects.values_list("session_id", flat=True)) == {prototype.pk}
+        assert set(Blob.objects.values_list("workspace_id", flat=True)) == {workspace.pk}
 
 
-@pytest.mark.django_db(transaction=True)  # real transactions, not savepoints inside the test's own
-def test_the_restriction_ends_with_its_transaction(workspace, prototype, foreign):
+def test_a_workspace_scope_ends_with_its_block_even_inside_a_transaction(workspace, prototype, foreign):
     with transaction.atomic():
-        restrict_to_workspace(workspace.pk)
-    assert Session.objects.count() == 2
+        with only_workspace(workspace.pk):
+            assert Session.objects.count() == 1
+        assert Session.objects.count() == 2  # what the test connection sees: every workspace (tests/settings.py)
 
 
-def test_without_a_restriction_everything_is_visible(prototype, foreign):
-    # The admin, imports and commands set nothing.
-    assert Session.objects.count() == 2
-    assert Message.objects.count() == 6
+def test_a_set_workspace_narrows_even_where_every_workspace_is_asked_for(workspace, prototype, foreign):
+    with every_workspace(), only_workspace(workspace.pk):
+        assert list(Session.objects.all()) == [prototype]
 
 
-def test_restricting_outside_a_transaction_is_refused(workspace, transactional_db):
-    with pytest.raises(RuntimeError, match="needs a transaction"):
-        restrict_to_workspace(workspace.pk)
+def test_two_workspaces_with_the_same_content_each_hold_their_own_row(workspace, other_workspace):
+    mine, theirs = SessionFactory(workspace=workspace), SessionFactory(workspace=other_workspace)
+    add_file(mine, "a.py", after="shared\n")
+    add_file(mine, "b.py", after="shared\n")  # stored once within the workspace
+    add_file(theirs, "a.py", after="shared\n")
+    blobs = Blob.objects.filter(text="shared\n")
+    assert sorted(blobs.values_list("workspace_id", flat=True)) == sorted([workspace.pk, other_workspace.pk])
+
+
+# --- a connection that says nothing sees nothing ------------------------------------------------------------
+
+WALLED_TABLES = ["sessions_app_session", "sessions_app_message", "sessions_app_sessionfile", "sessions_app_blob"]
+
+
+def bare_connection() -> psycopg.Connection:
+    """A connection as the application's role, opened with none of the test settings' options: what a
+    new view, a background task or a thread that lost its context would reach the database with."""
+    database = connection.settings_dict
+    return psycopg.connect(
+        dbname=database["NAME"], user=database["USER"], host=database["HOST"], port=database["PORT"], autocommit=True
+    )
+
+
+def counts(cursor: psycopg.Cursor) -> list[int]:
+    return [cursor.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in WALLED_TABLES]  # noqa: S608
+
+
+@pytest.mark.django_db(transaction=True)  # committed rows, for another connection to (not) see
+def test_a_connection_that_set_no_scope_reads_no_session_message_file_or_content(prototype, dev, foreign):
+    with bare_connection() as bare, bare.cursor() as cursor:
+        assert counts(cursor) == [0, 0, 0, 0]
+        cursor.execute("SELECT set_config('alloy.all_workspaces', 'on', false)")  # asked for by name
+        assert counts(cursor) == [3, 6, 7, 9]
+        cursor.execute("SELECT set_config('alloy.workspace_id', %s, false)", [str(foreign.workspace_id)])
+        assert counts(cursor) == [1, 1, 1, 2]  # a set workspace narrows whatever else is set
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_set_no_scope_writes_nothing(workspace):
+    with bare_connection() as bare, bare.cursor() as cursor, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        cursor.execute(
+            "INSERT INTO sessions_app_blob (workspace_id, digest, size, is_binary, text)"
+            " VALUES (%s, 'x', 1, false, 'x')",
+            [workspace.pk],
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_under_one_workspace_that_forgets_the_session_reads_no_content_of_another(workspace, foreign):
+    # foreign's files hold "a" before and "b" after; workspace has none. The queries below forget the
+    # session filter, or name the other workspace's session outright: the wall itself refuses.
+    with walled_reads(workspace_id=workspace.pk):
+        assert not Blob.objects.filter(text__icontains="b").exists()
+        assert not SessionFile.objects.filter(search._files_matching(foreign, ["b"])).exists()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT b.text FROM sessions_app_blobsearch s JOIN sessions_app_blob b ON b.id = s.blob_id"
+                " WHERE s.workspace_id = %s",
+                [foreign.workspace_id],
+            )
+            assert cursor.fetchall() == []
+    with walled_reads(workspace_id=foreign.workspace_id):  # the same reads, for the workspace that has them
+        assert SessionFile.objects.filter(search._files_matching(foreign, ["b"])).count() == 1
 
 
 # --- walled_reads: each read sent with its wall, in a transaction of its own (the MCP tools' path) --------
@@ -86,10 +149,8 @@ def test_message_and_file_rows_carry_their_workspace_whoever_inserts_them(worksp
 
 def test_the_wall_compares_a_column_instead_of_looking_up_each_row_s_session(workspace, prototype):
     # Looking up sessions per row made a chat page cost 46 ms in a workspace of 50,000 sessions.
-    with transaction.atomic():
-        restrict_to_workspace(workspace.pk)
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN SELECT * FROM sessions_app_message WHERE session_id = %s", [prototype.pk])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+    with only_workspace(workspace.pk), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN SELECT * FROM sessions_app_message WHERE session_id = %s", [prototype.pk])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "sessions_app_session" not in plan
     assert "SubPlan" not in plan

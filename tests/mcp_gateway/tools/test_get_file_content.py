@@ -79,7 +79,7 @@ async def test_a_long_file_is_cut_at_a_line_with_the_arguments_for_the_rest(call
 @pytest.fixture
 def binary_file(workspace):
     session = SessionFactory(workspace=workspace)
-    blob = Blob.objects.create(digest="b" * 64, size=4, is_binary=True, data=b"\x89PNG")
+    blob = Blob.objects.create(workspace=workspace, digest="b" * 64, size=4, is_binary=True, data=b"\x89PNG")
     SessionFile.objects.create(session=session, path="logo.png", after=blob, media_type="image/png")
     return session
 
