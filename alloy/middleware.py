@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 
+from alloy.database import OUTAGE, outage_message
 from sessions_app.storable import unstorable
 from sessions_app.tenancy import every_workspace
 
@@ -63,7 +63,8 @@ def refuse_unstorable_input(get_response: Callable[[HttpRequest], HttpResponse])
 
 
 class DatabaseOutage:
-    """A page whose database is unreachable (refused, dropped, pool timeout) answers 503 with Retry-After,
+    """A page whose database is unreachable (refused, dropped, pool timeout) or busy past the request's
+    budget answers 503 with Retry-After,
     logged as one warning, as /mcp does (mcp_gateway/http.py); any other failure stays a logged 500."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -73,11 +74,11 @@ class DatabaseOutage:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, OUTAGE):
             return None
         logger.warning("Database unavailable on %s: %s", request.path, exception)
         response = HttpResponse(
-            "Alloy cannot reach its database right now; try again in a few seconds.",
+            outage_message(exception),
             status=503,
             content_type="text/plain; charset=utf-8",
         )

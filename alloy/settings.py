@@ -125,11 +125,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),
     }
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
+# Seconds one statement of a request may take, its waits for locks included (0: no limit): past it the
+# request answers 503 (alloy/database.py) and its worker is free again, so one long migration or stuck
+# transaction cannot hold every worker. manage.py commands run without one (a migration may take long).
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_STATEMENT_TIMEOUT > 0:
+    budget = f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}ms"
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={budget} -c lock_timeout={budget}"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # Shared by every process: rate limits (client registration) count across all of them.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer is a Redis that is down (workspaces/throttle.py counts alone then),
+            # not a request that waits for the operating system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Days the MCP activity log keeps each call; `manage.py prune_mcp_activity` deletes older ones (run it daily).

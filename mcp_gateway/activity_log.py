@@ -8,7 +8,8 @@ what is left, so a graceful stop or restart loses nothing.
 
 What a crash can lose: the records of the last second before it (of the whole outage, if the database
 was unreachable: they wait in memory, at most MAX_PENDING of them, oldest dropped first and counted in
-a warning). A record whose workspace or credential was deleted meanwhile is skipped alone.
+a warning). A record whose workspace or credential was deleted meanwhile, or that the database refuses
+for its data, is skipped alone (and counted in a warning): the rest of its batch is written row by row.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from collections import deque
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, connections
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+)
 
 from mcp_gateway.models import McpCall
 
@@ -105,15 +114,15 @@ class ActivityLog:
                 else:
                     cursor.executemany(_INSERT, records)
             return len(records)
-        except IntegrityError:
+        except (IntegrityError, DataError):
             written = 0
-            for record in records:  # one whose workspace, key or app is gone fails alone
+            for record in records:  # one whose workspace, key or app is gone, or whose data is refused, fails alone
                 try:
                     with connection.cursor() as cursor:
                         cursor.execute(_INSERT, record)
                     written += 1
-                except IntegrityError:
-                    continue
+                except (IntegrityError, DataError) as error:
+                    logger.warning("Activity log: one call of workspace %s not written: %s", record.workspace_id, error)
             return written
 
     def _start(self) -> None:

@@ -12,15 +12,15 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http.request import split_domain_port, validate_host
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from alloy.database import OUTAGE, outage_message
 from mcp_gateway import rate_limits
 from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
-from mcp_gateway.keys import looks_like_key
+from mcp_gateway.keys import is_well_formed_key, looks_like_key
 from mcp_gateway.principal import Principal
 from mcp_gateway.selectors import InsufficientScope, InvalidCredential
 from mcp_gateway.workers import run_in_worker
@@ -45,7 +45,7 @@ def _rpc_error(code: int, message: str, request_id: Any = None) -> dict[str, Any
 
 # Failures of the database server or the way to it (refused, dropped, pool timeout), as opposed to a
 # statement that fails: answered 503 with Retry-After, logged as one line, never as a traceback.
-DATABASE_OUTAGE = (OperationalError, InterfaceError)
+DATABASE_OUTAGE = OUTAGE
 REQUEST_ID_SCOPE_KEY = "alloy.request_id"
 RETRY_AFTER_OUTAGE_SECONDS = 2
 RATE_LIMITED = -32029  # a server error code (JSON-RPC reserves -32000 to -32099 for them): "slow down"
@@ -114,7 +114,7 @@ class TransportGuard:
         except DATABASE_OUTAGE as error:
             logger.warning("Database unavailable on %s: %s", scope.get("path"), error)
             if not started:
-                await database_unavailable(send, scope)
+                await database_unavailable(send, scope, outage_message(error))
         except Exception:
             logger.exception("Unhandled error on %s", scope.get("path"))
             if not started:
@@ -187,7 +187,8 @@ class Caller:
     principal: Principal
     confirmed: bool = False  # found live in the database during this request
     refused: bool = False  # found revoked, expired or no longer a member during this request
-    database_unavailable: bool = False  # the database could not be reached during this request
+    # What to tell the client if the database failed it during this request (alloy/database.py); else "".
+    database_outage: str = ""
 
 
 class CredentialAuth:
@@ -235,14 +236,14 @@ class CredentialAuth:
             nonlocal replaced
             if message["type"] == "http.response.start":
                 try:
-                    if not caller.confirmed and not caller.refused and not caller.database_unavailable:
+                    if not caller.confirmed and not caller.refused and not caller.database_outage:
                         caller.refused = not await run_in_worker(credential_is_live, principal=caller.principal)
                 except DATABASE_OUTAGE as error:
                     logger.warning("Database unavailable while checking a credential: %s", error)
-                    caller.database_unavailable = True
-                if caller.database_unavailable:
+                    caller.database_outage = outage_message(error)
+                if caller.database_outage:
                     replaced = True
-                    await database_unavailable(send, scope)
+                    await database_unavailable(send, scope, caller.database_outage)
                     return
                 if caller.refused:
                     principals.forget(cache_key)
@@ -262,20 +263,27 @@ class CredentialAuth:
             if (principal := principals.get(cache_key)) is not None:
                 return cache_key, Caller(principal)
             address = scope["client"][0] if scope.get("client") else "unknown"
-            if refusal := await rate_limits.check_address(address):
-                await too_many_requests(send, scope, refusal)
+            # An address over its refused-credential limit gets 429 without a look at what it sent, except
+            # a well-formed key (checksum and all: no guess is one by chance), which is still looked up by
+            # its prefix: one misconfigured client behind a NAT must not lock its neighbours' keys out.
+            throttled = await rate_limits.check_address(address)
+            if throttled and not is_well_formed_key(credential):
+                await too_many_requests(send, scope, throttled)
                 return None
             try:
                 principal = await run_in_worker(authenticate, credential)
             except DATABASE_OUTAGE as error:
                 logger.warning("Database unavailable while authenticating: %s", error)
-                await database_unavailable(send, scope)
+                await database_unavailable(send, scope, outage_message(error))
                 return None
-            except InsufficientScope as error:
-                refusals.append((403, "insufficient_scope", str(error)))
-                continue
-            except InvalidCredential as error:
-                refusals.append((401, "invalid_token", str(error)))
+            except (InsufficientScope, InvalidCredential) as error:
+                if throttled:
+                    await too_many_requests(send, scope, throttled)
+                    return None
+                if isinstance(error, InsufficientScope):
+                    refusals.append((403, "insufficient_scope", str(error)))
+                else:
+                    refusals.append((401, "invalid_token", str(error)))
                 continue
             principals.put(cache_key, principal)
             return cache_key, Caller(principal, confirmed=True)
@@ -297,9 +305,8 @@ def _credentials(headers: Headers) -> list[str]:
     return [key] if key else [bearer] if bearer else []
 
 
-async def database_unavailable(send: Send, scope: Scope) -> None:
+async def database_unavailable(send: Send, scope: Scope, message: str) -> None:
     """503 with Retry-After, and a JSON-RPC error for the request's own id, so the client retries it."""
-    message = "Alloy cannot reach its database right now; retry in a few seconds."
     body = _rpc_error(-32603, message, scope.get(REQUEST_ID_SCOPE_KEY))
     await send_json(send, 503, body, {"retry-after": str(RETRY_AFTER_OUTAGE_SECONDS)})
 

@@ -61,6 +61,15 @@ def looks_like_key(text: str) -> bool:
     return text.startswith(KEY_PREFIX)
 
 
+def is_well_formed_key(text: str) -> bool:
+    """Whether `text` has a key's shape and checksum (no database involved)."""
+    try:
+        parse_key(text)
+    except MalformedKey:
+        return False
+    return True
+
+
 def parse_key(text: str) -> ParsedKey:
     """Check the shape and checksum; raise `MalformedKey` without touching the database."""
     if len(text) != KEY_LENGTH or not looks_like_key(text) or not all(c in _BASE62 for c in text[len(KEY_PREFIX) :]):

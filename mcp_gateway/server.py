@@ -38,6 +38,7 @@ from mcp_types import (
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
+from alloy.database import outage_message
 from mcp_gateway.activity_log import CallRecord, activity_log
 from mcp_gateway.http import CALLER_SCOPE_KEY, DATABASE_OUTAGE, CredentialAuth, TransportGuard
 from mcp_gateway.models import McpCall
@@ -49,7 +50,7 @@ from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import InvalidSessionLink, plain_problem
 from sessions_app.links import ACCEPTED_SHAPES, parse_session_ref, unwrap_pasted
 from sessions_app.selectors import session_completions
-from sessions_app.storable import unstorable
+from sessions_app.storable import storable, unstorable
 
 SERVER_NAME = "Alloy"
 SERVER_VERSION = "0.1.0"
@@ -128,7 +129,7 @@ class AlloyMCPServer(MCPServer):
             if caller is not None:
                 if caller.refused:
                     outcome = McpCall.Outcome.REFUSED
-                elif caller.database_unavailable:
+                elif caller.database_outage:
                     outcome = McpCall.Outcome.UNAVAILABLE
                 _record(caller.principal, name, arguments, outcome, time.perf_counter() - started)
 
@@ -178,8 +179,8 @@ async def complete_prompt_argument(ctx: ServerRequestContext, params: CompleteRe
     except CredentialNotLive:
         caller.refused = True  # CredentialAuth answers 401
         return empty
-    except DATABASE_OUTAGE:
-        caller.database_unavailable = True  # CredentialAuth answers 503
+    except DATABASE_OUTAGE as error:
+        caller.database_outage = outage_message(error)  # CredentialAuth answers 503
         return empty
     return CompleteResult(completion=Completion(values=values, has_more=False))
 
@@ -197,8 +198,10 @@ def _record(principal: Principal, tool: str, arguments: dict[str, Any], outcome:
             mcp_key_id=principal.credential_id if principal.credential_kind == "mcp_key" else None,
             application_id=principal.application_id,
             user_id=principal.user_id,
-            credential=principal.label,
-            tool=tool[:64],
+            # What a caller chose (a tool name) or named (a key) is made storable: a NUL in one record would
+            # fail the whole batch of everyone's records written with it.
+            credential=storable(principal.label, max_length=200),
+            tool=storable(tool, max_length=64),
             session_id=session_id,
             outcome=outcome,
             duration_ms=round(seconds * 1000, 3),

@@ -159,7 +159,7 @@ def _files_matching(session: Session, words: list[str]) -> Q:
     after, before = _all_words("after__text", words), _all_words("before__text", words)
     if connection.vendor != "postgresql":
         return after | before
-    sql = "SELECT blob_id FROM sessions_app_blobsearch WHERE workspace_id = %s"
+    sql = "SELECT blob_id FROM sessions_app_blobsearch WHERE workspace_id = %s::bigint"
     params: list = [session.workspace_id]
     if runs := TRIGRAM_RUN.findall(" ".join(words)):
         sql += (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -79,6 +80,18 @@ class TreeEntry:
     current: bool
 
 
+@dataclass(frozen=True, slots=True)
+class TreeStep:
+    """One step of drawing the file tree: a folder opened (its name), a folder closed, or a file."""
+
+    opens: str | None = None
+    closes: bool = False
+    entry: TreeEntry | None = None
+
+
+CLOSE_FOLDER = TreeStep(closes=True)
+
+
 @dataclass
 class FileTreeNode:
     """A folder of the file tree: its sub-folders and its files."""
@@ -87,9 +100,21 @@ class FileTreeNode:
     folders: dict[str, FileTreeNode] = field(default_factory=dict)
     files: list[TreeEntry] = field(default_factory=list)
 
-    @property
-    def sorted_folders(self) -> list[FileTreeNode]:
-        return [self.folders[name] for name in sorted(self.folders)]
+    def steps(self) -> Iterator[TreeStep]:
+        """The folder's contents as steps, folders first, depth first: the template draws them in one
+        loop, so a path as deep as a valid path can be (500 folders) costs no recursion."""
+        todo: list[FileTreeNode | TreeStep] = list(reversed(self._children()))
+        while todo:
+            item = todo.pop()
+            if isinstance(item, FileTreeNode):
+                yield TreeStep(opens=item.name)
+                todo.append(CLOSE_FOLDER)
+                todo.extend(reversed(item._children()))
+            else:
+                yield item
+
+    def _children(self) -> list[FileTreeNode | TreeStep]:
+        return [*(self.folders[name] for name in sorted(self.folders)), *(TreeStep(entry=e) for e in self.files)]
 
 
 def file_tree(entries: list[TreeEntry]) -> FileTreeNode:

@@ -21,7 +21,8 @@ from alloy.settings import *  # noqa: F403
 # server processes of tests/e2e run with the production settings, closed. Tests of the closed wall use
 # a connection of their own (tests/sessions_app/test_tenancy.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    DATABASES["default"]["OPTIONS"]["options"] = "-c alloy.all_workspaces=on"  # noqa: F405
+    options = DATABASES["default"]["OPTIONS"].get("options", "")  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c alloy.all_workspaces=on".strip()  # noqa: F405
 
 # The test client speaks plain http to an https public URL: no redirect (tests/test_https.py turns it on).
 SECURE_SSL_REDIRECT = False

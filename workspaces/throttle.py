@@ -1,5 +1,7 @@
 """Throttles for the web side (sign-in, OAuth token and registration endpoints), counted in the cache
 every process shares (Redis with REDIS_URL). /mcp has its own, cheaper per call: mcp_gateway/rate_limits.py.
+If the cache cannot be reached, each process counts alone (as /mcp does) and logs one warning a minute:
+a broken cache never turns a token refresh or a registration into an error.
 
 The client address is REMOTE_ADDR: the server (uvicorn/gunicorn) sets it from X-Forwarded-For only for
 the proxies listed in FORWARDED_ALLOW_IPS, so a client cannot choose the address it is counted under.
@@ -7,7 +9,9 @@ the proxies listed in FORWARDED_ALLOW_IPS, so a client cannot choose the address
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 import time
 from typing import Any
 
@@ -15,6 +19,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+WARNING_SECONDS = 60
 
 
 def client_address(request: HttpRequest) -> str:
@@ -22,12 +30,39 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a value, not a bind address
 
 
+class LocalCounts:
+    """What this process counted, per throttle key, while the shared cache could not be reached."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[float, int]] = {}  # key: (when its window ends, count)
+        self._lock = threading.Lock()
+        self._warned_at = -math.inf
+
+    def incr(self, key: str, window_ends: float, error: Exception) -> int:
+        with self._lock:
+            now = time.time()
+            if time.monotonic() - self._warned_at >= WARNING_SECONDS:
+                self._warned_at = time.monotonic()
+                self._counts = {k: entry for k, entry in self._counts.items() if entry[0] > now}  # past windows go
+                logger.warning("Throttles counted in this process alone: the shared cache is unreachable (%s)", error)
+            count = self._counts.get(key, (window_ends, 0))[1] + 1
+            self._counts[key] = (window_ends, count)
+            return count
+
+
+local_counts = LocalCounts()
+
+
 def over_limit(bucket: str, *, limit: int, seconds: int) -> int | None:
     """Count one event in `bucket`'s current window of `seconds`; the seconds to wait if it is over `limit`."""
     window = int(time.time() // seconds)
     key = f"alloy:throttle:{bucket}:{window}"
-    cache.add(key, 0, seconds)
-    if cache.incr(key) <= limit:
+    try:
+        cache.add(key, 0, seconds)
+        count = cache.incr(key)
+    except RedisError as error:
+        count = local_counts.incr(key, (window + 1) * seconds, error)
+    if count <= limit:
         return None
     return max(1, math.ceil(seconds - time.time() % seconds))
 

@@ -18,6 +18,7 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.oauth.forms import ConsentForm
+from mcp_gateway.oauth.registration import registration_problem
 from workspaces.selectors import workspaces_for_user
 from workspaces.throttle import client_address, oauth_too_many_requests, over_limit
 
@@ -97,7 +98,8 @@ class ConsentView(AuthorizationView):
 
 @method_decorator(csrf_exempt, name="dispatch")
 class RegistrationView(DynamicClientRegistrationView):
-    """/register (RFC 7591), open to public clients, limited per source address and hour."""
+    """/register (RFC 7591), open to public clients, limited per source address and hour, and checked
+    before the toolkit stores anything (mcp_gateway/oauth/registration.py)."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limit = settings.ALLOY_OAUTH_REGISTRATIONS_PER_HOUR
@@ -105,6 +107,8 @@ class RegistrationView(DynamicClientRegistrationView):
         if retry_after := over_limit(bucket, limit=limit, seconds=3600):
             description = f"Too many client registrations from your address (at most {limit} an hour)."
             return oauth_too_many_requests(description, retry_after)
+        if problem := registration_problem(request.body):
+            return JsonResponse({"error": problem.error, "error_description": problem.description}, status=400)
         response = super().post(request, *args, **kwargs)
         if response.status_code == 201:
             response = _with_requested_auth_method(request, response)

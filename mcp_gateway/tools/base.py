@@ -18,6 +18,7 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
+from alloy.database import outage_message
 from mcp_gateway.credentials import liveness_condition, not_live_message
 from mcp_gateway.http import CALLER_SCOPE_KEY, DATABASE_OUTAGE, Caller
 from mcp_gateway.principal import Principal
@@ -141,8 +142,8 @@ async def run_tool(ctx: Context, work: Callable[[Principal], ToolResult]) -> Cal
     except DATABASE_OUTAGE as error:
         # CredentialAuth replaces this answer with a 503 and Retry-After before it is sent.
         logger.warning("Database unavailable during a tool call: %s", error)
-        caller.database_unavailable = True
-        return _error_result("Alloy cannot reach its database right now; retry in a few seconds.")
+        caller.database_outage = outage_message(error)
+        return _error_result(caller.database_outage)
     except SessionContextError as error:
         return _error_result(str(error))
     structured = result if isinstance(result, dict) else as_json_dict(result)

@@ -24,6 +24,14 @@ E2E_DIR = Path(__file__).resolve().parent
 ROOT = E2E_DIR.parents[1]
 NODE_MODULES = E2E_DIR / "node_modules"
 REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A dynamic client registration as Claude's connector sends it (RFC 7591).
+REGISTRATION = {
+    "client_name": "Claude",
+    "redirect_uris": ["https://claude.ai/api/mcp/auth_callback"],
+    "grant_types": ["authorization_code", "refresh_token"],
+    "response_types": ["code"],
+    "token_endpoint_auth_method": "none",
+}
 
 
 def free_port() -> int:

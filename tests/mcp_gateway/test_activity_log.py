@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from mcp.shared.exceptions import MCPError
 
 from mcp_gateway import selectors
 from mcp_gateway.activity_log import CallRecord, activity_log
@@ -88,6 +89,27 @@ def test_a_record_whose_workspace_is_gone_is_skipped_alone(workspace, other_work
     other_workspace.delete()
     assert activity_log.flush() == 1
     assert McpCall.objects.get().workspace == workspace
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_the_database_refuses_for_its_data_is_skipped_alone_and_the_batch_written(workspace, other_workspace):
+    record(workspace)
+    record(other_workspace, tool="x\x00")  # as if it had come past the recording's own cleaning
+    record(other_workspace)
+    assert activity_log.flush() == 2
+    assert sorted(McpCall.objects.values_list("workspace_id", flat=True)) == sorted([workspace.pk, other_workspace.pk])
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_a_call_whose_tool_name_holds_a_nul_is_recorded_made_storable(mcp, key, prototype):
+    async with mcp(key) as client:
+        await client.call_tool("get_session", {"session": prototype.public_id})
+        with pytest.raises(MCPError, match="Unknown tool"):
+            await client.call_tool("x\x00" + "y" * 100, {})
+    assert await run_in_worker(activity_log.flush) == 2
+    tools = await run_in_worker(lambda: list(McpCall.objects.order_by("id").values_list("tool", "outcome")))
+    assert tools == [("get_session", "ok"), ("x\ufffd" + "y" * 62, "invalid")]
 
 
 def record(workspace, **fields):

@@ -277,3 +277,16 @@ def test_a_return_address_that_is_not_a_path_here_goes_home(member, back):
     response = signed_in(member).post("/account/diff-view/", {"diff_view": "split", "next": back})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("depth", [150, 500])  # 500 folders: as deep as a path of at most 1,024 characters goes
+def test_a_file_as_deep_as_a_path_may_be_shows_on_the_page_in_its_pane_and_opened(member, workspace, depth):
+    session = SessionFactory(workspace=workspace)
+    path = "d/" * depth + "deep.txt"
+    add_file(session, path, after="at the bottom\n")
+    client = signed_in(member)
+    for params in ({}, {"pane": "files"}, {"file": path}):
+        response = client.get(path_of(session), params)
+        assert response.status_code == 200
+        assert response.content.decode().count("<summary>d/</summary>") == depth
+    assert "at the bottom" in response.content.decode()

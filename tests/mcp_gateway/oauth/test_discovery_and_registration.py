@@ -12,6 +12,12 @@ from mcp_gateway.models import OAuthApplication
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_registrations_counted_yet():
+    """Each test starts under the hourly registration limit of the test client's address."""
+    cache.clear()
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -151,3 +157,43 @@ def test_registration_honours_the_requested_secret_method(client, method):
 
 def _basic(client_id: str, secret: str) -> str:
     return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+
+
+# --- a registration is checked before anything of it is stored (mcp_gateway/oauth/registration.py) -------
+
+
+def refused(response, error: str, says: str) -> None:
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == error
+    assert says in response.json()["error_description"]
+
+
+@pytest.mark.parametrize(
+    ("metadata", "error", "says"),
+    [
+        ({"redirect_uris": ["https://claude.ai/cb\u0000"]}, "invalid_redirect_uri", "control character"),
+        ({"redirect_uris": [f"https://claude.ai/cb/{n}" for n in range(11)]}, "invalid_redirect_uri", "at most 10"),
+        ({"redirect_uris": [f"https://claude.ai/cb/{n}" for n in range(20_000)]}, "invalid_client_metadata", "bytes"),
+        ({"redirect_uris": ["https://claude.ai/" + "a" * 2_000]}, "invalid_redirect_uri", "at most 2,000"),
+        ({"client_name": "C" * 256}, "invalid_client_metadata", "client_name is 256 characters long; at most 255"),
+        ({"client_name": "Claude\u0007"}, "invalid_client_metadata", "client_name holds a control character"),
+        ({"client_uri": "https://claude.ai/\ud800"}, "invalid_client_metadata", "client_uri holds a control"),
+        ({"jwks": {"keys": [{"a": [[[[[[["deep"]]]]]]]}]}}, "invalid_client_metadata", "nested too deeply"),
+    ],
+)
+def test_a_registration_that_cannot_be_stored_is_a_clear_400_and_stores_nothing(client, metadata, error, says):
+    refused(register(client, **metadata), error, says)
+    assert not OAuthApplication.objects.exists()
+
+
+@pytest.mark.parametrize("depth", [5_000, 50_000])
+def test_json_nested_thousands_deep_is_a_clear_400(client, depth):
+    body = '{"client_name": "x", "extra": ' + "[" * depth + "]" * depth + "}"
+    response = client.post("/register", body, content_type="application/json")
+    refused(response, "invalid_client_metadata", "nested too deeply" if depth == 5_000 else "bytes")
+
+
+def test_ten_redirect_uris_are_accepted(client):
+    response = register(client, redirect_uris=[f"https://claude.ai/cb/{n}" for n in range(10)])
+    assert response.status_code == 201
+    assert len(response.json()["redirect_uris"]) == 10
