@@ -24,6 +24,7 @@ from sessions_app.errors import InvalidArgument
 from sessions_app.models import Session, SessionFile
 from sessions_app.pagination import check_limit
 from sessions_app.selectors import MAX_QUERY_LENGTH, session_get
+from sessions_app.tenancy import planned_for_their_values
 from workspaces.models import Workspace
 
 MAX_SEARCH_PAGE = 50
@@ -124,9 +125,15 @@ def _file_hits(session: Session, words: list[str], start: tuple | None, wanted: 
     """Line hits in the file versions holding every word, from `start` = (path, version number, line)."""
     files = SessionFile.objects.filter(session=session).filter(_files_matching(session, words))
     files = files.select_related("after", "before")
+    batches = _in_batches(files, start[0] if start is not None else None)
+    with planned_for_their_values():  # the words decide how many candidates there are
+        return _line_hits(batches, words, start, wanted)
+
+
+def _line_hits(files: Iterator[SessionFile], words: list[str], start: tuple | None, wanted: int) -> list[SearchHit]:
     hits: list[SearchHit] = []
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    for file in _in_batches(files, start[0] if start is not None else None):
+    for file in files:
         for number, version in enumerate(VERSIONS):
             blob = getattr(file, version)
             if blob is None or blob.is_binary or (start is not None and (file.path, number) < (start[0], start[1])):

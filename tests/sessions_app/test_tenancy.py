@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from sessions_app import search
 from sessions_app.models import Blob, Message, Session, SessionFile
-from sessions_app.tenancy import every_workspace, only_workspace, walled_reads
+from sessions_app.tenancy import every_workspace, only_workspace, planned_for_their_values, walled_reads
 from tests.factories import SessionFactory, add_file
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,20 @@ def test_each_walled_read_sees_only_its_workspace_and_nothing_leaks_after(worksp
         assert not SessionFile.objects.filter(session=foreign).exists()
     assert (reads.condition_held, reads.checks) == (True, 3)
     assert Session.objects.count() == 2  # the wall ended with each read's own transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_walled_reads_use_generic_plans_except_where_planned_for_their_values(workspace):
+    def plan_mode() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('plan_cache_mode')")
+            return cursor.fetchone()[0]
+
+    with walled_reads(workspace_id=workspace.pk):
+        assert plan_mode() == "force_generic_plan"
+        with planned_for_their_values():
+            assert plan_mode() == "auto"
+        assert plan_mode() == "force_generic_plan"
 
 
 @pytest.mark.django_db(transaction=True)
