@@ -18,8 +18,9 @@ connections); the ratio is Alloy's calls/s over the floor's.
 Sessions: a 20-message page of a 40-message chat (the "chat" rows), a 100,000-message chat (first vs
 last page), a 10-file, a 200-file and a 5,000-file dev session (pages of equal length), and a dev session
 with a 100-line and a 30,000-line changed file (first and last diff page); then the same sessions'
-web pages, read with a signed-in person's cookie. Last, the worker's memory over 2,000 and 20,000 more
-calls.
+web pages, read with a signed-in person's cookie; and a search in a small session while another workspace
+holds nothing, then 51 MB of contents full of the searched words. Last, the worker's memory over 2,000 and
+20,000 more calls.
 """
 
 from __future__ import annotations
