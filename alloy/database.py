@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from psycopg.errors import LockNotAvailable, QueryCanceled
 
-OUTAGE = (OperationalError, InterfaceError)
+# Failures of the database server or the way to it (refused, dropped, pool timeout, a statement past its
+# budget), as opposed to a statement that fails: answered 503 with Retry-After, logged as one line.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
 
 
 def outage_message(error: BaseException) -> str:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 
-from alloy.database import OUTAGE, outage_message
+from alloy.database import DATABASE_OUTAGE, outage_message
 from sessions_app.storable import unstorable
 from sessions_app.tenancy import every_workspace
 
@@ -34,9 +34,13 @@ def admin_sees_every_workspace(get_response: Callable[[HttpRequest], HttpRespons
     workspace's sessions, chats and files (sessions_app/tenancy.py); every other page sees only what it
     restricts itself to. The whole request (its templates render inside) is one transaction."""
 
+    admin_prefix = None  # the admin's URL, looked up once (the URLconf is not loaded yet at start-up)
+
     def middleware(request: HttpRequest) -> HttpResponse:
+        nonlocal admin_prefix
+        admin_prefix = admin_prefix or reverse("admin:index")
         user = request.user
-        if request.path.startswith(reverse("admin:index")) and user.is_active and user.is_staff:
+        if request.path.startswith(admin_prefix) and user.is_active and user.is_staff:
             with every_workspace():
                 return get_response(request)
         return get_response(request)
@@ -74,7 +78,7 @@ class DatabaseOutage:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OUTAGE):
+        if not isinstance(exception, DATABASE_OUTAGE):
             return None
         logger.warning("Database unavailable on %s: %s", request.path, exception)
         response = HttpResponse(

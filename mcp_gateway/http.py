@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from alloy.database import OUTAGE, outage_message
+from alloy.database import DATABASE_OUTAGE, outage_message
 from mcp_gateway import rate_limits
 from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
 from mcp_gateway.keys import is_well_formed_key, looks_like_key
@@ -43,9 +43,6 @@ def _rpc_error(code: int, message: str, request_id: Any = None) -> dict[str, Any
     return {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
 
 
-# Failures of the database server or the way to it (refused, dropped, pool timeout), as opposed to a
-# statement that fails: answered 503 with Retry-After, logged as one line, never as a traceback.
-DATABASE_OUTAGE = OUTAGE
 REQUEST_ID_SCOPE_KEY = "alloy.request_id"
 RETRY_AFTER_OUTAGE_SECONDS = 2
 RATE_LIMITED = -32029  # a server error code (JSON-RPC reserves -32000 to -32099 for them): "slow down"
@@ -276,17 +273,16 @@ class CredentialAuth:
                 logger.warning("Database unavailable while authenticating: %s", error)
                 await database_unavailable(send, scope, outage_message(error))
                 return None
-            except (InsufficientScope, InvalidCredential) as error:
-                if throttled:
-                    await too_many_requests(send, scope, throttled)
-                    return None
-                if isinstance(error, InsufficientScope):
-                    refusals.append((403, "insufficient_scope", str(error)))
-                else:
-                    refusals.append((401, "invalid_token", str(error)))
-                continue
-            principals.put(cache_key, principal)
-            return cache_key, Caller(principal, confirmed=True)
+            except InsufficientScope as error:
+                refusals.append((403, "insufficient_scope", str(error)))
+            except InvalidCredential as error:
+                refusals.append((401, "invalid_token", str(error)))
+            else:
+                principals.put(cache_key, principal)
+                return cache_key, Caller(principal, confirmed=True)
+            if throttled:  # refused where a refusal says nothing more than the 429 would
+                await too_many_requests(send, scope, throttled)
+                return None
         if any(status == 401 for status, _, _ in refusals):
             rate_limits.record_refused_credential(address)
         await _refuse(send, *refusals[0])  # the first credential's: what the client should act on

@@ -38,9 +38,9 @@ from mcp_types import (
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
-from alloy.database import outage_message
+from alloy.database import DATABASE_OUTAGE, outage_message
 from mcp_gateway.activity_log import CallRecord, activity_log
-from mcp_gateway.http import CALLER_SCOPE_KEY, DATABASE_OUTAGE, CredentialAuth, TransportGuard
+from mcp_gateway.http import CALLER_SCOPE_KEY, CredentialAuth, TransportGuard
 from mcp_gateway.models import McpCall
 from mcp_gateway.principal import Principal
 from mcp_gateway.prompts import PROMPTS, PROMPTS_BY_NAME

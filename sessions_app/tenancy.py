@@ -27,7 +27,7 @@ Three ways in:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -38,19 +38,15 @@ SHUT = "0"  # no workspace has id 0: a shut wall shows no rows
 EVERY_WORKSPACE = "alloy.all_workspaces"
 
 
-@contextmanager
-def only_workspace(workspace_id: int) -> Iterator[None]:
+def only_workspace(workspace_id: int) -> AbstractContextManager[None]:
     """Inside this block the session tables show only this workspace's rows (the web pages, exports)."""
-    with _scope(SETTING, str(int(workspace_id))):
-        yield
+    return _scope(SETTING, str(int(workspace_id)))
 
 
-@contextmanager
-def every_workspace() -> Iterator[None]:
+def every_workspace() -> AbstractContextManager[None]:
     """Inside this block the session tables show every workspace's rows: for the admin, imports and
     commands, which work across workspaces on purpose. A workspace set inside it still narrows."""
-    with _scope(EVERY_WORKSPACE, "on"):
-        yield
+    return _scope(EVERY_WORKSPACE, "on")
 
 
 @contextmanager

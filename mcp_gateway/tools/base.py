@@ -18,9 +18,9 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from alloy.database import outage_message
+from alloy.database import DATABASE_OUTAGE, outage_message
 from mcp_gateway.credentials import liveness_condition, not_live_message
-from mcp_gateway.http import CALLER_SCOPE_KEY, DATABASE_OUTAGE, Caller
+from mcp_gateway.http import CALLER_SCOPE_KEY, Caller
 from mcp_gateway.principal import Principal
 from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import SessionContextError
