@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 E2E := tests/e2e
 NODE_INSTALLED := $(E2E)/node_modules/.installed
+VIEW := session_view
+VIEW_INSTALLED := $(VIEW)/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ENV_FILE ?= .env
 
-.PHONY: run serve test bench lint format lock setup
+.PHONY: run serve test bench lint format lock setup view
 
 setup: $(INSTALLED)
 
@@ -45,7 +47,17 @@ $(NODE_INSTALLED): $(E2E)/package.json $(E2E)/package-lock.json
 	npm ci --prefix $(E2E) --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(INSTALLED) $(NODE_INSTALLED)
+# The session view's bundler and packages (session_view/README.md), pinned; the tests rebuild the view
+# and drive it in a test host page built from the same packages.
+$(VIEW_INSTALLED): $(VIEW)/package.json $(VIEW)/package-lock.json
+	npm ci --prefix $(VIEW) --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Rebuild the committed view (session_view/dist/session-view.html) after changing its source.
+view: $(VIEW_INSTALLED)
+	node $(VIEW)/build.mjs
+
+test: $(INSTALLED) $(NODE_INSTALLED) $(VIEW_INSTALLED)
 	scripts/ensure-services.sh
 	scripts/ensure-chromium.sh
 	$(BIN)/ruff check .

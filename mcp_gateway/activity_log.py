@@ -1,4 +1,4 @@
-"""The activity log's writer: every tool call is recorded without waiting for the database.
+"""The activity log's writer: every tool call and resource read is recorded without waiting for the database.
 
 A call appends one small record to this process's buffer (microseconds, no I/O). A thread writes the
 buffer about once a second (FLUSH_SECONDS) after the first record arrives — one COPY on PostgreSQL,
@@ -30,8 +30,13 @@ from django.db import (
     connection,
     connections,
 )
+from django.utils import timezone
 
 from mcp_gateway.models import McpCall
+from mcp_gateway.principal import Principal
+from sessions_app.errors import InvalidSessionLink
+from sessions_app.links import parse_session_ref
+from sessions_app.storable import storable
 
 logger = logging.getLogger(__name__)
 
@@ -143,3 +148,28 @@ class ActivityLog:
 
 
 activity_log = ActivityLog()
+
+
+def record_request(principal: Principal, *, method: str, session_ref: str | None, outcome: str, seconds: float) -> None:
+    """Record one tool call or resource read (`method`: the tool's name, or "resources/read") in the
+    workspace's activity log, naming the session it asked about when `session_ref` is one."""
+    try:
+        session_id = parse_session_ref(session_ref).session_id if session_ref else ""
+    except InvalidSessionLink:
+        session_id = ""
+    activity_log.record(
+        CallRecord(
+            at=timezone.now(),
+            workspace_id=principal.workspace.pk,
+            mcp_key_id=principal.credential_id if principal.credential_kind == "mcp_key" else None,
+            application_id=principal.application_id,
+            user_id=principal.user_id,
+            # What a caller chose (a tool name) or named (a key) is made storable: a NUL in one record would
+            # fail the whole batch of everyone's records written with it.
+            credential=storable(principal.label, max_length=200),
+            tool=storable(method, max_length=64),
+            session_id=session_id,
+            outcome=outcome,
+            duration_ms=round(seconds * 1000, 3),
+        )
+    )

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from mcp.server import MCPServer
 from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context
@@ -30,27 +29,37 @@ from mcp_types import (
     CompleteResult,
     Completion,
     GetPromptResult,
+    PaginatedRequestParams,
     Prompt,
     PromptMessage,
     PromptReference,
+    ReadResourceRequestParams,
     TextContent,
 )
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
 from alloy.database import DATABASE_OUTAGE, outage_message
-from mcp_gateway.activity_log import CallRecord, activity_log
+from mcp_gateway.activity_log import activity_log, record_request
+from mcp_gateway.file_uris import TEMPLATE_ARGUMENTS, TEMPLATES
 from mcp_gateway.http import CALLER_SCOPE_KEY, CredentialAuth, TransportGuard
 from mcp_gateway.models import McpCall
 from mcp_gateway.principal import Principal
 from mcp_gateway.prompts import PROMPTS, PROMPTS_BY_NAME
+from mcp_gateway.session_resources import (
+    list_resource_templates,
+    list_resources,
+    read_resource,
+    template_completions,
+)
+from mcp_gateway.session_view import TOOL_UI_META
 from mcp_gateway.tools import TOOLS
 from mcp_gateway.tools.base import CredentialNotLive, read_in_workspace
 from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import InvalidSessionLink, plain_problem
 from sessions_app.links import ACCEPTED_SHAPES, parse_session_ref, unwrap_pasted
 from sessions_app.selectors import session_completions
-from sessions_app.storable import storable, unstorable
+from sessions_app.storable import unstorable
 
 SERVER_NAME = "Alloy"
 SERVER_VERSION = "0.1.0"
@@ -68,6 +77,9 @@ https://alloy.app/<workspace>/p/dev/<id>), call get_session with it first. Then:
 To find where something was said or written in a session, search_session(session, query).
 Without a link, list_sessions finds sessions by title. Results are paged or cut to stay small; when a
 result says truncated, call again with its fetch_rest_with arguments."""
+
+
+TEMPLATE_URIS = {template.uri_template for template in TEMPLATES}
 
 
 class InvalidArguments(Exception):
@@ -131,7 +143,14 @@ class AlloyMCPServer(MCPServer):
                     outcome = McpCall.Outcome.REFUSED
                 elif caller.database_outage:
                     outcome = McpCall.Outcome.UNAVAILABLE
-                _record(caller.principal, name, arguments, outcome, time.perf_counter() - started)
+                session = arguments.get("session")
+                record_request(
+                    caller.principal,
+                    method=name,
+                    session_ref=session if isinstance(session, str) else None,
+                    outcome=outcome,
+                    seconds=time.perf_counter() - started,
+                )
 
     async def _call_tool(self, name: str, arguments: dict[str, Any], context: Context | None) -> CallToolResult:
         if self._accepted_arguments is None:  # the tools are all added before the first call
@@ -158,24 +177,36 @@ class AlloyMCPServer(MCPServer):
             raise
 
 
-# Handlers the SDK registers for every server, for features Alloy does not have.
-UNSERVED_METHODS = ("resources/list", "resources/read", "resources/templates/list", "resources/subscribe")
+# Handlers the SDK registers for every server, for features Alloy does not have: nothing changes while a
+# client is connected, so there is nothing to subscribe to.
+UNSERVED_METHODS = ("resources/subscribe", "resources/unsubscribe")
 
 
-async def complete_prompt_argument(ctx: ServerRequestContext, params: CompleteRequestParams) -> CompleteResult:
-    """completion/complete for a prompt's session argument: the caller's workspace's recent sessions whose
-    title contains, or id starts with, what was typed. Anything else completes to nothing."""
+async def complete_argument(ctx: ServerRequestContext, params: CompleteRequestParams) -> CompleteResult:
+    """completion/complete from the caller's workspace: a prompt's session argument (recent sessions whose
+    title contains, or id starts with, what was typed), and a file template's session and path. Anything
+    else completes to nothing."""
     empty = CompleteResult(completion=Completion(values=[]))
-    if not isinstance(params.ref, PromptReference) or params.ref.name not in PROMPTS_BY_NAME:
+    typed, argument = params.argument.value, params.argument.name
+    if unstorable(typed):
         return empty
-    if params.argument.name != "session" or unstorable(params.argument.value):
-        return empty
+    if isinstance(params.ref, PromptReference):
+        if params.ref.name not in PROMPTS_BY_NAME or argument != "session":
+            return empty
+
+        def work(principal: Principal) -> list[str]:
+            return session_completions(workspace=principal.workspace, typed=typed)
+    else:
+        if params.ref.uri not in TEMPLATE_URIS or argument not in TEMPLATE_ARGUMENTS:
+            return empty
+        resolved = dict(params.context.arguments or {}) if params.context else {}
+
+        def work(principal: Principal) -> list[str]:
+            return template_completions(principal, argument=argument, typed=typed, arguments=resolved)
+
     caller = ctx.request.scope[CALLER_SCOPE_KEY]
-    typed = params.argument.value
     try:
-        values = await read_in_workspace(
-            caller, lambda principal: session_completions(workspace=principal.workspace, typed=typed)
-        )
+        values = await read_in_workspace(caller, work)
     except CredentialNotLive:
         caller.refused = True  # CredentialAuth answers 401
         return empty
@@ -183,30 +214,6 @@ async def complete_prompt_argument(ctx: ServerRequestContext, params: CompleteRe
         caller.database_outage = outage_message(error)  # CredentialAuth answers 503
         return empty
     return CompleteResult(completion=Completion(values=values, has_more=False))
-
-
-def _record(principal: Principal, tool: str, arguments: dict[str, Any], outcome: str, seconds: float) -> None:
-    session = arguments.get("session")
-    try:
-        session_id = parse_session_ref(session).session_id if isinstance(session, str) else ""
-    except InvalidSessionLink:
-        session_id = ""
-    activity_log.record(
-        CallRecord(
-            at=timezone.now(),
-            workspace_id=principal.workspace.pk,
-            mcp_key_id=principal.credential_id if principal.credential_kind == "mcp_key" else None,
-            application_id=principal.application_id,
-            user_id=principal.user_id,
-            # What a caller chose (a tool name) or named (a key) is made storable: a NUL in one record would
-            # fail the whole batch of everyone's records written with it.
-            credential=storable(principal.label, max_length=200),
-            tool=storable(tool, max_length=64),
-            session_id=session_id,
-            outcome=outcome,
-            duration_ms=round(seconds * 1000, 3),
-        )
-    )
 
 
 def _plain_validation(tool: str, error: ValidationError) -> str:
@@ -223,10 +230,14 @@ def build_server() -> AlloyMCPServer:
     # No subscriptions: a stateless server has no stream to send change notifications on, and nothing here
     # changes while a client is connected.
     server = AlloyMCPServer(name=SERVER_NAME, version=SERVER_VERSION, instructions=INSTRUCTIONS, subscriptions=False)
-    # Advertise exactly what exists: tools, prompts and completions; no resources (every read is a tool).
+    # Advertise exactly what exists: tools, prompts, completions, and resources without subscriptions.
+    lowlevel = server._lowlevel_server
     for method in UNSERVED_METHODS:
-        server._lowlevel_server._request_handlers.pop(method, None)
-    server._lowlevel_server.add_request_handler("completion/complete", CompleteRequestParams, complete_prompt_argument)
+        lowlevel._request_handlers.pop(method, None)
+    lowlevel.add_request_handler("completion/complete", CompleteRequestParams, complete_argument)
+    lowlevel.add_request_handler("resources/list", PaginatedRequestParams, list_resources)
+    lowlevel.add_request_handler("resources/templates/list", PaginatedRequestParams, list_resource_templates)
+    lowlevel.add_request_handler("resources/read", ReadResourceRequestParams, read_resource)
     for spec in TOOLS:
         server.add_tool(
             spec.handler,
@@ -234,6 +245,7 @@ def build_server() -> AlloyMCPServer:
             title=spec.title,
             description=spec.description,
             annotations=spec.annotations,
+            meta=TOOL_UI_META if spec.shows_session else None,
             structured_output=True,
         )
     return server

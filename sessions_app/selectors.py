@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet, Subquery
 
 from sessions_app.diff_cache import diffs_in_memory
 from sessions_app.diffs import FileDiff, diff_texts, split_lines
-from sessions_app.errors import FileNotFound, InvalidArgument, NotADevSession, SessionNotFound
+from sessions_app.errors import FileNotFound, InvalidArgument, InvalidSessionLink, NotADevSession, SessionNotFound
 from sessions_app.links import parse_session_ref
 from sessions_app.models import Blob, Message, Session, SessionFile
 from sessions_app.pagination import Page, check_limit
@@ -282,6 +282,32 @@ def file_page(
     if start_path is not None:
         files = files.filter(path__gte=start_path)
     return session, Page.from_rows(list(files.order_by("path")[: limit + 1]), limit)
+
+
+def workspace_file_page(*, workspace: Workspace, offset: int = 0, limit: int = 100) -> Page[SessionFile]:
+    """A page of the files of all the workspace's sessions, the most recently updated session first and
+    by path within it, each with its session (what a host's attach menu lists); `offset` files skipped."""
+    check_limit(limit, maximum=MAX_FILES_PAGE)
+    files = (
+        SessionFile.objects.filter(session__in=Session.objects.for_workspace(workspace))
+        .select_related("session", "before", "after")
+        .defer("before__text", "before__data", "after__text", "after__data")
+        .order_by("-session__updated_at", "-session_id", "path")
+    )
+    return Page.from_rows(list(files[offset : offset + limit + 1]), limit)
+
+
+def file_path_completions(*, workspace: Workspace, session_ref: str, typed: str, limit: int = 20) -> list[str]:
+    """Paths of a session's files containing what was typed (any case), by path; none when the session is
+    not the workspace's: what a file resource's path argument is completed with."""
+    try:
+        session = session_get(workspace=workspace, ref=session_ref)
+    except (InvalidSessionLink, SessionNotFound):
+        return []
+    files = session.files.all()
+    if typed := typed.strip()[:MAX_QUERY_LENGTH]:
+        files = files.filter(path__icontains=typed)
+    return list(files.order_by("path").values_list("path", flat=True)[:limit])
 
 
 def _file_not_found(session: Session, path: str) -> FileNotFound:

@@ -1,8 +1,9 @@
 """What every tool shares: its spec, the principal, the worker thread, the budget, the result shape.
 
 The response contract (docs/mcp-responses.md): a tool returns `structuredContent` and one text block
-holding the same JSON. No text block is longer than ALLOY_MCP_MAX_RESULT_CHARS. Errors a person can
-act on are results with `isError: true` and one plain sentence.
+holding the same JSON, then, for the tools that name files, a `resource_link` to each. No text block is
+longer than ALLOY_MCP_MAX_RESULT_CHARS. Errors a person can act on are results with `isError: true` and
+one plain sentence.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Annotated, Any
 import orjson
 from django.conf import settings
 from mcp.server.mcpserver import Context
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from alloy.database import DATABASE_OUTAGE, outage_message
@@ -58,6 +59,8 @@ class ToolSpec:
     description: str
     handler: Callable[..., Any]
     annotations: ToolAnnotations
+    # Hosts that render MCP Apps show the session view (mcp_gateway/session_view.py) beside the result.
+    shows_session: bool = False
 
     @property
     def title(self) -> str:
@@ -130,8 +133,13 @@ async def read_in_workspace(caller: Caller, work: Callable[[Principal], Any]) ->
     return await run_in_worker(_in_workspace, caller.principal, work, caller)
 
 
-async def run_tool(ctx: Context, work: Callable[[Principal], ToolResult]) -> CallToolResult:
-    """Run a tool's unit of work off the event loop (one hop) and shape its result or its error."""
+async def run_tool(
+    ctx: Context,
+    work: Callable[[Principal], ToolResult],
+    links: Callable[[dict[str, Any]], list[ResourceLink]] | None = None,
+) -> CallToolResult:
+    """Run a tool's unit of work off the event loop (one hop) and shape its result or its error; `links`
+    gives the `resource_link` items that follow the text block (mcp_gateway/file_uris.py)."""
     caller = caller_of(ctx)
     try:
         result = await read_in_workspace(caller, work)
@@ -151,7 +159,10 @@ async def run_tool(ctx: Context, work: Callable[[Principal], ToolResult]) -> Cal
     if len(text) > max_chars():
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
         raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+    content: list[TextContent | ResourceLink] = [TextContent(type="text", text=text)]
+    if links is not None:
+        content.extend(links(structured))
+    return CallToolResult(content=content, structured_content=structured)
 
 
 def _error_result(sentence: str) -> CallToolResult:

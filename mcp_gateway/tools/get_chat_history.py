@@ -87,4 +87,5 @@ SPEC = ToolSpec(
     description=DESCRIPTION,
     handler=get_chat_history,
     annotations=read_only("Read Alloy session chat"),
+    shows_session=True,
 )

@@ -128,4 +128,5 @@ SPEC = ToolSpec(
     description=DESCRIPTION,
     handler=get_file_content,
     annotations=read_only("Read Alloy session file"),
+    shows_session=True,
 )

@@ -7,6 +7,7 @@ from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.file_uris import links_to_files
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
     CursorArgument,
@@ -70,7 +71,9 @@ async def get_file_diff(
     cursor: CursorArgument = None,
 ) -> FileDiffResult:
     return await run_tool(
-        ctx, partial(file_diffs, session=session, path=path, context_lines=context_lines, cursor=cursor)
+        ctx,
+        partial(file_diffs, session=session, path=path, context_lines=context_lines, cursor=cursor),
+        links=lambda result: links_to_files(result["session"]["id"], result["diffs"], both_sides_of_changes=True),
     )
 
 
@@ -147,4 +150,5 @@ SPEC = ToolSpec(
     description=DESCRIPTION,
     handler=get_file_diff,
     annotations=read_only("Show Alloy session diffs"),
+    shows_session=True,
 )

@@ -28,5 +28,9 @@ def session_details(principal: Principal, *, session: str) -> SessionView:
 
 
 SPEC = ToolSpec(
-    name="get_session", description=DESCRIPTION, handler=get_session, annotations=read_only("Get Alloy session")
+    name="get_session",
+    description=DESCRIPTION,
+    handler=get_session,
+    annotations=read_only("Get Alloy session"),
+    shows_session=True,
 )

@@ -7,6 +7,7 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.file_uris import links_to_files
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
     CursorArgument,
@@ -48,7 +49,9 @@ async def list_session_files(
     limit: Annotated[int, Field(description="Files per page.", ge=1, le=selectors.MAX_FILES_PAGE)] = 200,
 ) -> SessionFilesResult:
     return await run_tool(
-        ctx, partial(session_files, session=session, path_prefix=path_prefix, cursor=cursor, limit=limit)
+        ctx,
+        partial(session_files, session=session, path_prefix=path_prefix, cursor=cursor, limit=limit),
+        links=lambda result: links_to_files(result["session"]["id"], result["files"]),
     )
 
 
@@ -79,4 +82,5 @@ SPEC = ToolSpec(
     description=DESCRIPTION,
     handler=list_session_files,
     annotations=read_only("List Alloy session files"),
+    shows_session=True,
 )

@@ -8,6 +8,7 @@ from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.file_uris import links_to_files
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import (
     CursorArgument,
@@ -87,7 +88,11 @@ async def search_session(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Hits per page.", ge=1, le=MAX_SEARCH_PAGE)] = 20,
 ) -> SearchResult:
-    return await run_tool(ctx, partial(session_hits, session=session, query=query, cursor=cursor, limit=limit))
+    return await run_tool(
+        ctx,
+        partial(session_hits, session=session, query=query, cursor=cursor, limit=limit),
+        links=lambda result: links_to_files(result["session"]["id"], result["hits"]),
+    )
 
 
 def session_hits(principal: Principal, *, session: str, query: str, cursor: str | None, limit: int) -> dict[str, Any]:

@@ -3,7 +3,7 @@ where their screenshots go, and the accessibility check every page passes (axe-c
 
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Frame, Page
 
 from tests.e2e.conftest import node_tool
 
@@ -14,7 +14,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
-def accessibility_violations(page: Page) -> list[str]:
+def accessibility_violations(page: Page | Frame) -> list[str]:
     """axe-core's serious and critical findings on the page as it is now (WCAG 2.1 A and AA and axe's best
     practices), one line each: rule, impact, how many elements, the first element. The context must be made
     with `bypass_csp=True`: the page's Content-Security-Policy refuses the injected script otherwise."""

@@ -75,14 +75,18 @@ def test_authorization_server_conformance(server, person, conformance_client, ca
     assert re.search(r"Total: [1-9]\d* passed, 0 failed", report), report
 
 
-# The server scenarios that apply to a read-only tools + prompts server with no resources, logging,
-# sampling, elicitation or tasks; the others call the suite's reference tools and prompts (test_simple_text,
-# test_missing_capability, …) or features Alloy does not offer (the closing note of issue 10 lists them).
+# The server scenarios that apply to a read-only tools, prompts and resources server with no subscriptions,
+# logging, sampling, elicitation or tasks; the others call the suite's reference tools, prompts and resources
+# (test_simple_text, test://static-text, test://template/123/data, …) or features Alloy does not offer (the
+# closing note of issue 10 lists them).
 APPLICABLE_SERVER_SCENARIOS = [
     "server-initialize",
     "ping",
     "tools-list",
     "prompts-list",
+    "resources-list",
+    "sep-2164-resource-not-found",
+    "caching",
     "completion-complete",
     "dns-rebinding-protection",
     "http-header-validation",

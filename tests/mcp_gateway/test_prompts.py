@@ -95,6 +95,11 @@ async def test_capabilities_say_exactly_what_exists(mcp, key, mode):
         assert client.protocol_version == ("2025-11-25" if mode == "legacy" else "2026-07-28")
         capabilities = client.server_capabilities.model_dump(by_alias=True, exclude_none=True)
         with pytest.raises(MCPError) as raised:
-            await client.list_resources()
-    assert capabilities == {"prompts": {"listChanged": False}, "tools": {"listChanged": False}, "completions": {}}
+            await client.subscribe_resource("alloy://sessions/x/files/y")
+    assert capabilities == {
+        "prompts": {"listChanged": False},
+        "tools": {"listChanged": False},
+        "resources": {"subscribe": False, "listChanged": False},
+        "completions": {},
+    }
     assert raised.value.error.code == -32601

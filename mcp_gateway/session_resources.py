@@ -1,0 +1,206 @@
+"""Sessions' files as MCP resources, and the session view's resource.
+
+Two templates name a file (mcp_gateway/file_uris.py). `resources/list` offers the view and the workspace's files, the
+most recently updated session first, so a host's attach menu shows them; the tools that name files
+return `resource_link` items with the same URIs.
+
+A read is walled exactly like a tool call (one worker hop, the workspace's rows only, the credential
+live): another workspace's file gets, byte for byte, the answer a missing one gets. A file longer than a
+result is cut at a line and never silently: a second content says how many lines are left and the
+get_file_content arguments that return them. Each read goes into the activity log as "resources/read".
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from mcp.server.context import ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from mcp_types import (
+    INVALID_PARAMS,
+    BlobResourceContents,
+    ListResourcesResult,
+    ListResourceTemplatesResult,
+    PaginatedRequestParams,
+    ReadResourceRequestParams,
+    ReadResourceResult,
+    Resource,
+    TextResourceContents,
+)
+
+from alloy.database import DATABASE_OUTAGE, outage_message
+from mcp_gateway.activity_log import record_request
+from mcp_gateway.cursors import decode_cursor, encode_cursor
+from mcp_gateway.file_uris import TEMPLATES, FileAddress, file_link, media_type_of, parse_file_uri
+from mcp_gateway.http import CALLER_SCOPE_KEY, Caller
+from mcp_gateway.models import McpCall
+from mcp_gateway.principal import Principal
+from mcp_gateway.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
+from mcp_gateway.tools.base import (
+    ENVELOPE_RESERVE,
+    CredentialNotLive,
+    cut_to_fit,
+    fit_lines,
+    json_text,
+    max_chars,
+    read_in_workspace,
+)
+from sessions_app import selectors
+from sessions_app.diffs import split_lines
+from sessions_app.errors import InvalidArgument, SessionContextError
+from sessions_app.models import Session
+from sessions_app.storable import unstorable
+
+LISTED_PER_PAGE = 100
+READ_METHOD = "resources/read"
+UNKNOWN_URI = (
+    "Alloy has no resource at {uri!r}. It serves " + VIEW_URI + ", alloy://sessions/<session id>/files/<path> "
+    "and alloy://sessions/<session id>/before/<path> (the path percent-encoded but for its slashes)."
+)
+
+T = TypeVar("T")
+
+
+async def _walled(caller: Caller, work: Callable[[Principal], T]) -> T:
+    """`work` as a tool runs it; a credential found revoked or a database outage turns the answer into
+    CredentialAuth's 401 or 503 (the error raised here never leaves)."""
+    try:
+        return await read_in_workspace(caller, work)
+    except CredentialNotLive:
+        caller.refused = True
+        raise MCPError(code=INVALID_PARAMS, message="The credential is no longer valid.") from None
+    except DATABASE_OUTAGE as error:
+        caller.database_outage = outage_message(error)
+        raise MCPError(code=INVALID_PARAMS, message=caller.database_outage) from None
+
+
+async def list_resource_templates(
+    ctx: ServerRequestContext, params: PaginatedRequestParams
+) -> ListResourceTemplatesResult:
+    return ListResourceTemplatesResult(resource_templates=list(TEMPLATES))
+
+
+async def list_resources(ctx: ServerRequestContext, params: PaginatedRequestParams) -> ListResourcesResult:
+    """The view, then a page of the workspace's files (LISTED_PER_PAGE a page)."""
+    try:
+        (offset,) = decode_cursor(params.cursor, "resources", (int,)) if params.cursor else (0,)
+    except InvalidArgument as error:
+        raise MCPError(code=INVALID_PARAMS, message=str(error)) from None
+    caller: Caller = ctx.request.scope[CALLER_SCOPE_KEY]
+    page = await _walled(
+        caller,
+        lambda principal: selectors.workspace_file_page(
+            workspace=principal.workspace, offset=offset, limit=LISTED_PER_PAGE
+        ),
+    )
+    resources: list[Resource] = [VIEW_RESOURCE] if offset == 0 else []
+    for file in page.items:
+        blob = file.current
+        link = file_link(
+            file.session.public_id,
+            file.path,
+            media_type=file.media_type,
+            binary=file.is_binary,
+            size=blob.size if blob else None,
+            before=file.after_id is None,
+        )
+        resources.append(
+            Resource(
+                uri=link.uri,
+                name=link.name,
+                title=f"{file.path} ({file.session.title})",
+                mime_type=link.mime_type,
+                size=link.size,
+            )
+        )
+    next_cursor = encode_cursor("resources", offset + len(page.items)) if page.following else None
+    return ListResourcesResult(resources=resources, next_cursor=next_cursor)
+
+
+async def read_resource(ctx: ServerRequestContext, params: ReadResourceRequestParams) -> ReadResourceResult:
+    """The view, or a file (walled); recorded in the activity log whatever the outcome."""
+    caller: Caller = ctx.request.scope[CALLER_SCOPE_KEY]
+    started = time.perf_counter()
+    outcome = McpCall.Outcome.INVALID
+    address = parse_file_uri(params.uri)
+    try:
+        if params.uri == VIEW_URI:
+            outcome = McpCall.Outcome.OK
+            return ReadResourceResult(contents=[view_contents()])
+        if address is None:
+            raise MCPError(
+                code=INVALID_PARAMS, message=UNKNOWN_URI.format(uri=params.uri[:300]), data={"uri": params.uri[:300]}
+            )
+        try:
+            result = await _walled(caller, lambda principal: _file_contents(principal, params.uri, address))
+        except SessionContextError as error:
+            outcome = McpCall.Outcome.ERROR
+            raise MCPError(code=INVALID_PARAMS, message=str(error), data={"uri": params.uri}) from None
+        outcome = McpCall.Outcome.OK
+        return result
+    finally:
+        if caller.refused:
+            outcome = McpCall.Outcome.REFUSED
+        elif caller.database_outage:
+            outcome = McpCall.Outcome.UNAVAILABLE
+        record_request(
+            caller.principal,
+            method=READ_METHOD,
+            session_ref=address.session if address else None,
+            outcome=outcome,
+            seconds=time.perf_counter() - started,
+        )
+
+
+def _file_contents(principal: Principal, uri: str, address: FileAddress) -> ReadResourceResult:
+    text = selectors.file_text(
+        workspace=principal.workspace, session_ref=address.session, path=address.path, version=address.version
+    )
+    file, room = text.file, max_chars() - ENVELOPE_RESERVE
+    blob = file.after if text.version == "after" else file.before
+    media_type = media_type_of(file.path, media_type=file.media_type, binary=text.is_binary)
+    if text.is_binary:
+        encoded = base64.b64encode(bytes(blob.data or b"")).decode()
+        if len(encoded) <= room:
+            return ReadResourceResult(contents=[BlobResourceContents(uri=uri, mime_type=media_type, blob=encoded)])
+        note = (
+            f"{file.path} is a binary file of {blob.size:,} bytes ({media_type}), more than one read holds "
+            f"(about {room * 3 // 4:,} bytes); Alloy does not send it in parts."
+        )
+        return ReadResourceResult(contents=[TextResourceContents(uri=uri, mime_type="text/plain", text=note)])
+    lines = split_lines(text.text)
+    shown = fit_lines(lines, room)
+    if shown == len(lines):
+        return ReadResourceResult(contents=[TextResourceContents(uri=uri, mime_type=media_type, text=text.text)])
+    content = "".join(lines[:shown]) if shown else cut_to_fit(lines[0], room)
+    last_shown = max(shown, 1)
+    rest: dict[str, Any] = {"session": text.session.public_id, "path": file.path, "start_line": last_shown + 1}
+    if text.session.kind == Session.Kind.DEV:
+        rest["version"] = text.version
+    shown_part = f"lines 1-{shown}" if shown else "the start of line 1"
+    note = (
+        f"This is {shown_part} of the {text.total_lines:,} lines of {file.path}: a read holds at most "
+        f"{max_chars():,} characters. The rest: get_file_content with {json_text(rest)}."
+    )
+    continuation = {"remaining_lines": text.total_lines - last_shown, "fetch_rest_with": rest}
+    return ReadResourceResult(
+        contents=[
+            TextResourceContents(uri=uri, mime_type=media_type, text=content),
+            TextResourceContents(uri=uri, mime_type="text/plain", text=note),
+        ],
+        meta={"app.alloy/truncated": continuation},
+    )
+
+
+def template_completions(principal: Principal, *, argument: str, typed: str, arguments: dict[str, str]) -> list[str]:
+    """Values for a file template's argument from the caller's workspace: sessions by title or id, or the
+    paths of the session already chosen."""
+    if argument == "session":
+        return selectors.session_completions(workspace=principal.workspace, typed=typed)
+    session = arguments.get("session", "")
+    if not session or unstorable(session):
+        return []
+    return selectors.file_path_completions(workspace=principal.workspace, session_ref=session, typed=typed)

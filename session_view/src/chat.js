@@ -1,0 +1,71 @@
+// The chat: messages oldest first, the person's and the AI's told apart, Markdown rendered safely, long
+// messages folded, and the next page loaded through get_chat_history's cursor.
+import { clear, count, h, moreButton, when } from "./dom.js";
+import { callTool, openLink } from "./host.js";
+import { renderMarkdown } from "./markdown.js";
+
+const FOLD_CHARS = 1200;
+const FOLD_LINES = 18;
+const ROLE_LABELS = { user: "Person", assistant: "AI", system: "System", tool: "Tool" };
+
+export async function renderChat(panel, { session, first }) {
+  const list = h("ol", { class: "messages", "aria-label": "Chat messages" });
+  const footer = h("div", { class: "more" });
+  panel.append(list, footer);
+  const shown = new Map(); // message index -> {content, body, item}
+
+  const showPage = (page) => {
+    for (const message of page.messages) {
+      const known = shown.get(message.index);
+      if (known && message.starts_at_char) {
+        known.content += message.content; // the rest of a message cut at the end of the previous page
+        fill(known, message);
+        continue;
+      }
+      const entry = { content: message.content, item: null, body: null, toggle: null };
+      entry.item = h(
+        "li",
+        { class: `message role-${message.role}` },
+        h(
+          "div",
+          { class: "message-meta" },
+          h("span", { class: "role" }, ROLE_LABELS[message.role] ?? message.role),
+          message.author ? h("span", { class: "author" }, message.author) : null,
+          message.created_at ? h("time", { datetime: message.created_at }, when(message.created_at)) : null,
+        ),
+      );
+      entry.body = h("div", { class: "message-body" });
+      entry.item.append(entry.body);
+      shown.set(message.index, entry);
+      fill(entry, message);
+      list.append(entry.item);
+    }
+    clear(footer);
+    if (!page.messages.length && !shown.size) footer.append(h("p", { class: "muted" }, "This session has no messages."));
+    if (page.next_cursor) {
+      const button = moreButton("Load more", footer, async () =>
+        showPage(await callTool("get_chat_history", { session: session.id, cursor: page.next_cursor })),
+      );
+      footer.append(h("p", { class: "muted" }, `${count(shown.size)} of ${count(page.total_messages)} messages`), button);
+    }
+  };
+
+  showPage(first ?? (await callTool("get_chat_history", { session: session.id })));
+}
+
+function fill(entry, message) {
+  const body = clear(entry.body);
+  body.append(h("div", { class: "markdown" }, renderMarkdown(entry.content, openLink)));
+  if (message.truncated) body.append(h("p", { class: "muted" }, "This message continues on the next page."));
+  entry.toggle?.remove();
+  const long = entry.content.length > FOLD_CHARS || entry.content.split("\n").length > FOLD_LINES;
+  body.classList.toggle("folded", long);
+  if (!long) return;
+  entry.toggle = h("button", { type: "button", class: "button link", "aria-expanded": "false" }, "Show the whole message");
+  entry.toggle.addEventListener("click", () => {
+    const folded = body.classList.toggle("folded");
+    entry.toggle.setAttribute("aria-expanded", String(!folded));
+    entry.toggle.textContent = folded ? "Show the whole message" : "Fold the message";
+  });
+  entry.item.append(entry.toggle);
+}

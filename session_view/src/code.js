@@ -1,0 +1,57 @@
+// A file's lines with their numbers, highlighted, built in slices so that a long file's first screen shows
+// at once; and "more lines" through get_file_content's continuation.
+import { clear, h, inSlices, moreButton } from "./dom.js";
+import { languageOf, highlightLine } from "./highlight.js";
+import { callTool } from "./host.js";
+
+const SLICE = 400;
+
+/** Show a get_file_content result in `container`, with a button for the rest when it was cut. */
+export async function showFileContent(container, result) {
+  clear(container);
+  const heading = h(
+    "div",
+    { class: "code-heading" },
+    h("span", { class: "path" }, result.path),
+    result.version === "before" ? h("span", { class: "badge" }, "before the change") : null,
+    h("span", { class: "muted" }, `${result.total_lines.toLocaleString()} lines`),
+  );
+  container.append(heading);
+  if (result.binary) {
+    container.append(h("p", { class: "muted" }, result.note ?? "A binary file: no text to show."));
+    return;
+  }
+  const lines = h("div", { class: "code" });
+  const footer = h("div", { class: "more" });
+  container.append(h("div", { class: "code-scroll", tabindex: 0 }, lines), footer);
+  const language = languageOf(result.path, result.language);
+  const addPage = async (page) => {
+    const text = page.content ?? "";
+    const pageLines = text.split("\n");
+    if (pageLines.at(-1) === "" && text.endsWith("\n")) pageLines.pop();
+    await inSlices(pageLines, SLICE, (slice, offset) => {
+      const block = h("div", { class: "code-slice" });
+      slice.forEach((line, position) => {
+        block.append(
+          h(
+            "div",
+            { class: "code-line" },
+            h("span", { class: "line-number", "aria-hidden": "true" }, String(page.start_line + offset + position)),
+            h("span", { class: "line-text" }, highlightLine(line, language)),
+          ),
+        );
+      });
+      lines.append(block);
+    });
+    clear(footer);
+    if (page.note) footer.append(h("p", { class: "muted" }, page.note));
+    if (page.truncated) {
+      const label = `Show ${page.truncated.remaining_lines.toLocaleString()} more lines`;
+      const button = moreButton(label, footer, async () =>
+        addPage(await callTool("get_file_content", page.truncated.fetch_rest_with)),
+      );
+      footer.append(button);
+    }
+  };
+  await addPage(result);
+}
