@@ -13,4 +13,3 @@ def test_the_committed_view_matches_its_source(tmp_path):
     rebuilt = tmp_path / "session-view.html"
     subprocess.run(["node", str(VIEW_FOLDER / "build.mjs"), str(rebuilt)], check=True, timeout=120, capture_output=True)
     assert rebuilt.read_bytes() == BUILT_VIEW.read_bytes(), "the view's source changed: run `make view` and commit"
-
