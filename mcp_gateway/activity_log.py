@@ -112,7 +112,7 @@ class ActivityLog:
                 if connection.vendor == "postgresql":
                     with (
                         connection.wrap_database_errors,
-                        cursor.cursor.copy(f"COPY {_TABLE} ({_COLUMNS}) FROM STDIN") as copy,
+                        cursor.cursor.copy(_COPY) as copy,
                     ):
                         for record in records:
                             copy.write_row(record)

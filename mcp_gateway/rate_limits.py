@@ -56,6 +56,7 @@ class SharedCounters:
         self._redis: aioredis.Redis | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sync_scheduled = False
+        self._sync_task: asyncio.Task[None] | None = None
         self._warned_at = -math.inf
 
     def _current(self) -> Window:
@@ -108,7 +109,11 @@ class SharedCounters:
         self._client()
         loop = asyncio.get_running_loop()
         self._sync_scheduled = True
-        loop.call_later(SYNC_SECONDS, lambda: loop.create_task(self._sync()))
+        loop.call_later(SYNC_SECONDS, self._start_sync, loop)
+
+    def _start_sync(self, loop: asyncio.AbstractEventLoop) -> None:
+        # The loop keeps only a weak reference to a task: one nobody holds may be collected mid-sync.
+        self._sync_task = loop.create_task(self._sync())
 
     def _warn(self, error: Exception) -> None:
         if time.monotonic() - self._warned_at > WINDOW_SECONDS:

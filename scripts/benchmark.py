@@ -534,7 +534,7 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
 
 
 def page_comparisons() -> list[tuple[str, PageCall, PageCall]]:
-    """Web pages that must cost the same however large the session or workspace (issue 11's promise)."""
+    """Web pages that must cost the same however large the session or workspace (what the pages promise)."""
     chat, long_chat = f"/bench/p/{CHAT}/edit", f"/bench/p/{LONG_CHAT}/edit"
     page_of_files, many = f"/bench/p/dev/{PAGE_OF_FILES}", f"/bench/p/dev/{MANY_FILES}"
     return [

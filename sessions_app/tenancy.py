@@ -69,6 +69,13 @@ def _scope(setting: str, value: str) -> Iterator[None]:
                 cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
 
 
+def is_read(sql: str) -> bool:
+    """Whether a statement is a read as the ORM compiles them: `SELECT …`, `(SELECT …) UNION …` (a
+    combined query) or `WITH … SELECT` (no data-modifying CTE is ever written here)."""
+    words = sql.lstrip(" \n\t(").split(None, 1)
+    return bool(words) and words[0].upper() in ("SELECT", "WITH")
+
+
 class WalledReads:
     """The execute wrapper behind `walled_reads`. `condition_held` is False once any read found the
     condition false; `checks` says whether any read (hence any check) was made at all."""
@@ -96,7 +103,7 @@ class WalledReads:
         wall_sql = self.walls["auto" if _planned_for_their_values.get() else "force_generic_plan"]
         if sql is wall_sql:  # the wall itself, on its way through the wrappers
             return execute(sql, params, many, context)
-        if many or sql.lstrip()[:6].upper() != "SELECT":
+        if many or not is_read(sql):
             raise RuntimeError(f"Only single reads may run behind walled_reads, not: {sql[:80]}")
         database = context["connection"]
         # One pipeline, one Sync: the wall and the read share one implicit transaction and one round trip.

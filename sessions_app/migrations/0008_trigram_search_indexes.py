@@ -6,7 +6,7 @@ Only blobs: they carry no row-level security. On the tables that do (sessions, m
 cannot be an index condition — PostgreSQL evaluates a non-leakproof operator such as `~~` only after the
 policy's own checks, so it never reaches an index (tests/sessions_app/test_search_indexes.py shows the
 plan). Searching titles and chats through an index needs leakproof operators (equality on words or
-trigrams kept in a table of their own): issue 10's next step. PostgreSQL only (pg_trgm is a trusted
+trigrams kept in a table of their own), the next step. PostgreSQL only (pg_trgm is a trusted
 extension: the database owner may create it); SQLite (`make run`) scans, which is fine at demo size.
 """
 

@@ -1,4 +1,4 @@
-"""Secure by default when the public URL is https (issue 9, finding 1): the settings a deployment gets,
+"""Secure by default when the public URL is https: the settings a deployment gets,
 `check --deploy` clean with the README's production environment, and what the headers do."""
 
 import json

@@ -77,8 +77,8 @@ def test_authorization_server_conformance(server, person, conformance_client, ca
 
 # The server scenarios that apply to a read-only tools, prompts and resources server with no subscriptions,
 # logging, sampling, elicitation or tasks; the others call the suite's reference tools, prompts and resources
-# (test_simple_text, test://static-text, test://template/123/data, …) or features Alloy does not offer (the
-# closing note of issue 10 lists them).
+# (test_simple_text, test://static-text, test://template/123/data, …) or features Alloy does not offer
+# (logging-set-level, the sampling, elicitation, task and input-required flows).
 APPLICABLE_SERVER_SCENARIOS = [
     "server-initialize",
     "ping",

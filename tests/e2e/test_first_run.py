@@ -1,5 +1,5 @@
 """`make run` on another port, as a new user would start it: every address it hands out uses that port,
-the SDK's OAuth client connects through it, and manage.py works in the checkout afterwards (issue 11)."""
+the SDK's OAuth client connects through it, and manage.py works in the checkout afterwards."""
 
 import os
 import signal

@@ -181,7 +181,7 @@ def test_no_request_fails_while_workers_restart(gunicorn, workspace, owner, prot
                 except ConnectionResetError as error:
                     # A worker that stops may reset a connection it accepted but never read from: the request
                     # was not run, and a client sends it again on a new connection (seen about once in five
-                    # runs under the full suite's load; see the closing note of issue 9).
+                    # runs under the full suite's load).
                     resets.append(repr(error))
                     status, _ = post(port, body, headers)
             except OSError as error:

@@ -1,4 +1,4 @@
-"""The MCP activity log (issue 9): every tool call recorded off the request path — who, tool, session,
+"""The MCP activity log: every tool call recorded off the request path — who, tool, session,
 outcome, duration, never content — read by owners and admins on MCP → Activity and /api/v1, exported and
 pruned by ops."""
 

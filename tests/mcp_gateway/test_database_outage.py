@@ -1,5 +1,5 @@
 """The database unreachable mid-request: 503, Retry-After and a JSON-RPC error for the request's own id,
-never "Error executing tool" and never a traceback (issue 9, finding 3). The real outage — a PostgreSQL
+never "Error executing tool" and never a traceback. The real outage — a PostgreSQL
 stopped under load and started again — is tests/e2e/test_failures.py; here every statement fails the way
 psycopg fails when the server is gone, through Django's execute hook."""
 

@@ -1,4 +1,4 @@
-"""Keys that expire (issue 9): created for 30, 90 or 365 days or never, from the page, the API, the admin
+"""Keys that expire: created for 30, 90 or 365 days or never, from the page, the API, the admin
 and the command; an expired key gets a 401 that says it expired and when; lists show every key's status."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Seeded random probes of every entry point with malformed input (issue 9): none may answer 500, show a
+"""Seeded random probes of every entry point with malformed input: none may answer 500, show a
 stack trace or log an error, and no answer may carry another workspace's data. A failing probe names its
 input; the seed makes the run repeatable.
 

@@ -1,4 +1,4 @@
-"""Prompts (issue 10): the usual questions as slash commands, each taking a session completed from the
+"""Prompts: the usual questions as slash commands, each taking a session completed from the
 caller's workspace; clean errors; and capabilities that advertise exactly what exists."""
 
 import logging

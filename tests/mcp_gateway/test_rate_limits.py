@@ -1,4 +1,4 @@
-"""Throttling on /mcp (issue 9, finding 2): calls per key or token, refused credentials per address.
+"""Throttling on /mcp: calls per key or token, refused credentials per address.
 Each limit's N+1th request gets 429 with Retry-After and a JSON-RPC error saying when to retry; other
 credentials and other addresses are untouched. Across processes: tests/e2e/test_rate_limits.py."""
 

@@ -1,5 +1,5 @@
 """What /mcp answers to requests it will not serve: each refusal is JSON a client can read, never a
-hang, a plain-text body or a silent 202 (issue 9, finding 5 and 7)."""
+hang, a plain-text body or a silent 202."""
 
 import pytest
 

@@ -141,6 +141,18 @@ def test_when_the_condition_fails_the_wall_shuts_and_says_so(workspace, prototyp
 
 
 @pytest.mark.django_db(transaction=True)
+def test_every_read_the_orm_compiles_runs_behind_the_wall(workspace, prototype, dev, foreign):
+    """A combined query compiles to `(SELECT …) UNION (SELECT …)` and a CTE to `WITH …`: both are reads."""
+    with walled_reads(workspace_id=workspace.pk) as reads:
+        combined = Session.objects.filter(kind="prototype").union(Session.objects.filter(kind="dev"))
+        assert {session.pk for session in combined} == {prototype.pk, dev.pk}  # never the foreign one
+        with connection.cursor() as cursor:
+            cursor.execute("WITH mine AS (SELECT id FROM sessions_app_session) SELECT count(*) FROM mine")
+            assert cursor.fetchone()[0] == 2
+    assert reads.checks == 2
+
+
+@pytest.mark.django_db(transaction=True)
 def test_only_reads_run_behind_the_wall(workspace, prototype):
     with walled_reads(workspace_id=workspace.pk), pytest.raises(RuntimeError, match="Only single reads"):
         Session.objects.filter(pk=prototype.pk).update(title="changed")

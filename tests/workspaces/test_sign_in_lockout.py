@@ -1,4 +1,4 @@
-"""Wrong passwords on /login/ (issue 9, finding 2): after ALLOY_LOGIN_FAILURES_BEFORE_LOCKOUT for one
+"""Wrong passwords on /login/: after ALLOY_LOGIN_FAILURES_BEFORE_LOCKOUT for one
 account from one address, that address gets 429 and a page saying for how long; the right password from
 another address still signs in."""
 

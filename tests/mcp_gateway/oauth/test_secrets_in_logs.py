@@ -1,4 +1,4 @@
-"""No secret is written to the log at any level (issue 9, finding 6): the configured console handler,
+"""No secret is written to the log at any level: the configured console handler,
 at DEBUG, through a whole OAuth flow and the access log."""
 
 import io

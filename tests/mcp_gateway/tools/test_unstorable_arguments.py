@@ -1,5 +1,5 @@
 """Text PostgreSQL cannot hold, in any argument or inside a cursor, is a tool error that says so; it used
-to fail in the database as "Error executing tool X" with a DataError traceback in the log (issue 9, 4)."""
+to fail in the database as "Error executing tool X" with a DataError traceback in the log."""
 
 import base64
 import json
