@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ENV_FILE ?= .env
 
-.PHONY: run serve test bench lint format lock setup view
+.PHONY: run serve test test-fast bench lint format lock setup view
 
 setup: $(INSTALLED)
 
@@ -64,7 +64,12 @@ test: $(INSTALLED) $(NODE_INSTALLED) $(VIEW_INSTALLED)
 	$(BIN)/ruff format --check .
 	# SQLite in memory: the check reads the models, not a database (and no pool waits for one that is not there).
 	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15
+
+# Everything but the end-to-end tests (no server process, no Node, no browser): the lane to run while working.
+test-fast: $(INSTALLED)
+	scripts/ensure-services.sh
+	$(BIN)/pytest -m "not e2e" --durations=10
 
 # Median and p99 per tool call against a real server (see scripts/benchmark.py).
 bench: $(INSTALLED)

@@ -34,6 +34,13 @@ REGISTRATION = {
 }
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is an end-to-end test (`-m "not e2e"` leaves them out)."""
+    for item in items:
+        if E2E_DIR in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -4,39 +4,23 @@ Rows are made before the browser starts: Playwright's sync API runs an event loo
 where Django refuses ORM calls.
 """
 
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from mcp_gateway.models import OAuthAccessToken
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from tests.e2e.oauth_clients import CALLBACK, authorize_url
 from tests.e2e.people import PASSWORD
-from tests.factories import OAuthApplicationFactory, pkce
+from tests.factories import OAuthApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CALLBACK = "http://127.0.0.1:9/oauth/callback"  # nothing listens: the browser's request is answered below
 
 
 @pytest.fixture
 def claude(db):
     return OAuthApplicationFactory(redirect_uris=CALLBACK)
-
-
-def authorize_url(server: str, client_id: str) -> str:
-    _, challenge = pkce()
-    query = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": CALLBACK,
-        "scope": "mcp",
-        "state": "s1",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-        "resource": f"{server}/mcp",
-    }
-    return f"{server}/authorize?{urlencode(query)}"
 
 
 def sign_in_and_answer(server: str, client_id: str, answer: str, screenshot: str) -> dict[str, list[str]]:

@@ -13,8 +13,8 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.oauth_clients import MemoryStorage, oauth_provider_for
 from tests.e2e.people import sign_in_and_consent
-from tests.e2e.test_oauth import MemoryStorage, oauth_provider_for
 
 pytestmark = pytest.mark.anyio
 

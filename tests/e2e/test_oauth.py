@@ -10,36 +10,16 @@ from django.core.management import call_command
 from mcp import Client
 from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 
 from mcp_gateway.workers import run_in_worker
 from tests.e2e.conftest import start_server, stop_server
+from tests.e2e.oauth_clients import MemoryStorage, oauth_provider_for
 from tests.e2e.people import sign_in_and_consent
 from tests.factories import pasted_link
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
 ACCESS_TOKEN_SECONDS = 6
-
-
-class MemoryStorage:
-    def __init__(self) -> None:
-        self.tokens: OAuthToken | None = None
-        self.client_info: OAuthClientInformationFull | None = None
-        self.issued: list[OAuthToken] = []
-
-    async def get_tokens(self) -> OAuthToken | None:
-        return self.tokens
-
-    async def set_tokens(self, tokens: OAuthToken) -> None:
-        self.tokens = tokens
-        self.issued.append(tokens)
-
-    async def get_client_info(self) -> OAuthClientInformationFull | None:
-        return self.client_info
-
-    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-        self.client_info = client_info
 
 
 @pytest.fixture
@@ -60,33 +40,6 @@ def oauth_provider(server: str, storage: MemoryStorage, *, workspace_label: str 
         return await sign_in_and_consent(url, email="owner@acme.test", workspace_label=workspace_label)
 
     return oauth_provider_for(server, storage, consent)
-
-
-def oauth_provider_for(server: str, storage: MemoryStorage, consent) -> OAuthClientProvider:
-    """The SDK's OAuth client, with `consent(authorize_url)` doing what the person does in the browser."""
-    pending: dict[str, str] = {}
-
-    async def redirect_handler(authorization_url: str) -> None:
-        pending["url"] = authorization_url
-
-    async def callback_handler() -> AuthorizationCodeResult:
-        location = await consent(pending["url"])
-        query = dict(location.params)
-        return AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
-
-    return OAuthClientProvider(
-        server_url=f"{server}/mcp",
-        client_metadata=OAuthClientMetadata(
-            client_name="Alloy e2e client",
-            redirect_uris=["http://127.0.0.1:3999/callback"],
-            grant_types=["authorization_code", "refresh_token"],
-            response_types=["code"],
-            token_endpoint_auth_method="none",
-        ),
-        storage=storage,
-        redirect_handler=redirect_handler,
-        callback_handler=callback_handler,
-    )
 
 
 async def mcp_status(server: str, token: str) -> int:

@@ -17,8 +17,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from mcp_gateway.services import mcp_key_create
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, accessibility_violations, horizontal_overflow
+from tests.e2e.oauth_clients import CALLBACK, authorize_url
 from tests.e2e.people import PASSWORD
-from tests.e2e.test_consent_pages import CALLBACK, authorize_url
 from tests.factories import MessageFactory, OAuthApplicationFactory, SessionFactory, add_file, make_access_token
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,5 +1,5 @@
 """The MCP sections of workspace settings (MCP keys, connected apps): owners and admins manage, members
-read, outsiders get 404. (The shell and General/Members: tests/workspaces/test_settings_pages.py.)"""
+read, outsiders get 404. (The shell and General/Members: tests/workspaces/test_workspace_settings_pages.py.)"""
 
 import re
 
