@@ -15,9 +15,9 @@ ENV_FILE ?= .env
 
 setup: $(INSTALLED)
 
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 # A working demo on the embedded SQLite database under var/ (no environment needed). Links, the Claude
@@ -84,9 +84,10 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Re-pin every package from requirements.in.
-lock:
-	rm -rf /tmp/alloy-lock && $(PYTHON) -m venv /tmp/alloy-lock
-	/tmp/alloy-lock/bin/pip install --quiet -r requirements.in
-	{ echo "# Generated from requirements.in by \`make lock\`: the exact versions every machine installs."; \
-	  /tmp/alloy-lock/bin/pip freeze; } > requirements.txt
+# Re-pin every package from requirements.in and requirements-dev.in (pip-tools), with hashes. Versions
+# already locked are kept unless the .in files no longer allow them; `make lock UPGRADE=--upgrade` takes the
+# newest each allows.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock: $(INSTALLED)
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
