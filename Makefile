@@ -62,6 +62,7 @@ test: $(INSTALLED) $(NODE_INSTALLED) $(VIEW_INSTALLED)
 	scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DATABASE_URL=sqlite:///:memory: $(BIN)/mypy
 	# SQLite in memory: the check reads the models, not a database (and no pool waits for one that is not there).
 	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings
 	$(BIN)/pytest --durations=15
@@ -79,6 +80,7 @@ bench: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DATABASE_URL=sqlite:///:memory: $(BIN)/mypy
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

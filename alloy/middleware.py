@@ -88,5 +88,5 @@ class DatabaseOutage:
         )
         response["Retry-After"] = "2"
         # Logged above as what it is; django.request would log every 5xx again at ERROR.
-        response._has_been_logged = True
+        response._has_been_logged = True  # type: ignore[attr-defined]  # the flag django.utils.log reads
         return response

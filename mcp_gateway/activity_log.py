@@ -30,6 +30,7 @@ from django.db import (
     connection,
     connections,
 )
+from django.db.models import Field
 from django.utils import timezone
 
 from mcp_gateway.models import McpCall
@@ -60,7 +61,16 @@ class CallRecord(NamedTuple):
 
 
 _TABLE = McpCall._meta.db_table
-_COLUMNS = ", ".join(McpCall._meta.get_field(name).column for name in CallRecord._fields)
+
+
+def _column(name: str) -> str:
+    field = McpCall._meta.get_field(name)
+    assert isinstance(field, Field)
+    assert field.column
+    return field.column
+
+
+_COLUMNS = ", ".join(_column(name) for name in CallRecord._fields)
 _INSERT = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(CallRecord._fields))})"  # noqa: S608
 _COPY = f"COPY {_TABLE} ({_COLUMNS}) FROM STDIN"
 

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 
 from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet
 from mcp_gateway.services import mcp_key_create, mcp_key_revoke
+from workspaces.access import person_of
 
 NEW_KEY_ATTRIBUTE = "_alloy_new_mcp_key"
 # A key's page: only its name can change.
@@ -27,9 +28,10 @@ class KeyStatusFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")]
 
-    def queryset(self, request: HttpRequest, queryset: McpKeyQuerySet) -> McpKeyQuerySet:
-        if self.value() in ("active", "expired", "revoked"):
-            return getattr(queryset, self.value())()
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        wanted = self.value()
+        if isinstance(queryset, McpKeyQuerySet) and wanted in ("active", "expired", "revoked"):
+            return getattr(queryset, wanted)()
         return queryset
 
 
@@ -67,12 +69,14 @@ class McpKeyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["workspace"]
     actions = ["revoke_keys"]
 
-    def get_form(self, request: HttpRequest, obj: McpKey | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: McpKey | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = McpKeyCreationForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:  # type: ignore[override]
         if obj is None:
             return ["workspace", "name", "expires_in_days"]
         return ["name", *READ_ONLY_FIELDS]
@@ -96,7 +100,7 @@ class McpKeyAdmin(admin.ModelAdmin):
         created = mcp_key_create(
             workspace=obj.workspace,
             name=obj.name,
-            created_by=request.user,
+            created_by=person_of(request),
             expires_in_days=form.cleaned_data.get("expires_in_days"),
         )
         obj.__dict__.update({k: v for k, v in created.record.__dict__.items() if not k.startswith("_")})

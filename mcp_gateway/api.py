@@ -21,7 +21,7 @@ from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import InvalidKeyRequest, mcp_key_create, mcp_key_delete
-from workspaces.access import IsWorkspaceManager, ManagersChange
+from workspaces.access import IsWorkspaceManager, ManagersChange, person_of
 from workspaces.models import Membership
 
 
@@ -113,15 +113,13 @@ class McpKeyListView(WorkspaceAPIView):
             created = mcp_key_create(
                 workspace=self.membership.workspace,
                 name=incoming.validated_data["name"],
-                created_by=request.user,
+                created_by=person_of(request),
                 expires_in_days=incoming.validated_data["expires_in_days"],
             )
         except InvalidKeyRequest as error:
             raise serializers.ValidationError({"name": [str(error)]}) from None
-        record = created.record
-        record.key = created.key
-        record.mcp_url = settings.ALLOY_MCP_RESOURCE
-        response = Response(CreatedMcpKeySerializer(record).data, status=status.HTTP_201_CREATED)
+        shown = {**McpKeySerializer(created.record).data, "key": created.key, "mcp_url": settings.ALLOY_MCP_RESOURCE}
+        response = Response(CreatedMcpKeySerializer(shown).data, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"
         return response
 

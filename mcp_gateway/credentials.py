@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -128,7 +129,7 @@ def _liveness_sql() -> dict[str, str]:
 LIVENESS = _liveness_sql()
 
 
-def _liveness_params(principal: Principal) -> list[object]:
+def _liveness_params(principal: Principal) -> list[Any]:
     return [principal.credential_id, timezone.now()]
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -15,19 +14,18 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alloy.database import DATABASE_OUTAGE, outage_message
 from mcp_gateway import rate_limits
+from mcp_gateway.caller import CALLER_SCOPE_KEY, Caller
 from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
 from mcp_gateway.keys import is_well_formed_key, looks_like_key
-from mcp_gateway.principal import Principal
 from mcp_gateway.selectors import InsufficientScope, InvalidCredential
 from mcp_gateway.workers import run_in_worker
 
 logger = logging.getLogger(__name__)
 
-CALLER_SCOPE_KEY = "alloy.caller"
 KEY_HEADERS = ("x-mcp-api-key", "x-api-key")
 
 
@@ -99,7 +97,7 @@ class TransportGuard:
         receive = _replay(body, receive)
         started = False
 
-        async def watch(message: dict[str, Any]) -> None:
+        async def watch(message: Message) -> None:
             nonlocal started
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -149,9 +147,9 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
 
 def _replay(body: bytes, receive: Receive) -> Receive:
     """A `receive` that gives the body already read, then whatever the client sends next (a disconnect)."""
-    pending = [{"type": "http.request", "body": body, "more_body": False}]
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
 
-    async def replayed() -> dict[str, Any]:
+    async def replayed() -> Message:
         return pending.pop() if pending else await receive()
 
     return replayed
@@ -175,17 +173,6 @@ def _request_id(body: bytes) -> tuple[str | int | None, str | None]:
         return request_id, None
     kind = JSON_TYPE_NAMES.get(type(request_id), "a number with a fraction")
     return None, f"A request's id must be a string or an integer, not {kind}."
-
-
-@dataclass
-class Caller:
-    """Who makes one /mcp request, and what this request learnt about their credential's liveness."""
-
-    principal: Principal
-    confirmed: bool = False  # found live in the database during this request
-    refused: bool = False  # found revoked, expired or no longer a member during this request
-    # What to tell the client if the database failed it during this request (alloy/database.py); else "".
-    database_outage: str = ""
 
 
 class CredentialAuth:
@@ -229,20 +216,25 @@ class CredentialAuth:
         scope[CALLER_SCOPE_KEY] = caller
         replaced = False
 
-        async def send_once_confirmed(message: dict[str, Any]) -> None:
+        async def send_once_confirmed(message: Message) -> None:
             nonlocal replaced
             if message["type"] == "http.response.start":
                 try:
-                    if not caller.confirmed and not caller.refused and not caller.database_outage:
-                        caller.refused = not await run_in_worker(credential_is_live, principal=caller.principal)
+                    if caller.verdict() == "check":
+                        live = await run_in_worker(credential_is_live, principal=caller.principal)
+                        if live:
+                            caller.confirm()
+                        else:
+                            caller.refuse()
                 except DATABASE_OUTAGE as error:
                     logger.warning("Database unavailable while checking a credential: %s", error)
-                    caller.database_outage = outage_message(error)
-                if caller.database_outage:
+                    caller.outage(outage_message(error))
+                verdict = caller.verdict()
+                if verdict == "outage":
                     replaced = True
                     await database_unavailable(send, scope, caller.database_outage)
                     return
-                if caller.refused:
+                if verdict == "refuse":
                     principals.forget(cache_key)
                     replaced = True
                     await _refuse(send, 401, "invalid_token", not_live_message(caller.principal))

@@ -9,7 +9,7 @@ is why these exist before the OAuth flow that fills them in.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -57,12 +57,12 @@ class GrantQuerySet(models.QuerySet):
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> GrantQuerySet:
         if "code" in kwargs:
             kwargs = {**kwargs, "code": code_digest(kwargs["code"])}
-        return super()._filter_or_exclude(negate, args, kwargs)
+        return super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private in the stubs
 
     def create(self, **kwargs: Any) -> OAuthGrant:
         if "code" in kwargs:
             kwargs["code"] = code_digest(kwargs["code"])
-        return super().create(**kwargs)
+        return cast(OAuthGrant, super().create(**kwargs))
 
 
 class OAuthGrant(oauth_models.AbstractGrant):
@@ -120,11 +120,16 @@ class McpKeyQuerySet(models.QuerySet["McpKey"]):
         return self.filter(revoked_at__isnull=False)
 
 
+KEY_NAME_MAX_LENGTH = 100
+
+
 class McpKey(models.Model):
     """A workspace-scoped MCP key. The key is shown once; only its prefix and keyed hash are kept."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mcp_keys")
-    name = models.CharField(max_length=100, help_text="What the key is for, e.g. “Claude Desktop on Priya's laptop”.")
+    name = models.CharField(
+        max_length=KEY_NAME_MAX_LENGTH, help_text="What the key is for, e.g. “Claude Desktop on Priya's laptop”."
+    )
     prefix = models.CharField(max_length=18, unique=True, editable=False, help_text="The key's visible start.")
     key_hash = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(

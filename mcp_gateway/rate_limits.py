@@ -78,13 +78,12 @@ class SharedCounters:
 
     def _client(self) -> aioredis.Redis:
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # a client belongs to the loop it was made on
+        client = self._redis
+        if loop is not self._loop or client is None:  # a client belongs to the loop it was made on
             # Timeouts: a Redis that does not answer is down (counting goes on locally), not a call that waits.
-            self._loop, self._redis = (
-                loop,
-                aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1),
-            )
-        return self._redis
+            client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+            self._loop, self._redis = loop, client
+        return client
 
     def _redis_key(self, window: Window, key: str) -> str:
         return f"alloy:rate:{self.name}:{window.number}:{key}"

@@ -29,6 +29,7 @@ from mcp_types import (
     CompleteResult,
     Completion,
     GetPromptResult,
+    InputRequiredResult,
     PaginatedRequestParams,
     Prompt,
     PromptMessage,
@@ -41,8 +42,9 @@ from starlette.types import ASGIApp
 
 from alloy.database import DATABASE_OUTAGE, outage_message
 from mcp_gateway.activity_log import activity_log, record_request
+from mcp_gateway.caller import caller_of
 from mcp_gateway.file_uris import TEMPLATE_ARGUMENTS, TEMPLATES
-from mcp_gateway.http import CALLER_SCOPE_KEY, CredentialAuth, TransportGuard
+from mcp_gateway.http import CredentialAuth, TransportGuard
 from mcp_gateway.models import McpCall
 from mcp_gateway.principal import Principal
 from mcp_gateway.prompts import PROMPTS, PROMPTS_BY_NAME
@@ -126,18 +128,20 @@ class AlloyMCPServer(MCPServer):
             messages=[PromptMessage(role="user", content=TextContent(type="text", text=text))],
         )
 
-    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> CallToolResult:
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context | None = None
+    ) -> CallToolResult | InputRequiredResult:
         """The call, recorded in the workspace's activity log whatever its outcome."""
         started = time.perf_counter()
         outcome = McpCall.Outcome.INVALID
         try:
             result = await self._call_tool(name, arguments, context)
-            outcome = McpCall.Outcome.ERROR if result.is_error else McpCall.Outcome.OK
+            outcome = McpCall.Outcome.ERROR if getattr(result, "is_error", False) else McpCall.Outcome.OK
             return result
         except InvalidArguments as error:
             return CallToolResult(content=[TextContent(type="text", text=str(error))], is_error=True)
         finally:
-            caller = context.request_context.request.scope[CALLER_SCOPE_KEY] if context is not None else None
+            caller = caller_of(context.request_context.request) if context is not None else None
             if caller is not None:
                 if caller.refused:
                     outcome = McpCall.Outcome.REFUSED
@@ -152,7 +156,9 @@ class AlloyMCPServer(MCPServer):
                     seconds=time.perf_counter() - started,
                 )
 
-    async def _call_tool(self, name: str, arguments: dict[str, Any], context: Context | None) -> CallToolResult:
+    async def _call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context | None
+    ) -> CallToolResult | InputRequiredResult:
         if self._accepted_arguments is None:  # the tools are all added before the first call
             tools = await self.list_tools()
             self._accepted_arguments = {tool.name: list(tool.input_schema.get("properties", {})) for tool in tools}
@@ -204,14 +210,14 @@ async def complete_argument(ctx: ServerRequestContext, params: CompleteRequestPa
         def work(principal: Principal) -> list[str]:
             return template_completions(principal, argument=argument, typed=typed, arguments=resolved)
 
-    caller = ctx.request.scope[CALLER_SCOPE_KEY]
+    caller = caller_of(ctx.request)
     try:
         values = await read_in_workspace(caller, work)
     except CredentialNotLive:
-        caller.refused = True  # CredentialAuth answers 401
+        caller.refuse()  # CredentialAuth answers 401
         return empty
     except DATABASE_OUTAGE as error:
-        caller.database_outage = outage_message(error)  # CredentialAuth answers 503
+        caller.outage(outage_message(error))  # CredentialAuth answers 503
         return empty
     return CompleteResult(completion=Completion(values=values, has_more=False))
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mcp_gateway.keys import generate_key, hash_key, parse_key
-from mcp_gateway.models import McpCall, McpKey, OAuthAccessToken
+from mcp_gateway.models import KEY_NAME_MAX_LENGTH, McpCall, McpKey, OAuthAccessToken
 from mcp_gateway.principal import Principal
 from workspaces.models import User, Workspace
 
@@ -48,8 +48,8 @@ def mcp_key_create(
     name = name.strip()
     if not name:
         raise InvalidKeyRequest("A key needs a name that says what it is for.")
-    if len(name) > McpKey._meta.get_field("name").max_length:
-        raise InvalidKeyRequest("A key's name can be at most 100 characters.")
+    if len(name) > KEY_NAME_MAX_LENGTH:
+        raise InvalidKeyRequest(f"A key's name can be at most {KEY_NAME_MAX_LENGTH} characters.")
     if expires_in_days is not None and expires_in_days not in McpKey.LIFETIME_DAYS:
         raise InvalidKeyRequest(_lifetimes_accepted(expires_in_days))
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None

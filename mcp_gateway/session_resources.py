@@ -33,9 +33,9 @@ from mcp_types import (
 
 from alloy.database import DATABASE_OUTAGE, outage_message
 from mcp_gateway.activity_log import record_request
+from mcp_gateway.caller import Caller, caller_of
 from mcp_gateway.cursors import decode_cursor, encode_cursor
 from mcp_gateway.file_uris import TEMPLATES, FileAddress, file_link, media_type_of, parse_file_uri
-from mcp_gateway.http import CALLER_SCOPE_KEY, Caller
 from mcp_gateway.models import McpCall
 from mcp_gateway.principal import Principal
 from mcp_gateway.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
@@ -70,10 +70,10 @@ async def _walled(caller: Caller, work: Callable[[Principal], T]) -> T:
     try:
         return await read_in_workspace(caller, work)
     except CredentialNotLive:
-        caller.refused = True
+        caller.refuse()
         raise MCPError(code=INVALID_PARAMS, message="The credential is no longer valid.") from None
     except DATABASE_OUTAGE as error:
-        caller.database_outage = outage_message(error)
+        caller.outage(outage_message(error))
         raise MCPError(code=INVALID_PARAMS, message=caller.database_outage) from None
 
 
@@ -89,7 +89,7 @@ async def list_resources(ctx: ServerRequestContext, params: PaginatedRequestPara
         (offset,) = decode_cursor(params.cursor, "resources", (int,)) if params.cursor else (0,)
     except InvalidArgument as error:
         raise MCPError(code=INVALID_PARAMS, message=str(error)) from None
-    caller: Caller = ctx.request.scope[CALLER_SCOPE_KEY]
+    caller: Caller = caller_of(ctx.request)
     page = await _walled(
         caller,
         lambda principal: selectors.workspace_file_page(
@@ -122,7 +122,7 @@ async def list_resources(ctx: ServerRequestContext, params: PaginatedRequestPara
 
 async def read_resource(ctx: ServerRequestContext, params: ReadResourceRequestParams) -> ReadResourceResult:
     """The view, or a file (walled); recorded in the activity log whatever the outcome."""
-    caller: Caller = ctx.request.scope[CALLER_SCOPE_KEY]
+    caller: Caller = caller_of(ctx.request)
     started = time.perf_counter()
     outcome = McpCall.Outcome.INVALID
     address = parse_file_uri(params.uri)
@@ -159,8 +159,7 @@ def _file_contents(principal: Principal, uri: str, address: FileAddress) -> Read
     text = selectors.file_text(
         workspace=principal.workspace, session_ref=address.session, path=address.path, version=address.version
     )
-    file, room = text.file, max_chars() - ENVELOPE_RESERVE
-    blob = file.after if text.version == "after" else file.before
+    file, blob, room = text.file, text.blob, max_chars() - ENVELOPE_RESERVE
     media_type = media_type_of(file.path, media_type=file.media_type, binary=text.is_binary)
     if text.is_binary:
         encoded = base64.b64encode(bytes(blob.data or b"")).decode()
@@ -191,7 +190,7 @@ def _file_contents(principal: Principal, uri: str, address: FileAddress) -> Read
             TextResourceContents(uri=uri, mime_type=media_type, text=content),
             TextResourceContents(uri=uri, mime_type="text/plain", text=note),
         ],
-        meta={"app.alloy/truncated": continuation},
+        _meta={"app.alloy/truncated": continuation},
     )
 
 

@@ -34,7 +34,7 @@ VIEW_RESOURCE = Resource(
     title="Alloy session view",
     description="The chat, files and changes of an Alloy session, shown inside the host (an MCP App).",
     mime_type=VIEW_MIME_TYPE,
-    meta={"ui": VIEW_UI_META},
+    _meta={"ui": VIEW_UI_META},
 )
 
 
@@ -45,4 +45,4 @@ def view_html() -> str:
 
 
 def view_contents() -> TextResourceContents:
-    return TextResourceContents(uri=VIEW_URI, mime_type=VIEW_MIME_TYPE, text=view_html(), meta={"ui": VIEW_UI_META})
+    return TextResourceContents(uri=VIEW_URI, mime_type=VIEW_MIME_TYPE, text=view_html(), _meta={"ui": VIEW_UI_META})

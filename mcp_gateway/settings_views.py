@@ -16,7 +16,7 @@ from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list, mcp_keys_list
 from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
-from workspaces.access import manager_or_403, member_or_404
+from workspaces.access import manager_or_403, member_or_404, person_of
 from workspaces.views import settings_context
 
 # What the form suggests: a key that is forgotten on a laptop should not work for ever.
@@ -34,7 +34,7 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
             created = mcp_key_create(
                 workspace=membership.workspace,
                 name=request.POST.get("name", ""),
-                created_by=request.user,
+                created_by=person_of(request),
                 expires_in_days=lifetime_from_text(request.POST.get("expires_in_days", "")),
             )
         except InvalidKeyRequest as problem:

@@ -33,16 +33,16 @@ class ReadOnlyInline(admin.TabularInline):
 class MessageInline(ReadOnlyInline):
     model = Message
     verbose_name_plural = f"messages (the first {INLINE_ROWS})"
-    fields = ["index", "role", "author", "created_at", "content"]
-    readonly_fields = fields
+    readonly_fields = ("index", "role", "author", "created_at", "content")
+    fields = readonly_fields
     ordering_field = "index"
 
 
 class SessionFileInline(ReadOnlyInline):
     model = SessionFile
     verbose_name_plural = f"files (the first {INLINE_ROWS} by path)"
-    fields = ["path", "status", "language", "additions", "deletions", "media_type"]
-    readonly_fields = fields
+    readonly_fields = ("path", "status", "language", "additions", "deletions", "media_type")
+    fields = readonly_fields
     ordering_field = "path"
 
 

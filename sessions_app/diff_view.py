@@ -135,8 +135,11 @@ def _changed_words(
 
     def pair_up() -> None:
         for old_row, new_row in zip(removed, added, strict=False):
-            old_text = sides["old"][where[old_row][1]].rstrip("\n")
-            new_text = sides["new"][where[new_row][1]].rstrip("\n")
+            old_place, new_place = where[old_row], where[new_row]
+            assert old_place is not None
+            assert new_place is not None
+            old_text = sides["old"][old_place[1]].rstrip("\n")
+            new_text = sides["new"][new_place[1]].rstrip("\n")
             if changed := changed_words(old_text, new_text):
                 marks[old_row], marks[new_row] = changed
         removed.clear()

@@ -10,13 +10,14 @@ try to find a minimal diff: the middle is reported as removed and re-added, and 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 MAX_MATCHED_LINES = 20_000
 NO_NEWLINE = "\\ No newline at end of file\n"
 
-Opcode = tuple[str, int, int, int, int]
+Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class _KnownOpcodes(difflib.SequenceMatcher):
         return self._known
 
 
-def _hunk_header(group: list[Opcode]) -> str:
+def _hunk_header(group: Sequence[tuple[str, int, int, int, int]]) -> str:
     first, last = group[0], group[-1]
     return f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
 

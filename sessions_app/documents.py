@@ -14,14 +14,15 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, overload
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic_core import ErrorDetails
 
 from sessions_app.errors import plain_problem
 from sessions_app.languages import media_type_for_path
 from sessions_app.links import SESSION_ID_PATTERN
-from sessions_app.models import Blob, Message, Session, SessionFile
+from sessions_app.models import Blob, Message, MessageRole, Session, SessionFile, SessionKind, SessionStatus
 from sessions_app.storable import unstorable
 from workspaces.models import WORKSPACE_SLUG_PATTERN
 
@@ -45,7 +46,7 @@ class _Strict(BaseModel):
 
 
 class MessageDocument(_Strict):
-    role: Literal[*Message.Role.values]
+    role: MessageRole
     author: str = Field(default="", max_length=150)
     content: str
     created_at: AwareDatetime | None = None
@@ -67,9 +68,9 @@ class FileDocument(_Strict):
 class SessionDocument(_Strict):
     workspace: str = Field(pattern=f"^{WORKSPACE_SLUG_PATTERN}$")
     id: str = Field(pattern=f"^{SESSION_ID_PATTERN}$")
-    kind: Literal[*Session.Kind.values]
+    kind: SessionKind
     title: str = Field(min_length=1, max_length=300)
-    status: Literal[*Session.Status.values] = Session.Status.ACTIVE.value
+    status: SessionStatus = "active"
     created_at: AwareDatetime
     updated_at: AwareDatetime | None = None
     created_by: str | None = Field(default=None, max_length=254)
@@ -145,7 +146,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return name
 
 
-def _plain(error: dict[str, Any]) -> str:
+def _plain(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         return "is not a field of this format (see docs/session-format.md)"
     if error["type"] == "string_pattern_mismatch" and error["loc"] == ("id",):
@@ -223,6 +224,10 @@ def document_digest(document: SessionDocument) -> str:
 # --- export: stored rows back to the canonical document -------------------------------------------
 
 
+@overload
+def format_time(value: datetime) -> str: ...
+@overload
+def format_time(value: None) -> None: ...
 def format_time(value: datetime | None) -> str | None:
     if value is None:
         return None

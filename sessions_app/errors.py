@@ -1,6 +1,6 @@
 """Errors a person can act on. Each message is one plain sentence, fit to show as it is."""
 
-from typing import Any
+from pydantic_core import ErrorDetails
 
 
 class SessionContextError(Exception):
@@ -27,7 +27,7 @@ class InvalidArgument(SessionContextError):
     """An argument's value is out of range or malformed (a cursor, a line window, a version)."""
 
 
-def plain_problem(detail: dict[str, Any]) -> str:
+def plain_problem(detail: ErrorDetails) -> str:
     """What one of pydantic's error details says, as the end of a sentence about the field: "is required",
     "should be less than or equal to 100" (for the import's fields and the tools' arguments alike)."""
     if detail["type"] == "missing":

@@ -24,7 +24,9 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, workspace_choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workspace"].choices = workspace_choices
+        workspace = self.fields["workspace"]
+        assert isinstance(workspace, forms.ChoiceField)
+        workspace.choices = workspace_choices
 
     def clean_after(self) -> tuple[datetime, int] | None:
         value = self.cleaned_data["after"]

@@ -57,9 +57,9 @@ def lexer_for_language(language: str) -> Lexer:
 @cache
 def _css_class(token_type: _TokenType) -> str:
     """The short class Pygments' stylesheets use for a token type (its nearest standard ancestor's)."""
-    while token_type not in STANDARD_TYPES:
+    while token_type not in STANDARD_TYPES and token_type.parent is not None:
         token_type = token_type.parent
-    return STANDARD_TYPES[token_type]
+    return STANDARD_TYPES.get(token_type, "")
 
 
 Pieces = list[tuple[str, str]]  # one line as (CSS class, text) pieces; "" is plain text

@@ -10,6 +10,7 @@ both, `before` empty for an added file and `after` empty for a deleted one.
 from __future__ import annotations
 
 import secrets
+from typing import Literal
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -29,6 +30,14 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def for_workspace(self, workspace: Workspace) -> SessionQuerySet:
         """The one choke point for tenancy: every read of sessions starts here."""
         return self.filter(workspace=workspace)
+
+
+# The choices below as types, for result and document schemas (a type checker cannot read TextChoices'
+# values); tests/sessions_app/test_models.py holds each to its choices.
+SessionKind = Literal["prototype", "dev"]
+SessionStatus = Literal["active", "completed", "archived"]
+MessageRole = Literal["user", "assistant", "system", "tool"]
+FileStatus = Literal["added", "modified", "deleted"]
 
 
 class Session(models.Model):

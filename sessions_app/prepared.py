@@ -37,8 +37,8 @@ class PreparedQuery:
         query = self._build(**self._placeholders).query
         if self._limit and query.is_sliced:
             raise ImproperlyConfigured(f"A prepared query with limit=True must not be sliced: {query}")
-        sql, params = query.sql_with_params()
-        params = list(params)
+        sql, compiled_params = query.sql_with_params()
+        params = list(compiled_params)
         positions = {}
         for name, value in self._placeholders.items():
             found = [i for i, param in enumerate(params) if isinstance(param, type(value)) and param == value]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
@@ -104,7 +105,7 @@ def _title_matches(
     sql = (
         "SELECT session_id FROM sessions_app_sessiontitlesearch WHERE workspace_id = %s AND upper(title) LIKE upper(%s)"
     )
-    params: list[object] = [workspace.pk, _like_pattern(text)]
+    params: list[Any] = [workspace.pk, _like_pattern(text)]
     for column, value in (("kind", kind), ("status", status)):
         if value is not None:
             sql += f" AND {column} = %s"
@@ -335,7 +336,8 @@ def file_get(*, workspace: Workspace, session_ref: str, path: str) -> tuple[Sess
 class FileText:
     session: Session
     file: SessionFile
-    version: str  # "after" (current) or "before"
+    version: Literal["after", "before"]  # "after": the current content
+    blob: Blob  # the version's content
     is_binary: bool
     text: str  # the requested lines; "" for a binary file
     start_line: int
@@ -362,18 +364,19 @@ def file_text(
         raise InvalidArgument('version must be "before" or "after".')
     if session.kind == Session.Kind.PROTOTYPE and version == "before":
         raise InvalidArgument("Prototype files have only their current content; leave version out.")
-    if version is None:
-        version = "after" if file.after_id else "before"
-    blob = file.after if version == "after" else file.before
+    chosen: Literal["after", "before"] = (
+        "before" if version == "before" or (version is None and not file.after_id) else "after"
+    )
+    blob = file.after if chosen == "after" else file.before
     if blob is None:
         missing = (
             "added in this session, so it has no before"
-            if version == "before"
+            if chosen == "before"
             else ("deleted in this session, so it has no after; ask for version before")
         )
         raise InvalidArgument(f"{file.path} was {missing}.")
     if blob.is_binary:
-        return FileText(session, file, version, True, "", 1, 0, 0)
+        return FileText(session, file, chosen, blob, True, "", 1, 0, 0)
     lines = split_lines(blob.text)
     total = len(lines)
     first = 1 if start_line is None else start_line
@@ -382,7 +385,8 @@ def file_text(
         raise InvalidArgument("start_line must be 1 or more and end_line at least start_line.")
     if total and first > total:
         raise InvalidArgument(f"{file.path} has {total} lines; start_line must be at most {total}.")
-    return FileText(session, file, version, False, "".join(lines[first - 1 : last]), first, max(last, first - 1), total)
+    text = "".join(lines[first - 1 : last])
+    return FileText(session, file, chosen, blob, False, text, first, max(last, first - 1), total)
 
 
 @dataclass(frozen=True)

@@ -145,8 +145,8 @@ def _create_files(session: Session, changes: list[FileChange]) -> None:
             side is not None and side.is_binary for side in (change.before, change.after)
         ):
             additions, deletions = count_changes(
-                before=change.before.text if change.before else "",
-                after=change.after.text if change.after else "",
+                before=(change.before.text or "") if change.before else "",
+                after=(change.after.text or "") if change.after else "",
             )
         rows.append(
             SessionFile(

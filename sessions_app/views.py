@@ -13,14 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from sessions_app import selectors
-from sessions_app.diff_view import diff_layout
+from sessions_app.diff_view import DiffLayout, diff_layout
 from sessions_app.errors import InvalidArgument, SessionContextError
 from sessions_app.forms import SessionFilterForm, page_key
 from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
 from sessions_app.markdown import chat_html
 from sessions_app.models import Session, SessionFile
 from sessions_app.tenancy import only_workspace
-from workspaces.access import member_or_404
+from workspaces.access import member_or_404, person_of
 from workspaces.models import User, Workspace
 from workspaces.selectors import workspaces_for_user
 
@@ -42,7 +42,7 @@ PANE_PARAMETER = "pane"
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Sessions of one of the person's workspaces: search by title, filter by kind and status, paged."""
-    workspaces = list(workspaces_for_user(user=request.user))
+    workspaces = list(workspaces_for_user(user=person_of(request)))
     form = SessionFilterForm(request.GET, workspace_choices=[(w.slug, w.name) for w in workspaces])
     context: dict = {"workspaces": workspaces, "form": form}
     if not workspaces:
@@ -267,7 +267,7 @@ def _laid_out(entries: list[selectors.DiffEntry], params: QueryDict) -> list[tup
     costs about 70 µs a row, so a page lays out DIFF_ROWS_PER_PAGE rows at most: the first diff always, then
     each that still fits; the others offer a link to a page that starts with them."""
     budget = DIFF_ROWS_PER_PAGE
-    laid_out = []
+    laid_out: list[tuple[selectors.DiffEntry, str, DiffLayout | None, str | None]] = []
     for number, entry in enumerate(entries):
         anchor = diff_anchor(entry.file.path)
         rows = len(entry.diff.lines) if entry.diff else 0
@@ -291,7 +291,7 @@ def _changes_context(request: HttpRequest, workspace: Workspace, session: Sessio
         limit=DIFFS_PER_PAGE,
         ignore_whitespace=ignore_whitespace,
     )
-    user: User = request.user
+    user = person_of(request)
     return {
         "diffs": _laid_out(diffs.items, params),
         "paths_on_page": {entry.file.path for entry in diffs.items},

@@ -14,8 +14,15 @@ from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from workspaces.models import Membership
+from workspaces.models import Membership, User
 from workspaces.selectors import membership_for_slug
+
+
+def person_of(request: HttpRequest | Request) -> User:
+    """The signed-in person behind a request that passed `login_required` or the API's authentication."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
 
 
 def managers_only(membership: Membership, action: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from workspaces.models import Membership, User, Workspace
@@ -26,7 +27,7 @@ def user_get_by_email(*, email: str) -> User | None:
     return User.objects.filter(email=email.strip().lower()).first()
 
 
-def membership_for_slug(*, user: User, slug: str) -> Membership | None:
+def membership_for_slug(*, user: User | AnonymousUser, slug: str) -> Membership | None:
     """The person's membership of the workspace with this slug; None for outsiders and unknown slugs alike."""
     if not user.is_authenticated:
         return None

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from workspaces.access import member_or_404
+from workspaces.access import member_or_404, person_of
 from workspaces.models import Membership, User
 from workspaces.selectors import workspaces_for_user
 from workspaces.settings_sections import SECTIONS
@@ -25,7 +25,7 @@ def settings_context(request: HttpRequest, membership: Membership, current: str,
         "can_manage": membership.can_manage,
         "sections": [{"key": s.key, "title": s.title, "url": reverse(s.url_name, args=[slug])} for s in SECTIONS],
         "current": current,
-        "other_workspaces": workspaces_for_user(user=request.user).exclude(pk=membership.workspace_id),
+        "other_workspaces": workspaces_for_user(user=person_of(request)).exclude(pk=membership.workspace_id),
         **extra,
     }
 
@@ -51,8 +51,9 @@ def diff_view_preference(request: HttpRequest) -> HttpResponse:
     choice = request.POST.get("diff_view")
     if choice not in User.DiffView.values:
         return HttpResponseBadRequest(f"diff_view must be one of: {', '.join(User.DiffView.values)}.")
-    request.user.diff_view = choice
-    request.user.save(update_fields=["diff_view"])
+    person = person_of(request)
+    person.diff_view = choice
+    person.save(update_fields=["diff_view"])
     back = request.POST.get("next", "")
     # A path on this site only (never a view name: `redirect` would try to reverse one).
     same_site = url_has_allowed_host_and_scheme(

@@ -19,6 +19,7 @@ from oauthlib.oauth2.rfc6749 import errors
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.oauth.forms import ConsentForm
 from mcp_gateway.oauth.registration import registration_problem
+from workspaces.access import person_of
 from workspaces.selectors import workspaces_for_user
 from workspaces.throttle import client_address, oauth_too_many_requests, over_limit
 
@@ -41,7 +42,7 @@ class ConsentView(AuthorizationView):
     chosen_workspace_id: int | None = None
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not workspaces_for_user(user=request.user).exists():
+        if not workspaces_for_user(user=person_of(request)).exists():
             return render(request, "mcp_gateway/no_workspace.html", status=403)
         # The toolkit refuses these only once the person has consented: refuse them before asking.
         if request.GET.get("code_challenge_method", "S256") != "S256":
@@ -63,9 +64,9 @@ class ConsentView(AuthorizationView):
             _, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError as error:
             return self.error_response(error, application=None)
-        error = error_class(description=description, state=credentials.get("state"))
+        refusal = error_class(description=description, state=credentials.get("state"))
         return self.error_response(
-            OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]), application=None
+            OAuthToolkitError(error=refusal, redirect_uri=credentials["redirect_uri"]), application=None
         )
 
     def form_invalid(self, form: ConsentForm) -> HttpResponse:

@@ -16,12 +16,12 @@ from typing import Annotated, Any
 import orjson
 from django.conf import settings
 from mcp.server.mcpserver import Context
-from mcp_types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ContentBlock, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from alloy.database import DATABASE_OUTAGE, outage_message
+from mcp_gateway.caller import Caller, caller_of
 from mcp_gateway.credentials import liveness_condition, not_live_message
-from mcp_gateway.http import CALLER_SCOPE_KEY, Caller
 from mcp_gateway.principal import Principal
 from mcp_gateway.workers import run_in_worker
 from sessions_app.errors import SessionContextError
@@ -64,7 +64,7 @@ class ToolSpec:
 
     @property
     def title(self) -> str:
-        return self.annotations.title
+        return self.annotations.title or self.name
 
 
 def read_only(title: str) -> ToolAnnotations:
@@ -100,9 +100,9 @@ def room_left(result: ToolResult) -> int:
     return max_chars() - json_len(result if isinstance(result, dict) else as_json_dict(result)) - ENVELOPE_RESERVE
 
 
-def caller_of(ctx: Context) -> Caller:
-    """The caller, as authenticated by mcp_gateway.http.CredentialAuth for this HTTP request."""
-    return ctx.request_context.request.scope[CALLER_SCOPE_KEY]
+def tool_caller(ctx: Context) -> Caller:
+    """The caller of the tool call `ctx` belongs to."""
+    return caller_of(ctx.request_context.request)
 
 
 class CredentialNotLive(Exception):
@@ -117,13 +117,15 @@ def _in_workspace(principal: Principal, work: Callable[[Principal], Any], caller
         try:
             result = work(principal)
         except SessionContextError:
-            caller.confirmed = reads.checks > 0 and reads.condition_held
+            if reads.checks > 0 and reads.condition_held:
+                caller.confirm()
             if not reads.condition_held:
                 raise CredentialNotLive from None
             raise
     if not reads.condition_held:
         raise CredentialNotLive
-    caller.confirmed = reads.checks > 0
+    if reads.checks > 0:
+        caller.confirm()
     return result
 
 
@@ -140,17 +142,17 @@ async def run_tool(
 ) -> CallToolResult:
     """Run a tool's unit of work off the event loop (one hop) and shape its result or its error; `links`
     gives the `resource_link` items that follow the text block (mcp_gateway/file_uris.py)."""
-    caller = caller_of(ctx)
+    caller = tool_caller(ctx)
     try:
         result = await read_in_workspace(caller, work)
     except CredentialNotLive:
         # CredentialAuth replaces this answer with a 401 before it is sent.
-        caller.refused = True
+        caller.refuse()
         return _error_result(not_live_message(caller.principal))
     except DATABASE_OUTAGE as error:
         # CredentialAuth replaces this answer with a 503 and Retry-After before it is sent.
         logger.warning("Database unavailable during a tool call: %s", error)
-        caller.database_outage = outage_message(error)
+        caller.outage(outage_message(error))
         return _error_result(caller.database_outage)
     except SessionContextError as error:
         return _error_result(str(error))
@@ -159,7 +161,7 @@ async def run_tool(
     if len(text) > max_chars():
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
         raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")
-    content: list[TextContent | ResourceLink] = [TextContent(type="text", text=text)]
+    content: list[ContentBlock] = [TextContent(type="text", text=text)]
     if links is not None:
         content.extend(links(structured))
     return CallToolResult(content=content, structured_content=structured)

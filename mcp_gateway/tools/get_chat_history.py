@@ -4,6 +4,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
 from pydantic import Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
@@ -42,7 +43,7 @@ async def get_chat_history(
     ctx: Context,
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Messages per page.", ge=1, le=selectors.MAX_MESSAGES_PAGE)] = 50,
-) -> ChatHistoryResult:
+) -> Annotated[CallToolResult, ChatHistoryResult]:
     return await run_tool(ctx, partial(chat_history, session=session, cursor=cursor, limit=limit))
 
 

@@ -4,6 +4,7 @@ from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from mcp_gateway.principal import Principal
@@ -57,7 +58,7 @@ async def get_file_content(
         Literal["before", "after"] | None,
         Field(description='Dev sessions: "after" (default) or "before" the change. Prototype files have one.'),
     ] = None,
-) -> FileContentResult:
+) -> Annotated[CallToolResult, FileContentResult]:
     return await run_tool(
         ctx,
         partial(file_content, session=session, path=path, start_line=start_line, end_line=end_line, version=version),
@@ -83,9 +84,9 @@ def file_content(
         start_line=start_line,
         end_line=end_line,
     )
-    blob = text.file.after if text.version == "after" else text.file.before
+    blob = text.blob
     result = FileContentResult(
-        session=session_ref_view(text.session),
+        session=SessionRefView(**session_ref_view(text.session)),
         path=text.file.path,
         version=text.version,
         language=text.file.language,

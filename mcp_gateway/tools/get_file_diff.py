@@ -1,9 +1,10 @@
 """get_file_diff: unified before → after diffs of a dev session's changed files."""
 
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
@@ -23,7 +24,7 @@ from mcp_gateway.tools.base import (
 from mcp_gateway.tools.results import Continuation, PagedResult, SessionRefView, session_ref_view
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
-from sessions_app.models import SessionFile
+from sessions_app.models import FileStatus
 from sessions_app.selectors import DiffEntry
 
 DIFF_FILES_PER_PAGE = 20
@@ -42,7 +43,7 @@ Example: get_file_diff(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5x
 
 class DiffView(BaseModel):
     path: str
-    status: Literal[*SessionFile.Status.values]
+    status: FileStatus
     additions: int | None = None
     deletions: int | None = None
     binary: bool
@@ -69,7 +70,7 @@ async def get_file_diff(
         int, Field(description="Unchanged lines shown around each change.", ge=0, le=selectors.MAX_CONTEXT_LINES)
     ] = 3,
     cursor: CursorArgument = None,
-) -> FileDiffResult:
+) -> Annotated[CallToolResult, FileDiffResult]:
     return await run_tool(
         ctx,
         partial(file_diffs, session=session, path=path, context_lines=context_lines, cursor=cursor),

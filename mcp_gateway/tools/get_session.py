@@ -1,8 +1,10 @@
 """get_session: what a pasted session link is — start here."""
 
 from functools import partial
+from typing import Annotated
 
 from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
 
 from mcp_gateway.principal import Principal
 from mcp_gateway.tools.base import SessionArgument, ToolSpec, read_only, run_tool
@@ -19,7 +21,7 @@ the files with list_session_files / get_file_content, and (dev sessions) the cha
 Example: get_session(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHbE")"""
 
 
-async def get_session(session: SessionArgument, ctx: Context) -> SessionView:
+async def get_session(session: SessionArgument, ctx: Context) -> Annotated[CallToolResult, SessionView]:
     return await run_tool(ctx, partial(session_details, session=session))
 
 

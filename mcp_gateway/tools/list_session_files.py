@@ -4,6 +4,7 @@ from functools import partial
 from typing import Annotated
 
 from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
 from pydantic import Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
@@ -47,7 +48,7 @@ async def list_session_files(
     ] = None,
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Files per page.", ge=1, le=selectors.MAX_FILES_PAGE)] = 200,
-) -> SessionFilesResult:
+) -> Annotated[CallToolResult, SessionFilesResult]:
     return await run_tool(
         ctx,
         partial(session_files, session=session, path_prefix=path_prefix, cursor=cursor, limit=limit),
@@ -68,7 +69,7 @@ def session_files(
         limit=limit,
     )
     views = [file_view(file) for file in page.items]
-    result = SessionFilesResult(session=session_ref_view(found), files=[])
+    result = SessionFilesResult(session=SessionRefView(**session_ref_view(found)), files=[])
     room = room_left(result)
     shown = fit_count([json_len(as_json_dict(view)) for view in views], room)
     result.files = views[:shown]

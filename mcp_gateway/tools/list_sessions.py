@@ -2,9 +2,10 @@
 
 from datetime import datetime
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated
 
 from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
 from pydantic import Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
@@ -22,7 +23,7 @@ from mcp_gateway.tools.base import (
 from mcp_gateway.tools.results import PagedResult, SessionView, session_view
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
-from sessions_app.models import Session
+from sessions_app.models import Session, SessionKind, SessionStatus
 
 DESCRIPTION = """\
 List the sessions of the user's Alloy workspace, most recently updated first. Search titles with
@@ -41,11 +42,11 @@ class ListSessionsResult(PagedResult):
 async def list_sessions(
     ctx: Context,
     query: Annotated[str | None, Field(description="Words to find in session titles.", max_length=200)] = None,
-    kind: Annotated[Literal[*Session.Kind.values] | None, Field(description="Only this kind.")] = None,
-    status: Annotated[Literal[*Session.Status.values] | None, Field(description="Only this status.")] = None,
+    kind: Annotated[SessionKind | None, Field(description="Only this kind.")] = None,
+    status: Annotated[SessionStatus | None, Field(description="Only this status.")] = None,
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Sessions per page.", ge=1, le=selectors.MAX_SESSIONS_PAGE)] = 20,
-) -> ListSessionsResult:
+) -> Annotated[CallToolResult, ListSessionsResult]:
     return await run_tool(ctx, partial(sessions, query=query, kind=kind, status=status, cursor=cursor, limit=limit))
 
 

@@ -3,12 +3,12 @@ every tool's result is made of. Each tool's own result model lives with the tool
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
 from sessions_app.documents import format_time
-from sessions_app.models import Message, Session, SessionFile
+from sessions_app.models import FileStatus, MessageRole, Session, SessionFile, SessionKind
 from sessions_app.selectors import ChatMessage
 
 
@@ -30,7 +30,7 @@ class CountsView(BaseModel):
 class SessionView(BaseModel):
     id: str = Field(description="The session's id; pass it (or the link) as `session` to the other tools.")
     link: str
-    kind: Literal[*Session.Kind.values] = Field(
+    kind: SessionKind = Field(
         description="prototype: the AI wrote an app's files. dev: the AI changed a codebase (has diffs)."
     )
     title: str
@@ -47,7 +47,7 @@ class SessionRefView(BaseModel):
 
     id: str
     link: str
-    kind: Literal[*Session.Kind.values]
+    kind: SessionKind
     title: str
 
 
@@ -70,7 +70,7 @@ def session_view(session: Session) -> SessionView:
     return SessionView(
         id=session.public_id,
         link=session.link(),
-        kind=session.kind,
+        kind=cast(SessionKind, session.kind),
         title=session.title,
         status=session.status,
         created_at=format_time(session.created_at),
@@ -88,7 +88,7 @@ def session_ref_view(session: Session) -> dict[str, Any]:
 
 class MessageView(BaseModel):
     index: int
-    role: Literal[*Message.Role.values]
+    role: MessageRole
     author: str
     created_at: str | None = None
     content: str
@@ -115,7 +115,7 @@ class FileView(BaseModel):
     language: str
     binary: bool
     media_type: str | None = None
-    status: Literal[*SessionFile.Status.values] | None = Field(default=None, description="Dev sessions only.")
+    status: FileStatus | None = Field(default=None, description="Dev sessions only.")
     additions: int | None = Field(default=None, description="Lines added (dev sessions, text files).")
     deletions: int | None = Field(default=None, description="Lines removed (dev sessions, text files).")
 
@@ -128,7 +128,7 @@ def file_view(file: SessionFile) -> FileView:
         language=file.language,
         binary=file.is_binary,
         media_type=file.media_type or None,
-        status=file.status or None,
+        status=cast(FileStatus, file.status) if file.status else None,
         additions=file.additions,
         deletions=file.deletions,
     )

@@ -5,6 +5,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from mcp_gateway.cursors import decode_cursor, encode_cursor
@@ -87,7 +88,7 @@ async def search_session(
     ctx: Context,
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Hits per page.", ge=1, le=MAX_SEARCH_PAGE)] = 20,
-) -> SearchResult:
+) -> Annotated[CallToolResult, SearchResult]:
     return await run_tool(
         ctx,
         partial(session_hits, session=session, query=query, cursor=cursor, limit=limit),

@@ -198,6 +198,16 @@ def test_ops_export_as_json_lines(workspace, calls):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_ops_export_since_a_day_keeps_that_day_and_after(workspace):
+    record(workspace, at=dt.datetime(2026, 11, 30, 23, 59, tzinfo=dt.UTC), tool="before")
+    record(workspace, at=dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC), tool="on")
+    activity_log.flush()
+    out = io.StringIO()
+    call_command("export_mcp_activity", workspace.slug, "--since", "2026-12-01", stdout=out)
+    assert [json.loads(line)["tool"] for line in out.getvalue().splitlines()] == ["on"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_prune_deletes_what_is_older_than_the_retention(workspace, settings):
     record(workspace, at=timezone.now() - dt.timedelta(days=settings.ALLOY_ACTIVITY_RETENTION_DAYS + 1))
     record(workspace, at=timezone.now() - dt.timedelta(days=settings.ALLOY_ACTIVITY_RETENTION_DAYS - 1))

@@ -2,11 +2,10 @@
 JSON lines, oldest first (for a SIEM or an audit), streamed so a large log never sits in memory."""
 
 import json
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from mcp_gateway.models import McpCall
 from workspaces.commands import workspace_from_argument
@@ -31,7 +30,7 @@ class Command(BaseCommand):
                 day = datetime.strptime(since, "%Y-%m-%d").date()
             except ValueError:
                 raise CommandError(f"--since takes a day as YYYY-MM-DD, not {since!r}.") from None
-            calls = calls.filter(at__gte=timezone.make_aware(datetime.combine(day, time.min), timezone.UTC))
+            calls = calls.filter(at__gte=datetime.combine(day, time.min, tzinfo=UTC))
         rows = calls.values(*FIELDS, "workspace__slug", "outcome", "duration_ms").iterator(chunk_size=5_000)
         stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
         try:

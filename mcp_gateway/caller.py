@@ -1,0 +1,53 @@
+"""Who makes one /mcp request, and what the request learnt about their credential while it ran.
+
+The transport (`mcp_gateway/http.py`, CredentialAuth) puts a `Caller` in the request's scope; the tools,
+resources and completions take it with `caller_of(request)` and say what they found — the credential was
+live (`confirm`), it no longer is (`refuse`), the database failed them (`outage`) — and the transport
+reads `verdict()` when the answer starts: a refused credential's answer becomes a 401, an outage's a 503.
+Handlers never import the transport, and the transport never looks inside a handler's result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mcp_gateway.principal import Principal
+
+CALLER_SCOPE_KEY = "alloy.caller"
+
+Verdict = Literal["answer", "check", "refuse", "outage"]
+
+
+@dataclass
+class Caller:
+    principal: Principal
+    confirmed: bool = False  # found live in the database during this request
+    refused: bool = False  # found revoked, expired or no longer a member during this request
+    # What to tell the client if the database failed the request (alloy/database.py); else "".
+    database_outage: str = ""
+
+    def confirm(self) -> None:
+        self.confirmed = True
+
+    def refuse(self) -> None:
+        self.refused = True
+
+    def outage(self, message: str) -> None:
+        self.database_outage = message
+
+    def verdict(self) -> Verdict:
+        """What the transport does with this request's answer: send it, check the credential first (nothing
+        during the request read the database), or replace it with a 401 or a 503."""
+        if self.database_outage:
+            return "outage"
+        if self.refused:
+            return "refuse"
+        return "answer" if self.confirmed else "check"
+
+
+def caller_of(request: Any) -> Caller:
+    """The caller CredentialAuth authenticated for this HTTP request (a Starlette request)."""
+    if request is None:
+        raise RuntimeError("An MCP handler ran outside an HTTP request: there is no caller.")
+    return request.scope[CALLER_SCOPE_KEY]
