@@ -32,6 +32,8 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(workspace=workspace)
 
 
+MAX_PATH_LENGTH = 1024  # a file path, stored and accepted
+
 # The choices below as types, for result and document schemas (a type checker cannot read TextChoices'
 # values); tests/sessions_app/test_models.py holds each to its choices.
 SessionKind = Literal["prototype", "dev"]
@@ -161,7 +163,7 @@ class SessionFile(models.Model):
     # No index of its own: the (session, path) unique index serves every lookup by session.
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files", db_index=False)
     workspace = wall_column()
-    path = models.CharField(max_length=1024)
+    path = models.CharField(max_length=MAX_PATH_LENGTH)
     language = models.CharField(max_length=40, blank=True)
     media_type = models.CharField(max_length=100, blank=True)
     # Dev sessions only; empty for prototype files.

@@ -3,8 +3,9 @@
 Tenancy is enforced here, once: a session is only ever looked up through
 `Session.objects.for_workspace(workspace)`, and messages and files only through a session found that
 way. A session of another workspace is "not found" with exactly the message a missing one gets.
-Each function issues a constant number of queries whatever the session's size (two for a page:
-the session, then the keyset page), which tests assert.
+Each function issues a constant number of queries whatever the session's size (a chat page one, the
+session riding along with its messages; other pages two: the session, then the keyset page), which
+tests assert.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db.models import Q, QuerySet, Subquery
 from sessions_app.diff_cache import diffs_in_memory
 from sessions_app.diffs import FileDiff, diff_texts, split_lines
 from sessions_app.errors import FileNotFound, InvalidArgument, InvalidSessionLink, NotADevSession, SessionNotFound
-from sessions_app.links import parse_session_ref
+from sessions_app.links import parse_session_ref, session_link
 from sessions_app.models import Blob, Message, Session, SessionFile
 from sessions_app.pagination import Page, check_limit
 from sessions_app.prepared import PreparedQuery
@@ -231,23 +232,36 @@ _chat_page = PreparedQuery(
 )
 
 
+@dataclass(frozen=True)
+class ChatSession:
+    """The session as a chat page shows it, read in the page's own query: no field it does not hold."""
+
+    pk: int
+    workspace: Workspace
+    public_id: str
+    kind: str
+    title: str
+    message_count: int
+
+    def link(self) -> str:
+        return session_link(workspace_slug=self.workspace.slug, kind=self.kind, session_id=self.public_id)
+
+
 def message_page(
     *, workspace: Workspace, session_ref: str, start_index: int = 0, limit: int = 50
-) -> tuple[Session, Page[ChatMessage]]:
-    """A page of the chat, oldest → newest, from message `start_index` (keyset on the index).
-
-    The session comes with what a chat page shows of it: id, kind, title and message count.
-    """
+) -> tuple[ChatSession, Page[ChatMessage]]:
+    """A page of the chat, oldest → newest, from message `start_index` (keyset on the index), in one
+    query that brings the session's id, kind, title and message count with the messages."""
     check_limit(limit, maximum=MAX_MESSAGES_PAGE)
     session_id = _session_id_in(workspace, session_ref)
     rows = _chat_page.rows(workspace_id=workspace.pk, public_id=session_id, start_index=start_index, limit=limit + 1)
-    if not rows:
-        return session_get(workspace=workspace, ref=session_id), Page(items=[], following=None)
+    if not rows:  # past the last message, or no such session (which says so)
+        found = session_get(workspace=workspace, ref=session_id)
+        empty = ChatSession(found.pk, workspace, found.public_id, found.kind, found.title, found.message_count)
+        return empty, Page(items=[], following=None)
     width = len(_CHAT_SESSION_COLUMNS)
     pk, public_id, kind, title, message_count = rows[0][:width]
-    session = Session(
-        pk=pk, workspace=workspace, public_id=public_id, kind=kind, title=title, message_count=message_count
-    )
+    session = ChatSession(pk, workspace, public_id, kind, title, message_count)
     return session, Page.from_rows([ChatMessage(*row[width:]) for row in rows], limit)
 
 

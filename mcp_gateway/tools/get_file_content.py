@@ -20,6 +20,7 @@ from mcp_gateway.tools.base import (
 from mcp_gateway.tools.results import Continuation, SessionRefView, session_ref_view
 from sessions_app import selectors
 from sessions_app.diffs import split_lines
+from sessions_app.models import MAX_PATH_LENGTH
 
 DESCRIPTION = """\
 Read a file of an Alloy session: a prototype's file as the AI wrote it, or a dev session's changed file
@@ -50,7 +51,9 @@ class FileContentResult(BaseModel):
 
 async def get_file_content(
     session: SessionArgument,
-    path: Annotated[str, Field(description="The file's path, as list_session_files shows it.", max_length=1024)],
+    path: Annotated[
+        str, Field(description="The file's path, as list_session_files shows it.", max_length=MAX_PATH_LENGTH)
+    ],
     ctx: Context,
     start_line: Annotated[int | None, Field(description="First line to return (from 1).", ge=1)] = None,
     end_line: Annotated[int | None, Field(description="Last line to return (inclusive).", ge=1)] = None,

@@ -24,7 +24,7 @@ from mcp_gateway.tools.base import (
 from mcp_gateway.tools.results import Continuation, PagedResult, SessionRefView, session_ref_view
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
-from sessions_app.models import FileStatus
+from sessions_app.models import MAX_PATH_LENGTH, FileStatus
 from sessions_app.selectors import DiffEntry
 
 DIFF_FILES_PER_PAGE = 20
@@ -64,7 +64,7 @@ async def get_file_diff(
     session: SessionArgument,
     ctx: Context,
     path: Annotated[
-        str | None, Field(description="One changed file's path; leave out for all.", max_length=1024)
+        str | None, Field(description="One changed file's path; leave out for all.", max_length=MAX_PATH_LENGTH)
     ] = None,
     context_lines: Annotated[
         int, Field(description="Unchanged lines shown around each change.", ge=0, le=selectors.MAX_CONTEXT_LINES)

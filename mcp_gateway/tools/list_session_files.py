@@ -23,6 +23,7 @@ from mcp_gateway.tools.base import (
 )
 from mcp_gateway.tools.results import FileView, PagedResult, SessionRefView, file_view, session_ref_view
 from sessions_app import selectors
+from sessions_app.models import MAX_PATH_LENGTH
 
 DESCRIPTION = """\
 List an Alloy session's files by path, with size, language and whether each is binary. For a prototype
@@ -44,7 +45,8 @@ async def list_session_files(
     session: SessionArgument,
     ctx: Context,
     path_prefix: Annotated[
-        str | None, Field(description="Only paths starting with this, e.g. src/components/.", max_length=1024)
+        str | None,
+        Field(description="Only paths starting with this, e.g. src/components/.", max_length=MAX_PATH_LENGTH),
     ] = None,
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Files per page.", ge=1, le=selectors.MAX_FILES_PAGE)] = 200,

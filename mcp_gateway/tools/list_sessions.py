@@ -24,6 +24,7 @@ from mcp_gateway.tools.results import PagedResult, SessionView, session_view
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import Session, SessionKind, SessionStatus
+from sessions_app.selectors import MAX_QUERY_LENGTH
 
 DESCRIPTION = """\
 List the sessions of the user's Alloy workspace, most recently updated first. Search titles with
@@ -41,7 +42,9 @@ class ListSessionsResult(PagedResult):
 
 async def list_sessions(
     ctx: Context,
-    query: Annotated[str | None, Field(description="Words to find in session titles.", max_length=200)] = None,
+    query: Annotated[
+        str | None, Field(description="Words to find in session titles.", max_length=MAX_QUERY_LENGTH)
+    ] = None,
     kind: Annotated[SessionKind | None, Field(description="Only this kind.")] = None,
     status: Annotated[SessionStatus | None, Field(description="Only this status.")] = None,
     cursor: CursorArgument = None,

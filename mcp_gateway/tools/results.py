@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from sessions_app.documents import format_time
 from sessions_app.models import FileStatus, MessageRole, Session, SessionFile, SessionKind
-from sessions_app.selectors import ChatMessage
+from sessions_app.selectors import ChatMessage, ChatSession
 
 
 class WorkspaceView(BaseModel):
@@ -81,7 +81,7 @@ def session_view(session: Session) -> SessionView:
     )
 
 
-def session_ref_view(session: Session) -> dict[str, Any]:
+def session_ref_view(session: Session | ChatSession) -> dict[str, Any]:
     """A `SessionRefView`, as the plain dict it is sent as (built on every call: no model to validate)."""
     return {"id": session.public_id, "link": session.link(), "kind": session.kind, "title": session.title}
 

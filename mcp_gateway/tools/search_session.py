@@ -24,6 +24,7 @@ from mcp_gateway.tools.base import (
 from mcp_gateway.tools.results import PagedResult, SessionRefView, session_ref_view
 from sessions_app.errors import InvalidArgument
 from sessions_app.search import MAX_SEARCH_PAGE, SearchHit, session_search
+from sessions_app.selectors import MAX_QUERY_LENGTH
 
 DESCRIPTION = """\
 Find where words occur in one Alloy session: its chat messages, and its files (for a dev session, both
@@ -84,7 +85,9 @@ def _start(query: str, cursor: str | None) -> tuple | None:
 
 async def search_session(
     session: SessionArgument,
-    query: Annotated[str, Field(description="The words to find, e.g. drop Redis.", min_length=1, max_length=200)],
+    query: Annotated[
+        str, Field(description="The words to find, e.g. drop Redis.", min_length=1, max_length=MAX_QUERY_LENGTH)
+    ],
     ctx: Context,
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Hits per page.", ge=1, le=MAX_SEARCH_PAGE)] = 20,
