@@ -48,6 +48,7 @@ from mcp_gateway.http import CredentialAuth, TransportGuard
 from mcp_gateway.models import McpCall
 from mcp_gateway.principal import Principal
 from mcp_gateway.prompts import PROMPTS, PROMPTS_BY_NAME
+from mcp_gateway.sdk import low_level_server, stop_serving
 from mcp_gateway.session_resources import (
     list_resource_templates,
     list_resources,
@@ -237,9 +238,8 @@ def build_server() -> AlloyMCPServer:
     # changes while a client is connected.
     server = AlloyMCPServer(name=SERVER_NAME, version=SERVER_VERSION, instructions=INSTRUCTIONS, subscriptions=False)
     # Advertise exactly what exists: tools, prompts, completions, and resources without subscriptions.
-    lowlevel = server._lowlevel_server
-    for method in UNSERVED_METHODS:
-        lowlevel._request_handlers.pop(method, None)
+    stop_serving(server, *UNSERVED_METHODS)
+    lowlevel = low_level_server(server)
     lowlevel.add_request_handler("completion/complete", CompleteRequestParams, complete_argument)
     lowlevel.add_request_handler("resources/list", PaginatedRequestParams, list_resources)
     lowlevel.add_request_handler("resources/templates/list", PaginatedRequestParams, list_resource_templates)
