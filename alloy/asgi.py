@@ -22,7 +22,7 @@ django_application = get_asgi_application()
 # event loop, which by default keeps it up to 5 ms. 1 ms: +50% calls/s at 32 connections (make bench).
 sys.setswitchinterval(settings.ALLOY_GIL_SWITCH_INTERVAL_SECONDS)
 
-from mcp_gateway.server import Gateway, build_gateway  # noqa: E402 - needs Django set up first
+from mcp_gateway.protocol.server import Gateway, build_gateway  # noqa: E402 - needs Django set up first
 
 logger = logging.getLogger(__name__)
 MCP_PATHS = ("/mcp", "/mcp/")

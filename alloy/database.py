@@ -1,6 +1,6 @@
 """When a request's database work fails for want of the database: it cannot be reached, or it is busy
 past the request's budget (DATABASE_STATEMENT_TIMEOUT: a statement, or its wait for a lock, ran too long).
-Either way the request answers 503 with Retry-After — /mcp in mcp_gateway/http.py, the pages in
+Either way the request answers 503 with Retry-After — /mcp in mcp_gateway/transport/http.py, the pages in
 alloy/middleware.py — and says which it was."""
 
 from __future__ import annotations

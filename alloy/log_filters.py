@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 
-from mcp_gateway.keys import KEY_PREFIX, LOOKUP_LENGTH
+from mcp_gateway.auth.key_format import KEY_PREFIX, LOOKUP_LENGTH
 
 REDACTED = "[redacted]"
 OAUTH_LOGGERS = ("oauthlib", "oauth2_provider")

@@ -51,7 +51,7 @@ def admin_sees_every_workspace(get_response: Callable[[HttpRequest], HttpRespons
 def refuse_unstorable_input(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """A query string or form value with a NUL character (or an unpaired surrogate) gets a 400 that says
     which parameter, before any view can send it to PostgreSQL, where it fails (a 500). /mcp has its own
-    check (mcp_gateway/server.py), with tool errors."""
+    check (mcp_gateway/protocol/server.py), with tool errors."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
@@ -69,7 +69,7 @@ def refuse_unstorable_input(get_response: Callable[[HttpRequest], HttpResponse])
 class DatabaseOutage:
     """A page whose database is unreachable (refused, dropped, pool timeout) or busy past the request's
     budget answers 503 with Retry-After,
-    logged as one warning, as /mcp does (mcp_gateway/http.py); any other failure stays a logged 500."""
+    logged as one warning, as /mcp does (mcp_gateway/transport/http.py); any other failure stays a logged 500."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

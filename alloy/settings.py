@@ -149,11 +149,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Days the MCP activity log keeps each call; `manage.py prune_mcp_activity` deletes older ones (run it daily).
 ALLOY_ACTIVITY_RETENTION_DAYS = env.int("ALLOY_ACTIVITY_RETENTION_DAYS", default=90)
-# Rate limits on /mcp (mcp_gateway/rate_limits.py), shared by every process through REDIS_URL; 0 turns
+# Rate limits on /mcp (mcp_gateway/transport/rate_limits.py), shared by every process through REDIS_URL; 0 turns
 # one off. Calls per key or token and minute, and refused credentials per source address and minute.
 ALLOY_MCP_CALLS_PER_MINUTE = env.int("ALLOY_MCP_CALLS_PER_MINUTE", default=600)
 ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE = env.int("ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE", default=20)
-# Seconds a verified credential is remembered by each process (mcp_gateway/credentials.py). Safe
+# Seconds a verified credential is remembered by each process (mcp_gateway/auth/credentials.py). Safe
 # across processes: every request still confirms in the database, at no extra round trip for a tool
 # call, that its credential is live, so a revocation is refused at once everywhere. 0 switches it off.
 ALLOY_CREDENTIAL_CACHE_SECONDS = env.int("ALLOY_CREDENTIAL_CACHE_SECONDS", default=60)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 
 from alloy.health import healthz
-from mcp_gateway import settings_views
+from mcp_gateway.web import settings_views
 from sessions_app.views import home, session_page
 from workspaces import views as workspace_views
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("api/v1/", include("mcp_gateway.api_urls")),
+    path("api/v1/", include("mcp_gateway.web.api_urls")),
     path("", home, name="home"),
     path("account/diff-view/", workspace_views.diff_view_preference, name="diff-view-preference"),
     # Session links: https://<host>/<workspace>/p/<id>/edit and https://<host>/<workspace>/p/dev/<id>

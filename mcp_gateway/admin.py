@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke
 from workspaces.access import person_of
 
 NEW_KEY_ATTRIBUTE = "_alloy_new_mcp_key"

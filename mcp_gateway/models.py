@@ -171,7 +171,7 @@ class McpKey(models.Model):
 class McpCall(models.Model):
     """One MCP tool call, for the workspace's activity log: who, which tool and session, the outcome and
     how long it took. Never the arguments' content or the result. Written in batches off the request
-    path (mcp_gateway/activity_log.py); pruned after ALLOY_ACTIVITY_RETENTION_DAYS."""
+    path (mcp_gateway/activity/log.py); pruned after ALLOY_ACTIVITY_RETENTION_DAYS."""
 
     class Outcome(models.TextChoices):
         OK = "ok", "answered"

@@ -481,7 +481,7 @@ def last_cursor(url: str, call: Call, credential: dict[str, str]) -> str:
 def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call, Call]]:
     """(what must hold, the reference call, the call compared with it): pages that must cost the same."""
     sys.path.insert(0, str(ROOT))
-    from mcp_gateway.cursors import encode_cursor  # the project's own cursor format
+    from mcp_gateway.protocol.cursors import encode_cursor  # the project's own cursor format
 
     def call(label: str, tool: str, **arguments) -> Call:
         return Call(label, "tools/call", tool, arguments)

@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["alloy", "mcp_gateway", "sessions_app", "workspaces"]  # each may import only those after it
 # The project's own infrastructure, below every app: what a database outage looks like to a caller.
 SHARED = {"alloy.database"}
+PROTOCOL = ROOT / "mcp_gateway" / "protocol"
 HANDLERS = [
-    *sorted((ROOT / "mcp_gateway" / "tools").glob("*.py")),
-    ROOT / "mcp_gateway" / "session_resources.py",
-    ROOT / "mcp_gateway" / "prompts.py",
-    ROOT / "mcp_gateway" / "caller.py",
+    *sorted((PROTOCOL / "tools").glob("*.py")),
+    PROTOCOL / "resources.py",
+    PROTOCOL / "prompts.py",
+    ROOT / "mcp_gateway" / "auth" / "caller.py",
 ]
 
 
@@ -47,6 +48,6 @@ def test_handlers_never_import_the_transport():
         f"{path.relative_to(ROOT)} imports {module}"
         for path in HANDLERS
         for module in imported_modules(path)
-        if module in ("mcp_gateway.http", "mcp_gateway.server", "alloy.asgi")
+        if module.startswith("mcp_gateway.transport") or module in ("mcp_gateway.protocol.server", "alloy.asgi")
     }
     assert not wrong

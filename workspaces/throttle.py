@@ -1,5 +1,5 @@
 """Throttles for the web side (sign-in, OAuth token and registration endpoints), counted in the cache
-every process shares (Redis with REDIS_URL). /mcp has its own, cheaper per call: mcp_gateway/rate_limits.py.
+every process shares (Redis with REDIS_URL). /mcp has its own, cheaper per call: mcp_gateway/transport/rate_limits.py.
 If the cache cannot be reached, each process counts alone (as /mcp does) and logs one warning a minute:
 a broken cache never turns a token refresh or a registration into an error.
 

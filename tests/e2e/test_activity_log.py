@@ -5,8 +5,8 @@ import time
 import httpx2
 import pytest
 
+from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpCall
-from mcp_gateway.services import mcp_key_create
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the server process must see the keys
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import OAuthApplication
-from mcp_gateway.services import mcp_key_create
 from tests.e2e.conftest import NODE_MODULES, free_port, node_tool
 from tests.e2e.people import sign_in_and_consent
 from tests.factories import OAuthApplicationFactory

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from mcp_gateway.keys import generate_key
+from mcp_gateway.auth.key_format import generate_key
 from tests.e2e.conftest import ROOT, free_port, start_server, stop_server
 
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}

@@ -5,7 +5,7 @@ import httpx2
 import pytest
 import redis
 
-from mcp_gateway.keys import generate_key
+from mcp_gateway.auth.key_format import generate_key
 from tests.e2e.conftest import REGISTRATION, start_server, stop_server
 
 pytestmark = pytest.mark.django_db(transaction=True)

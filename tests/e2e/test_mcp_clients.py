@@ -15,10 +15,10 @@ from django.utils import timezone
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from mcp_gateway.keys import generate_key
+from mcp_gateway.auth.key_format import generate_key
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.workers import run_in_worker
 from tests.e2e.conftest import NODE_MODULES, node_tool
 from tests.factories import pasted_link
 

@@ -11,7 +11,7 @@ from mcp import Client
 from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.workers import run_in_worker
 from tests.e2e.conftest import start_server, stop_server
 from tests.e2e.oauth_clients import MemoryStorage, oauth_provider_for
 from tests.e2e.people import sign_in_and_consent

@@ -7,8 +7,8 @@ import httpx2
 import pytest
 import redis
 
-from mcp_gateway.keys import generate_key
-from mcp_gateway.services import mcp_key_create
+from mcp_gateway.auth.key_format import generate_key
+from mcp_gateway.keys.services import mcp_key_create
 from tests.e2e.conftest import REDIS_URL, start_server, stop_server
 
 pytestmark = pytest.mark.django_db(transaction=True)

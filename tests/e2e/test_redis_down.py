@@ -9,7 +9,7 @@ import httpx2
 import pytest
 import redis
 
-from mcp_gateway.services import mcp_key_create
+from mcp_gateway.keys.services import mcp_key_create
 from tests.e2e.conftest import REGISTRATION, free_port, start_server, stop_server
 
 pytestmark = pytest.mark.django_db(transaction=True)

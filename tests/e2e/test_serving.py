@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from mcp_gateway.services import mcp_key_create
+from mcp_gateway.keys.services import mcp_key_create
 from tests.e2e.conftest import ROOT, free_port, server_environment
 from tests.factories import OAuthApplicationFactory, make_access_token
 

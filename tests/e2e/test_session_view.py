@@ -19,8 +19,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import ConsoleMessage, Frame, Page, expect, sync_playwright
 
-from mcp_gateway.services import mcp_key_create
-from mcp_gateway.session_view import VIEW_URI
+from mcp_gateway.keys.services import mcp_key_create
+from mcp_gateway.protocol.session_view import VIEW_URI
 from sessions_app.models import Session
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, accessibility_violations
 from tests.factories import MessageFactory, SessionFactory, add_file

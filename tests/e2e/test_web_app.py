@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from mcp_gateway.services import mcp_key_create
+from mcp_gateway.keys.services import mcp_key_create
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, accessibility_violations, horizontal_overflow
 from tests.e2e.oauth_clients import CALLBACK, authorize_url
 from tests.e2e.people import PASSWORD

@@ -16,9 +16,9 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from alloy.asgi import FrontDoor
-from mcp_gateway import rate_limits
-from mcp_gateway.server import build_gateway
-from mcp_gateway.services import mcp_key_create
+from mcp_gateway.keys.services import mcp_key_create
+from mcp_gateway.protocol.server import build_gateway
+from mcp_gateway.transport import rate_limits
 
 BASE_URL = "http://127.0.0.1"
 

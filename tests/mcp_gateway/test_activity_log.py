@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from mcp.shared.exceptions import MCPError
 
-from mcp_gateway import selectors
-from mcp_gateway.activity_log import CallRecord, activity_log
+from mcp_gateway.activity import selectors
+from mcp_gateway.activity.log import CallRecord, activity_log
+from mcp_gateway.activity.selectors import ActivityFilters
 from mcp_gateway.models import McpCall, McpKey, OAuthApplication
-from mcp_gateway.selectors import ActivityFilters
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.workers import run_in_worker
 from tests.factories import make_access_token, signed_in
 from tests.mcp_gateway.conftest import MISSING_ID
 
@@ -107,7 +107,7 @@ async def test_a_call_whose_tool_name_holds_a_nul_is_recorded_made_storable(mcp,
         await client.call_tool("get_session", {"session": prototype.public_id})
         with pytest.raises(MCPError, match="Unknown tool"):
             await client.call_tool("x\x00" + "y" * 100, {})
-    assert await run_in_worker(activity_log.flush) == 2
+    await run_in_worker(activity_log.flush)  # what the writer thread has not written yet (it may have)
     tools = await run_in_worker(lambda: list(McpCall.objects.order_by("id").values_list("tool", "outcome")))
     assert tools == [("get_session", "ok"), ("x\ufffd" + "y" * 62, "invalid")]
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from mcp_gateway.auth.resolve import InvalidCredential, principal_for_key
+from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpKey
-from mcp_gateway.selectors import InvalidCredential, principal_for_key
-from mcp_gateway.services import mcp_key_create
 
 pytestmark = pytest.mark.django_db
 

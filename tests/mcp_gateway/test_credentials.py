@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from mcp_gateway.credentials import PrincipalCache, fingerprint
+from mcp_gateway.auth.credentials import PrincipalCache, fingerprint
+from mcp_gateway.auth.principal import Principal
+from mcp_gateway.keys.services import mcp_key_revoke
 from mcp_gateway.models import McpKey
-from mcp_gateway.principal import Principal
-from mcp_gateway.services import mcp_key_revoke
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.workers import run_in_worker
 from workspaces.models import Workspace
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mcp_gateway.cursors import MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
+from mcp_gateway.protocol.cursors import MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
 from sessions_app.errors import InvalidArgument
 
 

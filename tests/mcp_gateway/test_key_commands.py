@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from mcp_gateway.auth.resolve import InvalidCredential, principal_for_key
+from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpKey
-from mcp_gateway.selectors import InvalidCredential, principal_for_key
-from mcp_gateway.services import mcp_key_create
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
-from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_revoke
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.workers import run_in_worker
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-06-18"}
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}

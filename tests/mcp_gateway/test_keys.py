@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mcp_gateway.keys import KEY_LENGTH, MalformedKey, generate_key, hash_key, parse_key
+from mcp_gateway.auth.key_format import KEY_LENGTH, MalformedKey, generate_key, hash_key, parse_key
+from mcp_gateway.auth.resolve import InvalidCredential, principal_for_key
+from mcp_gateway.auth.services import record_credential_use
+from mcp_gateway.keys.services import InvalidKeyRequest, mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
-from mcp_gateway.selectors import InvalidCredential, principal_for_key
-from mcp_gateway.services import InvalidKeyRequest, mcp_key_create, mcp_key_revoke, record_credential_use
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mcp_gateway.credentials import credential_is_live, liveness_condition
+from mcp_gateway.auth.credentials import credential_is_live, liveness_condition
+from mcp_gateway.auth.resolve import InvalidCredential, principal_for_access_token, principal_for_key
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey, OAuthAccessToken
-from mcp_gateway.selectors import InvalidCredential, principal_for_access_token, principal_for_key
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke
 from sessions_app.models import Session
 from sessions_app.tenancy import walled_reads
 from tests.factories import OAuthApplicationFactory, make_access_token

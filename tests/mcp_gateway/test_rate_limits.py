@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from mcp_gateway import rate_limits
-from mcp_gateway.keys import generate_key
+from mcp_gateway.auth.key_format import generate_key
+from mcp_gateway.transport import rate_limits
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 

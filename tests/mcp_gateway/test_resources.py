@@ -9,12 +9,12 @@ import pytest
 from mcp.shared.exceptions import MCPError
 from mcp_types import ResourceTemplateReference
 
-from mcp_gateway.activity_log import activity_log
-from mcp_gateway.file_uris import file_uri, parse_file_uri
+from mcp_gateway.activity.log import activity_log
+from mcp_gateway.keys.services import mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey
-from mcp_gateway.services import mcp_key_revoke
-from mcp_gateway.session_view import VIEW_MIME_TYPE, VIEW_URI
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.file_uris import file_uri, parse_file_uri
+from mcp_gateway.protocol.session_view import VIEW_MIME_TYPE, VIEW_URI
+from mcp_gateway.protocol.workers import run_in_worker
 from sessions_app.models import Blob, SessionFile
 from tests.factories import SessionFactory, add_file
 from tests.mcp_gateway.conftest import MISSING_ID

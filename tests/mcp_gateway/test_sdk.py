@@ -1,9 +1,9 @@
-"""What mcp_gateway/sdk.py reaches inside the mcp SDK is still there: an upgrade that moves it fails here."""
+"""What mcp_gateway/protocol/sdk.py reaches inside the mcp SDK is still there: an upgrade that moves it fails here."""
 
 from mcp.server import MCPServer
 from mcp.server.lowlevel import Server
 
-from mcp_gateway.sdk import low_level_server, stop_serving
+from mcp_gateway.protocol.sdk import low_level_server, stop_serving
 
 
 def test_the_low_level_server_is_where_it_was():

@@ -3,7 +3,7 @@ source that was not rebuilt (`make view`) fails here, so the server never serves
 
 import subprocess
 
-from mcp_gateway.session_view import BUILT_VIEW
+from mcp_gateway.protocol.session_view import BUILT_VIEW
 
 VIEW_FOLDER = BUILT_VIEW.parents[1]
 

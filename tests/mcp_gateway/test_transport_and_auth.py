@@ -2,9 +2,9 @@
 
 import pytest
 
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.workers import run_in_worker
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create
 from mcp_gateway.models import McpKey
-from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create
 from workspaces.commands import workspace_from_argument
 from workspaces.selectors import membership_get, user_get_by_email
 

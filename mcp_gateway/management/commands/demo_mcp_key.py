@@ -9,9 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mcp_gateway.client_config import claude_desktop_config
-from mcp_gateway.selectors import mcp_keys_list
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke
+from mcp_gateway.keys.selectors import mcp_keys_list
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
+from mcp_gateway.web.client_config import claude_desktop_config
 from workspaces.models import Workspace
 from workspaces.selectors import workspace_get
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mcp_gateway.selectors import mcp_keys_list
+from mcp_gateway.keys.selectors import mcp_keys_list
 from workspaces.commands import workspace_from_argument
 
 COLUMNS = ("ID", "PREFIX", "WORKSPACE", "NAME", "CREATED BY", "CREATED", "LAST USED", "EXPIRES", "STATUS")

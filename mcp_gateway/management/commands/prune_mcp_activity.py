@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mcp_gateway.services import mcp_calls_prune
+from mcp_gateway.activity.services import mcp_calls_prune
 
 
 class Command(BaseCommand):

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mcp_gateway.keys import KEY_PREFIX, LOOKUP_LENGTH
+from mcp_gateway.auth.key_format import KEY_PREFIX, LOOKUP_LENGTH
+from mcp_gateway.keys.selectors import mcp_keys_list
+from mcp_gateway.keys.services import mcp_key_revoke
 from mcp_gateway.models import McpKey
-from mcp_gateway.selectors import mcp_keys_list
-from mcp_gateway.services import mcp_key_revoke
 from workspaces.commands import workspace_from_argument
 
 

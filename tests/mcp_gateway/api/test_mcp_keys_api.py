@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
+from mcp_gateway.auth.resolve import InvalidCredential, principal_for_key
+from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpKey
-from mcp_gateway.selectors import InvalidCredential, principal_for_key
-from mcp_gateway.services import mcp_key_create
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mcp_gateway.keys import generate_key
+from mcp_gateway.auth.key_format import generate_key
+from mcp_gateway.auth.resolve import TOKEN_NOT_LIVE
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import OAuthAccessToken
-from mcp_gateway.selectors import TOKEN_NOT_LIVE
-from mcp_gateway.services import mcp_key_create, mcp_key_revoke
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.workers import run_in_worker
 from tests.factories import make_access_token as make_token
 from tests.factories import pasted_link
 from workspaces.models import Membership

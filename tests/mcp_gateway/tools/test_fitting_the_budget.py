@@ -3,13 +3,13 @@ where the next one starts. (The tools' own test modules drive the same logic thr
 
 import pytest
 
-from mcp_gateway.principal import Principal
-from mcp_gateway.tools.base import json_text, max_chars
-from mcp_gateway.tools.get_chat_history import chat_history
-from mcp_gateway.tools.get_file_content import file_content
-from mcp_gateway.tools.get_file_diff import file_diffs
-from mcp_gateway.tools.list_session_files import session_files
-from mcp_gateway.tools.list_sessions import sessions
+from mcp_gateway.auth.principal import Principal
+from mcp_gateway.protocol.tools.base import json_text, max_chars
+from mcp_gateway.protocol.tools.get_chat_history import chat_history
+from mcp_gateway.protocol.tools.get_file_content import file_content
+from mcp_gateway.protocol.tools.get_file_diff import file_diffs
+from mcp_gateway.protocol.tools.list_session_files import session_files
+from mcp_gateway.protocol.tools.list_sessions import sessions
 from sessions_app.models import Message
 from tests.factories import SessionFactory, add_file
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mcp_gateway.cursors import encode_cursor
+from mcp_gateway.protocol.cursors import encode_cursor
 from sessions_app.models import Message
 from tests.factories import SessionFactory, pasted_link
 

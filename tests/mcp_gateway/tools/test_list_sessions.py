@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from mcp.shared.exceptions import MCPError
 
-from mcp_gateway.cursors import encode_cursor
+from mcp_gateway.protocol.cursors import encode_cursor
 from tests.factories import SessionFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]

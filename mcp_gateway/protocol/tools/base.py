@@ -20,10 +20,10 @@ from mcp_types import CallToolResult, ContentBlock, ResourceLink, TextContent, T
 from pydantic import BaseModel, Field
 
 from alloy.database import DATABASE_OUTAGE, outage_message
-from mcp_gateway.caller import Caller, caller_of
-from mcp_gateway.credentials import liveness_condition, not_live_message
-from mcp_gateway.principal import Principal
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.auth.caller import Caller, caller_of
+from mcp_gateway.auth.credentials import liveness_condition, not_live_message
+from mcp_gateway.auth.principal import Principal
+from mcp_gateway.protocol.workers import run_in_worker
 from sessions_app.errors import SessionContextError
 from sessions_app.tenancy import walled_reads
 
@@ -59,7 +59,7 @@ class ToolSpec:
     description: str
     handler: Callable[..., Any]
     annotations: ToolAnnotations
-    # Hosts that render MCP Apps show the session view (mcp_gateway/session_view.py) beside the result.
+    # Hosts that render MCP Apps show the session view (mcp_gateway/protocol/session_view.py) beside the result.
     shows_session: bool = False
 
     @property
@@ -141,7 +141,7 @@ async def run_tool(
     links: Callable[[dict[str, Any]], list[ResourceLink]] | None = None,
 ) -> CallToolResult:
     """Run a tool's unit of work off the event loop (one hop) and shape its result or its error; `links`
-    gives the `resource_link` items that follow the text block (mcp_gateway/file_uris.py)."""
+    gives the `resource_link` items that follow the text block (mcp_gateway/protocol/file_uris.py)."""
     caller = tool_caller(ctx)
     try:
         result = await read_in_workspace(caller, work)

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.renderers import JSONOpenAPIRenderer
 from rest_framework.schemas import get_schema_view
 
-from mcp_gateway import api
+from mcp_gateway.web import api
 
 urlpatterns = [
     path("workspaces/<slug:slug>/mcp-keys/", api.McpKeyListView.as_view(), name="api-mcp-keys"),

@@ -8,10 +8,10 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
-from mcp_gateway.cursors import decode_cursor, encode_cursor
-from mcp_gateway.file_uris import links_to_files
-from mcp_gateway.principal import Principal
-from mcp_gateway.tools.base import (
+from mcp_gateway.auth.principal import Principal
+from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
+from mcp_gateway.protocol.file_uris import links_to_files
+from mcp_gateway.protocol.tools.base import (
     CursorArgument,
     SessionArgument,
     ToolSpec,
@@ -21,7 +21,7 @@ from mcp_gateway.tools.base import (
     room_left,
     run_tool,
 )
-from mcp_gateway.tools.results import PagedResult, SessionRefView, session_ref_view
+from mcp_gateway.protocol.tools.results import PagedResult, SessionRefView, session_ref_view
 from sessions_app.errors import InvalidArgument
 from sessions_app.search import MAX_SEARCH_PAGE, SearchHit, session_search
 from sessions_app.selectors import MAX_QUERY_LENGTH

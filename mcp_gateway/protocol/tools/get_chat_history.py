@@ -7,9 +7,9 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from mcp_gateway.cursors import decode_cursor, encode_cursor
-from mcp_gateway.principal import Principal
-from mcp_gateway.tools.base import (
+from mcp_gateway.auth.principal import Principal
+from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
+from mcp_gateway.protocol.tools.base import (
     CursorArgument,
     SessionArgument,
     ToolSpec,
@@ -19,7 +19,7 @@ from mcp_gateway.tools.base import (
     room_left,
     run_tool,
 )
-from mcp_gateway.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
+from mcp_gateway.protocol.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
 from sessions_app import selectors
 
 DESCRIPTION = """\

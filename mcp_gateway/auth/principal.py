@@ -12,7 +12,7 @@ class Principal:
     """One workspace, the credential that was presented, and the person behind it where there is one.
 
     Tools read the workspace from here, never from their arguments. A principal is kept in this
-    process's credential cache (mcp_gateway/credentials.py) and read by tool threads: it never changes.
+    process's credential cache (mcp_gateway/auth/credentials.py) and read by tool threads: it never changes.
     """
 
     workspace: Workspace

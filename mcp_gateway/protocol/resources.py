@@ -1,8 +1,8 @@
 """Sessions' files as MCP resources, and the session view's resource.
 
-Two templates name a file (mcp_gateway/file_uris.py). `resources/list` offers the view and the workspace's files, the
-most recently updated session first, so a host's attach menu shows them; the tools that name files
-return `resource_link` items with the same URIs.
+Two templates name a file (mcp_gateway/protocol/file_uris.py). `resources/list` offers the view and the
+workspace's files, the most recently updated session first, so a host's attach menu shows them; the
+tools that name files return `resource_link` items with the same URIs.
 
 A read is walled exactly like a tool call (one worker hop, the workspace's rows only, the credential
 live): another workspace's file gets, byte for byte, the answer a missing one gets. A file longer than a
@@ -32,14 +32,14 @@ from mcp_types import (
 )
 
 from alloy.database import DATABASE_OUTAGE, outage_message
-from mcp_gateway.activity_log import record_request
-from mcp_gateway.caller import Caller, caller_of
-from mcp_gateway.cursors import decode_cursor, encode_cursor
-from mcp_gateway.file_uris import TEMPLATES, FileAddress, file_link, media_type_of, parse_file_uri
+from mcp_gateway.activity.log import record_request
+from mcp_gateway.auth.caller import Caller, caller_of
+from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpCall
-from mcp_gateway.principal import Principal
-from mcp_gateway.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
-from mcp_gateway.tools.base import (
+from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
+from mcp_gateway.protocol.file_uris import TEMPLATES, FileAddress, file_link, media_type_of, parse_file_uri
+from mcp_gateway.protocol.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
+from mcp_gateway.protocol.tools.base import (
     ENVELOPE_RESERVE,
     CredentialNotLive,
     cut_to_fit,

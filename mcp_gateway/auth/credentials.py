@@ -24,17 +24,17 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from mcp_gateway.keys import MalformedKey, hash_key, looks_like_key, parse_key
-from mcp_gateway.models import McpKey, OAuthAccessToken
-from mcp_gateway.principal import Principal
-from mcp_gateway.selectors import (
+from mcp_gateway.auth.key_format import MalformedKey, hash_key, looks_like_key, parse_key
+from mcp_gateway.auth.principal import Principal
+from mcp_gateway.auth.resolve import (
     KEY_NOT_LIVE,
     TOKEN_NOT_LIVE,
     key_expired_message,
     principal_for_access_token,
     principal_for_key,
 )
-from mcp_gateway.services import record_credential_use
+from mcp_gateway.auth.services import record_credential_use
+from mcp_gateway.models import McpKey, OAuthAccessToken
 from workspaces.models import Membership
 
 

@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mcp_gateway.activity.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list
+from mcp_gateway.keys.selectors import mcp_keys_list
+from mcp_gateway.keys.services import InvalidKeyRequest, mcp_key_create, mcp_key_delete
 from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
-from mcp_gateway.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list, mcp_keys_list
-from mcp_gateway.services import InvalidKeyRequest, mcp_key_create, mcp_key_delete
 from workspaces.access import IsWorkspaceManager, ManagersChange, person_of
 from workspaces.models import Membership
 

@@ -7,8 +7,8 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
-from mcp_gateway.principal import Principal
-from mcp_gateway.tools.base import (
+from mcp_gateway.auth.principal import Principal
+from mcp_gateway.protocol.tools.base import (
     SessionArgument,
     ToolSpec,
     cut_to_fit,
@@ -17,7 +17,7 @@ from mcp_gateway.tools.base import (
     room_left,
     run_tool,
 )
-from mcp_gateway.tools.results import Continuation, SessionRefView, session_ref_view
+from mcp_gateway.protocol.tools.results import Continuation, SessionRefView, session_ref_view
 from sessions_app import selectors
 from sessions_app.diffs import split_lines
 from sessions_app.models import MAX_PATH_LENGTH

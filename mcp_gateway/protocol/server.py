@@ -41,24 +41,24 @@ from pydantic import ValidationError
 from starlette.types import ASGIApp
 
 from alloy.database import DATABASE_OUTAGE, outage_message
-from mcp_gateway.activity_log import activity_log, record_request
-from mcp_gateway.caller import caller_of
-from mcp_gateway.file_uris import TEMPLATE_ARGUMENTS, TEMPLATES
-from mcp_gateway.http import CredentialAuth, TransportGuard
+from mcp_gateway.activity.log import activity_log, record_request
+from mcp_gateway.auth.caller import caller_of
+from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpCall
-from mcp_gateway.principal import Principal
-from mcp_gateway.prompts import PROMPTS, PROMPTS_BY_NAME
-from mcp_gateway.sdk import low_level_server, stop_serving
-from mcp_gateway.session_resources import (
+from mcp_gateway.protocol.file_uris import TEMPLATE_ARGUMENTS, TEMPLATES
+from mcp_gateway.protocol.prompts import PROMPTS, PROMPTS_BY_NAME
+from mcp_gateway.protocol.resources import (
     list_resource_templates,
     list_resources,
     read_resource,
     template_completions,
 )
-from mcp_gateway.session_view import TOOL_UI_META
-from mcp_gateway.tools import TOOLS
-from mcp_gateway.tools.base import CredentialNotLive, read_in_workspace
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.protocol.sdk import low_level_server, stop_serving
+from mcp_gateway.protocol.session_view import TOOL_UI_META
+from mcp_gateway.protocol.tools import TOOLS
+from mcp_gateway.protocol.tools.base import CredentialNotLive, read_in_workspace
+from mcp_gateway.protocol.workers import run_in_worker
+from mcp_gateway.transport.http import CredentialAuth, TransportGuard
 from sessions_app.errors import InvalidSessionLink, plain_problem
 from sessions_app.links import ACCEPTED_SHAPES, parse_session_ref, unwrap_pasted
 from sessions_app.selectors import session_completions

@@ -17,12 +17,12 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alloy.database import DATABASE_OUTAGE, outage_message
-from mcp_gateway import rate_limits
-from mcp_gateway.caller import CALLER_SCOPE_KEY, Caller
-from mcp_gateway.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
-from mcp_gateway.keys import is_well_formed_key, looks_like_key
-from mcp_gateway.selectors import InsufficientScope, InvalidCredential
-from mcp_gateway.workers import run_in_worker
+from mcp_gateway.auth.caller import CALLER_SCOPE_KEY, Caller
+from mcp_gateway.auth.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
+from mcp_gateway.auth.key_format import is_well_formed_key, looks_like_key
+from mcp_gateway.auth.resolve import InsufficientScope, InvalidCredential
+from mcp_gateway.protocol.workers import run_in_worker
+from mcp_gateway.transport import rate_limits
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ class CredentialAuth:
     is tried before a key sent with it (see `_credentials`). A valid key never gets a 401 (mcp-remote
     would start an OAuth flow on one).
 
-    A credential in this process's cache (mcp_gateway/credentials.py) costs nothing here; its
+    A credential in this process's cache (mcp_gateway/auth/credentials.py) costs nothing here; its
     liveness is confirmed in the database before any answer leaves: by the tool's own transaction
     when the request calls a tool, else by one query when the response starts. A credential found
     revoked turns the response into the same 401 an unknown credential gets.

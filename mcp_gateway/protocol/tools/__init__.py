@@ -1,6 +1,6 @@
 """The MCP tools, one module each. Their names, arguments and results are the product's contract."""
 
-from mcp_gateway.tools import (
+from mcp_gateway.protocol.tools import (
     get_chat_history,
     get_file_content,
     get_file_diff,
@@ -9,7 +9,7 @@ from mcp_gateway.tools import (
     list_sessions,
     search_session,
 )
-from mcp_gateway.tools.base import ToolSpec
+from mcp_gateway.protocol.tools.base import ToolSpec
 
 TOOLS: list[ToolSpec] = [
     get_session.SPEC,

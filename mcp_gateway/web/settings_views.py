@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
-from mcp_gateway.client_config import claude_desktop_config
+from mcp_gateway.activity.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list
+from mcp_gateway.keys.selectors import mcp_keys_list
+from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
-from mcp_gateway.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list, mcp_keys_list
-from mcp_gateway.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
+from mcp_gateway.web.client_config import claude_desktop_config
 from workspaces.access import manager_or_403, member_or_404, person_of
 from workspaces.views import settings_context
 

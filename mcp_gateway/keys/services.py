@@ -1,4 +1,4 @@
-"""Writes for the gateway: creating and revoking MCP keys, recording their use."""
+"""Writes of MCP keys: create (the secret shown once, only its hash stored), revoke, delete."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from mcp_gateway.keys import generate_key, hash_key, parse_key
-from mcp_gateway.models import KEY_NAME_MAX_LENGTH, McpCall, McpKey, OAuthAccessToken
-from mcp_gateway.principal import Principal
+from mcp_gateway.auth.key_format import generate_key, hash_key, parse_key
+from mcp_gateway.models import KEY_NAME_MAX_LENGTH, McpKey
 from workspaces.models import User, Workspace
-
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class InvalidKeyRequest(Exception):
@@ -73,7 +69,7 @@ def mcp_key_create(
 
 def mcp_key_revoke(*, key: McpKey) -> bool:
     """Revoke a key; False if it already was. Refused on the very next request, on every worker, since
-    every request checks its credential in the database (mcp_gateway/credentials.py)."""
+    every request checks its credential in the database (mcp_gateway/auth/credentials.py)."""
     revoked = McpKey.objects.unrevoked().filter(pk=key.pk).update(revoked_at=timezone.now())
     key.refresh_from_db(fields=["revoked_at"])
     return bool(revoked)
@@ -82,29 +78,3 @@ def mcp_key_revoke(*, key: McpKey) -> bool:
 def mcp_key_delete(*, key: McpKey) -> None:
     """Delete a key; like revocation, it fails on the very next request."""
     key.delete()
-
-
-def record_credential_use(*, principal: Principal) -> None:
-    """Note that a key or an OAuth token was used (the key's `last_used_at`, the token's `updated`, shown as
-    "last used" on the settings pages). Called when a credential is looked up rather than found in a
-    process's cache, and writes only when the recorded use is over a minute old: at most one row write a
-    minute per credential, whatever the traffic and however many processes serve it."""
-    now, stale = timezone.now(), timezone.now() - LAST_USED_RESOLUTION
-    if principal.credential_kind == "mcp_key":
-        McpKey.objects.filter(pk=principal.credential_id).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
-        ).update(last_used_at=now)
-    else:
-        OAuthAccessToken.objects.filter(pk=principal.credential_id, updated__lt=stale).update(updated=now)
-
-
-def mcp_calls_prune(*, older_than_days: int) -> int:
-    """Delete activity-log records older than `older_than_days`; how many went. In batches, so a large
-    backlog never holds a long lock on the table."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
-    deleted = 0
-    while True:
-        batch = list(McpCall.objects.filter(at__lt=cutoff).values_list("pk", flat=True)[:10_000])
-        if not batch:
-            return deleted
-        deleted += McpCall.objects.filter(pk__in=batch).delete()[0]

@@ -1,6 +1,6 @@
 """Who makes one /mcp request, and what the request learnt about their credential while it ran.
 
-The transport (`mcp_gateway/http.py`, CredentialAuth) puts a `Caller` in the request's scope; the tools,
+The transport (`mcp_gateway/transport/http.py`, CredentialAuth) puts a `Caller` in the request's scope; the tools,
 resources and completions take it with `caller_of(request)` and say what they found — the credential was
 live (`confirm`), it no longer is (`refuse`), the database failed them (`outage`) — and the transport
 reads `verdict()` when the answer starts: a refused credential's answer becomes a 401, an outage's a 503.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mcp_gateway.principal import Principal
+from mcp_gateway.auth.principal import Principal
 
 CALLER_SCOPE_KEY = "alloy.caller"
 

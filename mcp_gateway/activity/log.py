@@ -33,8 +33,8 @@ from django.db import (
 from django.db.models import Field
 from django.utils import timezone
 
+from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpCall
-from mcp_gateway.principal import Principal
 from sessions_app.errors import InvalidSessionLink
 from sessions_app.links import parse_session_ref
 from sessions_app.storable import storable

@@ -1,0 +1,1 @@
+"""MCP keys as owners manage them: listing, creating, revoking, deleting (the key format is auth/key_format.py)."""
