@@ -1,5 +1,6 @@
-"""Throttles for the web side (sign-in, OAuth token and registration endpoints), counted in the cache
-every process shares (Redis with REDIS_URL). /mcp has its own, cheaper per call: mcp_gateway/transport/rate_limits.py.
+"""Throttles for the web side (sign-in; the OAuth endpoints count here too and answer in OAuth's format,
+mcp_gateway/oauth/views.py), counted in the cache every process shares (Redis with REDIS_URL). /mcp has
+its own, cheaper per call: mcp_gateway/transport/rate_limits.py.
 If the cache cannot be reached, each process counts alone (as /mcp does) and logs one warning a minute:
 a broken cache never turns a token refresh or a registration into an error.
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from redis.exceptions import RedisError
 
@@ -72,13 +73,6 @@ def login_username(request: HttpRequest, credentials: dict[str, Any] | None = No
     no address is longer than 254 characters (django-axes stores 255; a longer guess was a 500)."""
     username = (credentials or {}).get("username") or request.POST.get("username") or ""
     return username.strip().lower()[:254]
-
-
-def oauth_too_many_requests(description: str, retry_after: int) -> JsonResponse:
-    """429 in the OAuth error format (RFC 6749 §5.2 field names), with Retry-After."""
-    response = JsonResponse({"error": "too_many_requests", "error_description": description}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 def login_locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:

@@ -21,7 +21,14 @@ from mcp_gateway.oauth.forms import ConsentForm
 from mcp_gateway.oauth.registration import registration_problem
 from workspaces.access import person_of
 from workspaces.selectors import workspaces_for_user
-from workspaces.throttle import client_address, oauth_too_many_requests, over_limit
+from workspaces.throttle import client_address, over_limit
+
+
+def oauth_too_many_requests(description: str, retry_after: int) -> JsonResponse:
+    """429 in the OAuth error format (RFC 6749 §5.2 field names), with Retry-After."""
+    response = JsonResponse({"error": "too_many_requests", "error_description": description}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 class InvalidTarget(errors.OAuth2Error):
