@@ -83,14 +83,15 @@ class PrincipalCache:
 principals = PrincipalCache()
 
 
-def authenticate(credential: str) -> Principal:
-    """The full check (a worker thread, one query): an MCP key or an OAuth access token.
+def authenticate(credential: str, *, credential_fingerprint: str = "") -> Principal:
+    """The full check (a worker thread, one query): an MCP key or an OAuth access token;
+    `credential_fingerprint` is its `fingerprint`, when the caller has computed it already.
 
     Runs when the credential is not cached, so at most once a minute per credential and process;
     that is also when its last use is recorded (at most one write a minute, see services).
     """
     if looks_like_key(credential):
-        principal = principal_for_key(key=credential)
+        principal = principal_for_key(key=credential, key_hash=credential_fingerprint or None)
     else:
         principal = principal_for_access_token(token=credential)
     record_credential_use(principal=principal)

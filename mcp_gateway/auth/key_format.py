@@ -82,7 +82,3 @@ def parse_key(text: str) -> ParsedKey:
 def hash_key(key: str) -> str:
     """The keyed hash stored for a key (HMAC-SHA256 with MCP_KEY_HASH_SECRET)."""
     return hmac.new(settings.MCP_KEY_HASH_SECRET.encode(), key.encode(), hashlib.sha256).hexdigest()
-
-
-def hashes_match(key: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_key(key), stored_hash)

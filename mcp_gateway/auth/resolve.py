@@ -4,13 +4,14 @@ its checksum; one indexed query each, refused with a sentence that says what to 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from mcp_gateway.auth.key_format import MalformedKey, hashes_match, parse_key
+from mcp_gateway.auth.key_format import MalformedKey, hash_key, parse_key
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpKey, OAuthAccessToken
 from workspaces.models import Membership
@@ -37,8 +38,9 @@ def key_expired_message(expires_at: datetime) -> str:
     )
 
 
-def principal_for_key(*, key: str) -> Principal:
-    """The principal an MCP key stands for: one indexed query.
+def principal_for_key(*, key: str, key_hash: str | None = None) -> Principal:
+    """The principal an MCP key stands for: one indexed query. `key_hash` is the key's hash when the
+    caller already has it (the credential cache keys by it), so a cache miss hashes the key once.
 
     Raises `InvalidCredential` for a malformed, unknown or revoked key — the same message for
     unknown and revoked, so a caller cannot tell whether a key ever existed.
@@ -51,7 +53,7 @@ def principal_for_key(*, key: str) -> Principal:
             "it may be mistyped or cut short)."
         ) from None
     row = McpKey.objects.unrevoked().select_related("workspace").filter(prefix=parsed.lookup).first()
-    if row is None or not hashes_match(parsed.key, row.key_hash):
+    if row is None or not hmac.compare_digest(key_hash or hash_key(parsed.key), row.key_hash):
         raise InvalidCredential(KEY_NOT_LIVE)
     if row.expires_at is not None and row.expires_at <= timezone.now():
         raise InvalidCredential(key_expired_message(row.expires_at))

@@ -260,7 +260,7 @@ class CredentialAuth:
                 await too_many_requests(send, scope, throttled)
                 return None
             try:
-                principal = await run_in_worker(authenticate, credential)
+                principal = await run_in_worker(authenticate, credential, credential_fingerprint=cache_key)
             except DATABASE_OUTAGE as error:
                 logger.warning("Database unavailable while authenticating: %s", error)
                 await database_unavailable(send, scope, outage_message(error))

@@ -10,8 +10,10 @@ import time
 
 import pytest
 
-from mcp_gateway.auth.credentials import PrincipalCache, fingerprint
+from mcp_gateway.auth import resolve
+from mcp_gateway.auth.credentials import PrincipalCache, authenticate, fingerprint
 from mcp_gateway.auth.principal import Principal
+from mcp_gateway.auth.resolve import InvalidCredential
 from mcp_gateway.keys.services import mcp_key_revoke
 from mcp_gateway.models import McpKey
 from mcp_gateway.protocol.workers import run_in_worker
@@ -113,6 +115,17 @@ def test_the_cache_stays_bounded(settings):
         cache.put(name, principal())
     assert len(cache._entries) <= 3
     assert cache.get("d") == principal()
+
+
+def test_a_cache_miss_hashes_the_key_once(key, monkeypatch):
+    """The cache keys a credential by its hash; resolving it on a miss compares that hash, not a second one."""
+    digest = fingerprint(key)
+    hashed = []
+    monkeypatch.setattr(resolve, "hash_key", lambda value: hashed.append(value) or "")
+    assert authenticate(key, credential_fingerprint=digest).credential_kind == "mcp_key"
+    assert hashed == []
+    with pytest.raises(InvalidCredential):  # and a fingerprint that is not the key's is refused
+        authenticate(key, credential_fingerprint="0" * 64)
 
 
 def test_fingerprints_never_hold_the_secret(key):
