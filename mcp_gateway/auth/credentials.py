@@ -88,7 +88,7 @@ def authenticate(credential: str, *, credential_fingerprint: str = "") -> Princi
     `credential_fingerprint` is its `fingerprint`, when the caller has computed it already.
 
     Runs when the credential is not cached, so at most once a minute per credential and process;
-    that is also when its last use is recorded (at most one write a minute, see services).
+    that is also when its last use is recorded (at most one write a minute, see auth/services.py).
     """
     if looks_like_key(credential):
         principal = principal_for_key(key=credential, key_hash=credential_fingerprint or None)
