@@ -33,7 +33,7 @@ from django.db import (
 from django.db.models import Field
 from django.utils import timezone
 
-from mcp_gateway.auth.principal import Principal
+from mcp_gateway.auth.caller import Caller
 from mcp_gateway.models import McpCall
 from sessions_app.errors import InvalidSessionLink
 from sessions_app.links import parse_session_ref
@@ -160,9 +160,15 @@ class ActivityLog:
 activity_log = ActivityLog()
 
 
-def record_request(principal: Principal, *, method: str, session_ref: str | None, outcome: str, seconds: float) -> None:
+def record_request(caller: Caller, *, method: str, session_ref: str | None, outcome: str, seconds: float) -> None:
     """Record one tool call or resource read (`method`: the tool's name, or "resources/read") in the
-    workspace's activity log, naming the session it asked about when `session_ref` is one."""
+    workspace's activity log, naming the session it asked about when `session_ref` is one. A request whose
+    credential was refused, or that the database failed, is recorded so whatever `outcome` the handler saw."""
+    if caller.refused:
+        outcome = McpCall.Outcome.REFUSED
+    elif caller.database_outage:
+        outcome = McpCall.Outcome.UNAVAILABLE
+    principal = caller.principal
     try:
         session_id = parse_session_ref(session_ref).session_id if session_ref else ""
     except InvalidSessionLink:

@@ -31,13 +31,13 @@ from mcp_types import (
     TextResourceContents,
 )
 
-from alloy.database import DATABASE_OUTAGE, outage_message
+from alloy.database import DATABASE_OUTAGE
 from mcp_gateway.activity.log import record_request
 from mcp_gateway.auth.caller import Caller, caller_of
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpCall
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
-from mcp_gateway.protocol.file_uris import TEMPLATES, FileAddress, file_link, media_type_of, parse_file_uri
+from mcp_gateway.protocol.file_uris import TEMPLATES, FileAddress, file_uri, media_type_of, parse_file_uri
 from mcp_gateway.protocol.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
 from mcp_gateway.protocol.tools.base import (
     ENVELOPE_RESERVE,
@@ -69,12 +69,8 @@ async def _walled(caller: Caller, work: Callable[[Principal], T]) -> T:
     CredentialAuth's 401 or 503 (the error raised here never leaves)."""
     try:
         return await read_in_workspace(caller, work)
-    except CredentialNotLive:
-        caller.refuse()
-        raise MCPError(code=INVALID_PARAMS, message="The credential is no longer valid.") from None
-    except DATABASE_OUTAGE as error:
-        caller.outage(outage_message(error))
-        raise MCPError(code=INVALID_PARAMS, message=caller.database_outage) from None
+    except (CredentialNotLive, *DATABASE_OUTAGE):
+        raise MCPError(code=INVALID_PARAMS, message="Not answered.") from None
 
 
 async def list_resource_templates(
@@ -99,21 +95,13 @@ async def list_resources(ctx: ServerRequestContext, params: PaginatedRequestPara
     resources: list[Resource] = [VIEW_RESOURCE] if offset == 0 else []
     for file in page.items:
         blob = file.current
-        link = file_link(
-            file.session.public_id,
-            file.path,
-            media_type=file.media_type,
-            binary=file.is_binary,
-            size=blob.size if blob else None,
-            before=file.after_id is None,
-        )
         resources.append(
             Resource(
-                uri=link.uri,
-                name=link.name,
+                uri=file_uri(file.session.public_id, file.path, before=file.after_id is None),
+                name=file.path,
                 title=f"{file.path} ({file.session.title})",
-                mime_type=link.mime_type,
-                size=link.size,
+                mime_type=media_type_of(file.path, media_type=file.media_type, binary=file.is_binary),
+                size=blob.size if blob else None,
             )
         )
     next_cursor = encode_cursor("resources", offset + len(page.items)) if page.following else None
@@ -142,12 +130,8 @@ async def read_resource(ctx: ServerRequestContext, params: ReadResourceRequestPa
         outcome = McpCall.Outcome.OK
         return result
     finally:
-        if caller.refused:
-            outcome = McpCall.Outcome.REFUSED
-        elif caller.database_outage:
-            outcome = McpCall.Outcome.UNAVAILABLE
         record_request(
-            caller.principal,
+            caller,
             method=READ_METHOD,
             session_ref=address.session if address else None,
             outcome=outcome,

@@ -40,7 +40,7 @@ from mcp_types import (
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
-from alloy.database import DATABASE_OUTAGE, outage_message
+from alloy.database import DATABASE_OUTAGE
 from mcp_gateway.activity.log import activity_log, record_request
 from mcp_gateway.auth.caller import caller_of
 from mcp_gateway.auth.principal import Principal
@@ -144,13 +144,9 @@ class AlloyMCPServer(MCPServer):
         finally:
             caller = caller_of(context.request_context.request) if context is not None else None
             if caller is not None:
-                if caller.refused:
-                    outcome = McpCall.Outcome.REFUSED
-                elif caller.database_outage:
-                    outcome = McpCall.Outcome.UNAVAILABLE
                 session = arguments.get("session")
                 record_request(
-                    caller.principal,
+                    caller,
                     method=name,
                     session_ref=session if isinstance(session, str) else None,
                     outcome=outcome,
@@ -214,11 +210,7 @@ async def complete_argument(ctx: ServerRequestContext, params: CompleteRequestPa
     caller = caller_of(ctx.request)
     try:
         values = await read_in_workspace(caller, work)
-    except CredentialNotLive:
-        caller.refuse()  # CredentialAuth answers 401
-        return empty
-    except DATABASE_OUTAGE as error:
-        caller.outage(outage_message(error))  # CredentialAuth answers 503
+    except (CredentialNotLive, *DATABASE_OUTAGE):  # CredentialAuth answers 401 or 503
         return empty
     return CompleteResult(completion=Completion(values=values, has_more=False))
 

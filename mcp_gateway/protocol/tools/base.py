@@ -131,8 +131,18 @@ def _in_workspace(principal: Principal, work: Callable[[Principal], Any], caller
 
 async def read_in_workspace(caller: Caller, work: Callable[[Principal], Any]) -> Any:
     """`work(principal)` in a worker thread, its reads walled to the caller's workspace while the credential
-    is live; raises CredentialNotLive, a database outage, or the work's SessionContextError."""
-    return await run_in_worker(_in_workspace, caller.principal, work, caller)
+    is live; raises CredentialNotLive, a database outage, or the work's SessionContextError. The first two
+    are told to the caller as well (refused, outage), so CredentialAuth answers 401 or 503 instead of
+    whatever the handler returns."""
+    try:
+        return await run_in_worker(_in_workspace, caller.principal, work, caller)
+    except CredentialNotLive:
+        caller.refuse()
+        raise
+    except DATABASE_OUTAGE as error:
+        logger.warning("Database unavailable during a tool call or read: %s", error)
+        caller.outage(outage_message(error))
+        raise
 
 
 async def run_tool(
@@ -145,14 +155,9 @@ async def run_tool(
     caller = tool_caller(ctx)
     try:
         result = await read_in_workspace(caller, work)
-    except CredentialNotLive:
-        # CredentialAuth replaces this answer with a 401 before it is sent.
-        caller.refuse()
+    except CredentialNotLive:  # CredentialAuth replaces this answer with a 401 before it is sent
         return _error_result(not_live_message(caller.principal))
-    except DATABASE_OUTAGE as error:
-        # CredentialAuth replaces this answer with a 503 and Retry-After before it is sent.
-        logger.warning("Database unavailable during a tool call: %s", error)
-        caller.outage(outage_message(error))
+    except DATABASE_OUTAGE:  # CredentialAuth replaces this answer with a 503 and Retry-After
         return _error_result(caller.database_outage)
     except SessionContextError as error:
         return _error_result(str(error))
