@@ -7,7 +7,7 @@ from datetime import datetime
 from django import forms
 
 from sessions_app.models import Session
-from sessions_app.selectors import MAX_QUERY_LENGTH
+from sessions_app.search import MAX_QUERY_LENGTH
 
 
 def page_key(session: Session) -> str:

@@ -5,8 +5,9 @@ walled table is never an index condition."""
 import pytest
 from django.db import connection
 
-from sessions_app import search, selectors
+from sessions_app import selectors
 from sessions_app.models import Message
+from sessions_app.search import in_session as search
 from tests.factories import MessageFactory, SessionFactory, add_file
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 
-from sessions_app import search
+from sessions_app.search import in_session as search
 from sessions_app.models import Blob, Message, Session, SessionFile
 from sessions_app.tenancy import every_workspace, only_workspace, planned_for_their_values, walled_reads
 from tests.factories import SessionFactory, add_file

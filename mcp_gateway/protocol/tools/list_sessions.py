@@ -24,7 +24,7 @@ from mcp_gateway.protocol.tools.results import PagedResult, SessionView, session
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import Session, SessionKind, SessionStatus
-from sessions_app.selectors import MAX_QUERY_LENGTH
+from sessions_app.search import MAX_QUERY_LENGTH
 
 DESCRIPTION = """\
 List the sessions of the user's Alloy workspace, most recently updated first. Search titles with

@@ -23,8 +23,8 @@ from mcp_gateway.protocol.tools.base import (
 )
 from mcp_gateway.protocol.tools.results import PagedResult, SessionRefView, session_ref_view
 from sessions_app.errors import InvalidArgument
-from sessions_app.search import MAX_SEARCH_PAGE, SearchHit, session_search
-from sessions_app.selectors import MAX_QUERY_LENGTH
+from sessions_app.search.in_session import MAX_SEARCH_PAGE, SearchHit, session_search
+from sessions_app.search import MAX_QUERY_LENGTH
 
 DESCRIPTION = """\
 Find where words occur in one Alloy session: its chat messages, and its files (for a dev session, both

@@ -2,7 +2,7 @@
 
 Building and compiling a queryset costs more than PostgreSQL takes to run it: measured on the
 benchmark machine, 0.7 ms to build and compile a chat-page query and 0.8 ms more to turn its 21 rows
-into model instances, against 0.1 ms to execute it. A `PreparedQuery` is still written with the ORM
+into model instances, against 0.1 ms to execute it. A `CompiledQuery` is still written with the ORM
 (the same managers, filters and tenancy choke point as every other read), once, with placeholder
 values standing for its arguments; each call then runs the compiled SQL with the real values and
 returns plain rows.
@@ -22,8 +22,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 
-class PreparedQuery:
-    """`PreparedQuery(build, id=0)`: `build(**placeholders)` returns the queryset (a `values_list`),
+class CompiledQuery:
+    """`CompiledQuery(build, id=0)`: `build(**placeholders)` returns the queryset (a `values_list`),
     compiled on first use; `rows(**values)` runs it. With `limit=True` the SQL ends with a
     `LIMIT` taken from `rows(limit=…)`, since Django writes slice bounds into the SQL text."""
 
@@ -36,7 +36,7 @@ class PreparedQuery:
     def _compile(self) -> tuple[str, list[Any], dict[str, int]]:
         query = self._build(**self._placeholders).query
         if self._limit and query.is_sliced:
-            raise ImproperlyConfigured(f"A prepared query with limit=True must not be sliced: {query}")
+            raise ImproperlyConfigured(f"A compiled query with limit=True must not be sliced: {query}")
         sql, compiled_params = query.sql_with_params()
         params = list(compiled_params)
         positions = {}

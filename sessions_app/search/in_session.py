@@ -23,7 +23,8 @@ from django.db.models.expressions import RawSQL
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import Session, SessionFile
 from sessions_app.pagination import check_limit
-from sessions_app.selectors import MAX_QUERY_LENGTH, session_get
+from sessions_app.search import MAX_QUERY_LENGTH
+from sessions_app.selectors import session_get
 from sessions_app.tenancy import planned_for_their_values
 from workspaces.models import Workspace
 

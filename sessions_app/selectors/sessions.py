@@ -1,0 +1,141 @@
+"""Sessions: one by its link or id (where every tool call starts), a workspace's list, completions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from sessions_app.compiled import CompiledQuery
+from sessions_app.errors import InvalidArgument, SessionNotFound
+from sessions_app.links import parse_session_ref
+from sessions_app.models import Session
+from sessions_app.pagination import Page, check_limit
+from sessions_app.search import MAX_QUERY_LENGTH
+from sessions_app.search.titles import title_matches
+from workspaces.models import User, Workspace
+
+MAX_SESSIONS_PAGE = 100
+
+
+def _sessions(workspace: Workspace) -> QuerySet[Session]:
+    """The workspace's sessions with what every caller shows: workspace and creator."""
+    return Session.objects.for_workspace(workspace).select_related("workspace", "created_by")
+
+
+# Every tool call starts here, so this read is compiled once (sessions_app/compiled.py): the session and its
+# creator in one row; the workspace is the caller's, already in hand.
+_SESSION_COLUMNS = (
+    "pk",
+    "public_id",
+    "kind",
+    "title",
+    "status",
+    "created_at",
+    "updated_at",
+    "message_count",
+    "file_count",
+    "created_by_id",
+    "created_by__email",
+    "created_by__name",
+)
+
+
+def named_session(workspace_id: int, public_id: str) -> QuerySet[Session]:
+    """The workspace's session with this public id (at most one), for the compiled reads below."""
+    return Session.objects.for_workspace(Workspace(pk=workspace_id)).filter(public_id=public_id)
+
+
+_session_by_public_id = CompiledQuery(
+    lambda workspace_id, public_id: named_session(workspace_id, public_id).values_list(*_SESSION_COLUMNS),
+    workspace_id=2_000_073_010,
+    public_id="\x00public_id",
+)
+
+
+def session_get(*, workspace: Workspace, ref: str) -> Session:
+    """The session a link or bare id names, within `workspace`, with its creator: one query.
+
+    Raises `InvalidSessionLink` for text that is neither, and `SessionNotFound` when the session does
+    not exist, or exists in another workspace (the same message either way).
+    """
+    session_id = session_id_in(workspace, ref)
+    rows = _session_by_public_id.rows(workspace_id=workspace.pk, public_id=session_id)
+    if not rows:
+        raise not_found(workspace, session_id)
+    return _session_from_row(workspace, rows[0])
+
+
+def session_completions(*, workspace: Workspace, typed: str, limit: int = 10) -> list[str]:
+    """Ids of the workspace's sessions, most recently updated first, whose title contains what was typed
+    or whose id starts with it: what a prompt's session argument is completed with."""
+    typed = typed.strip()[:MAX_QUERY_LENGTH]
+    sessions = _sessions(workspace)
+    if typed:
+        sessions = sessions.filter(title_matches(workspace, typed, limit=limit) | Q(public_id__startswith=typed))
+    return list(sessions.order_by("-updated_at", "-pk").values_list("public_id", flat=True)[:limit])
+
+
+def session_id_in(workspace: Workspace, ref: str) -> str:
+    """The session id a link or bare id names; a link to another workspace is "not found" at once."""
+    session_ref = parse_session_ref(ref)
+    if session_ref.workspace_slug is not None and session_ref.workspace_slug != workspace.slug:
+        raise not_found(workspace, session_ref.session_id)
+    return session_ref.session_id
+
+
+def not_found(workspace: Workspace, session_id: str) -> SessionNotFound:
+    """What a session the workspace does not have gets, whether it exists elsewhere or nowhere."""
+    return SessionNotFound(f"No session with id {session_id} in workspace {workspace.slug}.")
+
+
+def _session_from_row(workspace: Workspace, row: tuple) -> Session:
+    pk, public_id, kind, title, status, created_at, updated_at, messages, files, creator_id, email, name = row
+    return Session(
+        pk=pk,
+        workspace=workspace,
+        public_id=public_id,
+        kind=kind,
+        title=title,
+        status=status,
+        created_at=created_at,
+        updated_at=updated_at,
+        message_count=messages,
+        file_count=files,
+        created_by=User(pk=creator_id, email=email, name=name) if creator_id is not None else None,
+    )
+
+
+def session_list(
+    *,
+    workspace: Workspace,
+    query: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    start: tuple[datetime, int] | None = None,
+    limit: int = 20,
+) -> Page[Session]:
+    """The workspace's sessions, most recently updated first; `query` searches titles.
+
+    `start` is the (updated_at, pk) of the first session to return: the key of a page's `following`.
+    """
+    check_limit(limit, maximum=MAX_SESSIONS_PAGE)
+    sessions = _sessions(workspace)
+    if query:
+        if len(query) > MAX_QUERY_LENGTH:
+            raise InvalidArgument(f"query must be at most {MAX_QUERY_LENGTH} characters.")
+        sessions = sessions.filter(
+            title_matches(workspace, query.strip(), kind=kind, status=status, start=start, limit=limit + 1)
+        )
+    if kind is not None:
+        if kind not in Session.Kind.values:
+            raise InvalidArgument(f"kind must be one of: {', '.join(Session.Kind.values)}.")
+        sessions = sessions.filter(kind=kind)
+    if status is not None:
+        if status not in Session.Status.values:
+            raise InvalidArgument(f"status must be one of: {', '.join(Session.Status.values)}.")
+        sessions = sessions.filter(status=status)
+    if start is not None:
+        updated_at, pk = start
+        sessions = sessions.filter(Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, pk__lte=pk))
+    return Page.from_rows(list(sessions.order_by("-updated_at", "-pk")[: limit + 1]), limit)
