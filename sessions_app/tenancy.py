@@ -20,7 +20,8 @@ Three ways in:
   one round trip per read, no BEGIN and no COMMIT. Each read is thereby walled, and sees its own snapshot, as
   it would in a READ COMMITTED transaction. The wall can be made conditional (the caller's
   credential is still live, say): when the condition fails, the wall shuts on workspace 0, the read
-  sees nothing, and the scope reports it.
+  sees nothing, and the scope reports it. Inside a transaction (a test's, a command's) the pipeline
+  wraps the read in a savepoint it rolls back, so the wall still ends with the read.
 - `every_workspace`, a block (a transaction) that sees the whole platform: the admin, imports, commands.
 """
 
@@ -85,8 +86,9 @@ class WalledReads:
         self.condition = condition
         self.condition_params = list(condition_params)
         # SQL from our code only (the condition too); every value travels as a parameter. The reads are
-        # key lookups and keyset pages, prepared: a generic plan fits them, and planning cost more than
-        # running them (measured: 0.25 ms a call). Both settings end with the read's transaction.
+        # key lookups and keyset pages, sent as server-side prepared statements (alloy/settings.py): a
+        # generic plan fits them, and planning cost more than running them (measured: 0.25 ms a call).
+        # Both settings end with the read's transaction (or, inside one, with its savepoint).
         # Reads inside `planned_for_their_values()` get PostgreSQL's default instead (see there).
         self.walls = {
             plan_mode: (
@@ -101,16 +103,28 @@ class WalledReads:
 
     def __call__(self, execute, sql: str, params: Sequence[Any] | None, many: bool, context: dict[str, Any]):
         wall_sql = self.walls["auto" if _planned_for_their_values.get() else "force_generic_plan"]
-        if sql is wall_sql:  # the wall itself, on its way through the wrappers
+        if sql is wall_sql or sql in _SAVEPOINT_STATEMENTS:  # our own, on their way through the wrappers
             return execute(sql, params, many, context)
         if many or not is_read(sql):
             raise RuntimeError(f"Only single reads may run behind walled_reads, not: {sql[:80]}")
         database = context["connection"]
         # One pipeline, one Sync: the wall and the read share one implicit transaction and one round trip.
-        with database.cursor() as wall:
-            with database.wrap_database_errors, database.connection.pipeline():
-                wall.execute(wall_sql, [SETTING, self.workspace, SHUT, *self.condition_params])
-                result = execute(sql, params, many, context)
+        # In a transaction, rolling back to the savepoint undoes the wall's settings (a read has nothing
+        # else to undo), where a release would keep them for the rest of the transaction.
+        in_transaction = database.in_atomic_block
+        with database.cursor() as wall, database.cursor() as savepoint:
+            try:
+                with database.wrap_database_errors, database.connection.pipeline():
+                    if in_transaction:
+                        savepoint.execute(_SAVEPOINT_OPEN)
+                    wall.execute(wall_sql, [SETTING, self.workspace, SHUT, *self.condition_params])
+                    result = execute(sql, params, many, context)
+                    if in_transaction:
+                        _close_savepoint(savepoint)
+            except Exception:
+                if in_transaction:  # the failed read left the transaction aborted: back to before it
+                    _close_savepoint(savepoint)
+                raise
             self.condition_held = self.condition_held and bool(wall.fetchone()[1])
         self.checks += 1
         return result
@@ -121,6 +135,17 @@ class WalledReads:
             cursor.execute(f"SELECT {self.condition}", self.condition_params)
             self.condition_held = bool(cursor.fetchone()[0])
         self.checks += 1
+
+
+_SAVEPOINT_OPEN = "SAVEPOINT alloy_walled_read"
+_SAVEPOINT_UNDO = "ROLLBACK TO SAVEPOINT alloy_walled_read"
+_SAVEPOINT_RELEASE = "RELEASE SAVEPOINT alloy_walled_read"
+_SAVEPOINT_STATEMENTS = (_SAVEPOINT_OPEN, _SAVEPOINT_UNDO, _SAVEPOINT_RELEASE)
+
+
+def _close_savepoint(cursor: Any) -> None:
+    cursor.execute(_SAVEPOINT_UNDO)
+    cursor.execute(_SAVEPOINT_RELEASE)
 
 
 _planned_for_their_values: ContextVar[bool] = ContextVar("planned_for_their_values", default=False)
@@ -146,10 +171,8 @@ def walled_reads(
     """Run the reads inside this block behind the workspace's wall, one round trip each (see above).
 
     `condition` is an SQL boolean expression (with `%s` for `condition_params`) checked with every
-    read; only reads may run inside, outside any transaction.
+    read; only reads may run inside.
     """
-    if connection.in_atomic_block:
-        raise RuntimeError("walled_reads runs each read in a transaction of its own: use it outside atomic blocks.")
     reads = WalledReads(workspace_id, condition, condition_params)
     if connection.vendor != "postgresql":
         reads.check_condition()

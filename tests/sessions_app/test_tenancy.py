@@ -3,10 +3,10 @@ with nothing set, no workspace's rows do."""
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 
-from sessions_app.search import in_session as search
 from sessions_app.models import Blob, Message, Session, SessionFile
+from sessions_app.search import in_session as search
 from sessions_app.tenancy import every_workspace, only_workspace, planned_for_their_values, walled_reads
 from tests.factories import SessionFactory, add_file
 
@@ -160,9 +160,25 @@ def test_only_reads_run_behind_the_wall(workspace, prototype):
     assert prototype.title == "Todo app"
 
 
-def test_walled_reads_inside_a_transaction_are_refused(workspace):
-    with transaction.atomic(), pytest.raises(RuntimeError, match="outside atomic blocks"):
-        walled_reads(workspace_id=workspace.pk).__enter__()
+def test_walled_reads_inside_a_transaction_are_walled_and_leave_no_setting_behind(workspace, prototype, foreign):
+    """In a transaction (this test's) each read gets a savepoint that is rolled back: the wall holds for the
+    read and is gone after it, so the rest of the transaction sees what it saw before."""
+    with transaction.atomic():
+        with walled_reads(workspace_id=workspace.pk) as reads:
+            assert set(Session.objects.values_list("pk", flat=True)) == {prototype.pk}
+            assert not Session.objects.filter(pk=foreign.pk).exists()
+        assert reads.checks == 2
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('alloy.workspace_id', true), current_setting('plan_cache_mode')")
+            assert cursor.fetchone() in (("", "auto"), (None, "auto"))
+        assert Session.objects.filter(pk=foreign.pk).exists()  # the test's open wall again
+
+
+def test_a_failed_walled_read_inside_a_transaction_leaves_the_transaction_usable(workspace, prototype):
+    with transaction.atomic():
+        with walled_reads(workspace_id=workspace.pk), pytest.raises(DataError):
+            list(Session.objects.raw("SELECT * FROM sessions_app_session WHERE id = 'not a number'::int"))
+        assert Session.objects.filter(pk=prototype.pk).exists()
 
 
 def test_message_and_file_rows_carry_their_workspace_whoever_inserts_them(workspace, prototype, foreign):
