@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 import factory
+from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
@@ -89,6 +90,22 @@ class MessageFactory(factory.django.DjangoModelFactory):
     author = "Ada"
     content = factory.Sequence(lambda n: f"message {n}")
     created_at = factory.LazyFunction(timezone.now)
+
+
+def add_chat(session: Session, count: int, *, repeat: int = 20) -> None:
+    """`count` messages in one statement, fast where factories take seconds: message i says "message i "
+    `repeat` times, the assistant first and the user answering. The table is analysed afterwards, as
+    autovacuum keeps it in production: planned without statistics, a chat page of a fresh 60,000-message
+    session took 40 ms instead of 5."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO sessions_app_message (session_id, index, role, author, content) "
+            "SELECT %s, i, CASE WHEN i %% 2 = 1 THEN 'user' ELSE 'assistant' END, '', "
+            "repeat(format('message %%s ', i), %s) FROM generate_series(0, %s - 1) AS i",
+            [session.pk, repeat, count],
+        )
+        cursor.execute("ANALYZE sessions_app_message")
+    Session.objects.filter(pk=session.pk).update(message_count=F("message_count") + count)
 
 
 def blob_for(workspace: Workspace, text: str) -> Blob:

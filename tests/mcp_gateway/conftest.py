@@ -1,7 +1,11 @@
-"""In-process MCP fixtures: the real front door, gateway and MCP SDK client, over an ASGI transport.
+"""In-process MCP fixtures, two ways in.
 
-Tool work runs in worker threads with their own database connections, so these tests use
-`django_db(transaction=True)`: rows the test makes are committed where those threads can see them.
+- `tool`: one tool call's unit of work run directly in the test's own thread and transaction (plain
+  `django_db`): arguments validated as the SDK validates them, the reads behind the workspace's wall with
+  the credential's liveness riding along, the result shaped as it is sent. What the tools' own tests use.
+- `mcp` and `call`: the real front door, gateway and MCP SDK client, over an ASGI transport. Tool work
+  runs in worker threads with their own database connections, so these tests use
+  `django_db(transaction=True)`: rows the test makes are committed where those threads can see them.
 """
 
 import contextlib
@@ -11,13 +15,20 @@ from collections.abc import AsyncIterator
 
 import httpx2
 import pytest
+from django.db import connection
 from django.db.backends.signals import connection_created
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.server.mcpserver.utilities.func_metadata import func_metadata
+from mcp_types import CallToolResult
 
 from alloy.asgi import FrontDoor
+from mcp_gateway.auth.caller import Caller
+from mcp_gateway.auth.credentials import authenticate
 from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.protocol.server import build_gateway
+from mcp_gateway.protocol.tools import TOOLS_BY_NAME
+from mcp_gateway.protocol.tools.base import tool_call
 from mcp_gateway.transport import rate_limits
 
 BASE_URL = "http://127.0.0.1"
@@ -88,6 +99,7 @@ class QueryLog:
     def __init__(self, delay: float = 0.0) -> None:
         self.statements: list[str] = []
         self.parameters: list[object] = []
+        self.outermost: list[bool] = []  # False for what a statement sends from inside its own execute
         self.delay = delay
         self.in_flight = 0
         self.max_in_flight = 0
@@ -100,6 +112,7 @@ class QueryLog:
         with self._lock:
             self.statements.append(sql)
             self.parameters.append(params)
+            self.outermost.append(outermost)
             if outermost:
                 self.in_flight += 1
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -122,23 +135,30 @@ class QueryLog:
             self.wrapped.append(connection)
 
     def uninstall(self) -> None:
-        for connection in self.wrapped:
-            connection.execute_wrappers.remove(self)
+        for wrapped in self.wrapped:
+            wrapped.execute_wrappers.remove(self)
 
     def count(self) -> int:
-        """Statements reading sessions: less the credential lookup and its last-used update, and the
-        wall each read is sent with, which checks the key (sessions_app.tenancy.walled_reads)."""
-        return sum("mcp_gateway_mcpkey" not in sql for sql in self.statements)
+        """Statements reading sessions: those the code under test ran (not the wall, or savepoint, that
+        sessions_app.tenancy.walled_reads sends from inside each read's execute), less the credential
+        lookup and its last-used update."""
+        return sum(
+            outermost and "mcp_gateway_mcpkey" not in sql
+            for sql, outermost in zip(self.statements, self.outermost, strict=True)
+        )
 
 
 @pytest.fixture
 def query_log():
     """Counts every query from every thread. Worker threads take a pooled connection per unit of work,
-    and each checkout sends `connection_created`, which installs the counter on it."""
+    and each checkout sends `connection_created`, which installs the counter on it; the test's own
+    thread (a direct `tool` call) has its connection already."""
 
     @contextlib.contextmanager
     def capture(delay: float = 0.0):
         log = QueryLog(delay)
+        if connection.connection is not None:
+            log.install(None, connection)
         connection_created.connect(log.install, weak=False)
         try:
             yield log
@@ -153,6 +173,23 @@ MISSING_ID = "doesNotExist1234"
 
 
 @pytest.fixture
+def tool(db):
+    """`tool(key, name, arguments)`: the tool's unit of work, here and now; returns its result.
+
+    The arguments are validated by the model the SDK builds from the handler's signature (defaults
+    filled in), so what the handler would pass is what runs. Refused arguments raise pydantic's
+    ValidationError: the sentence Claude reads for them is the server's, tested through `call`."""
+
+    def call_directly(key: str, name: str, arguments: dict) -> CallToolResult:
+        spec = TOOLS_BY_NAME[name]
+        model = func_metadata(spec.handler, skip_names=["ctx"]).arg_model
+        validated = model.model_validate(arguments).model_dump_one_level()
+        return tool_call(Caller(authenticate(key)), spec, validated)
+
+    return call_directly
+
+
+@pytest.fixture
 def call(mcp):
     """`await call(key, tool, arguments)`: one tool call through the whole stack; returns the result."""
 
@@ -164,15 +201,15 @@ def call(mcp):
 
 
 @pytest.fixture
-def assert_not_found_like_missing(call):
+def assert_not_found_like_missing(tool):
     """Another workspace's session must get exactly the answer a session that does not exist gets."""
 
-    async def check(key: str, name: str, arguments: dict, foreign_id: str) -> None:
-        theirs = await call(key, name, arguments)
+    def check(key: str, name: str, arguments: dict, foreign_id: str) -> None:
+        theirs = tool(key, name, arguments)
         missing_arguments = {
             k: v.replace(foreign_id, MISSING_ID) if isinstance(v, str) else v for k, v in arguments.items()
         }
-        nobodys = await call(key, name, missing_arguments)
+        nobodys = tool(key, name, missing_arguments)
         assert theirs.is_error
         assert nobodys.is_error
         assert theirs.structured_content is None

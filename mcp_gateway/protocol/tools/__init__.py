@@ -20,3 +20,4 @@ TOOLS: list[ToolSpec] = [
     get_file_diff.SPEC,
     search_session.SPEC,
 ]
+TOOLS_BY_NAME = {spec.name: spec for spec in TOOLS}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
 import orjson
@@ -53,12 +54,16 @@ ENVELOPE_RESERVE = 600
 
 @dataclass(frozen=True)
 class ToolSpec:
-    """One tool: its contract (name, description, annotations with its title) and the handler the server calls."""
+    """One tool: its contract (name, description, annotations with its title), the handler the server calls,
+    and what that handler runs: `work(principal, **arguments)` in a worker thread behind the workspace's
+    wall, and `links(result)`, the `resource_link` items that follow the result's text block."""
 
     name: str
     description: str
     handler: Callable[..., Any]
+    work: Callable[..., ToolResult]
     annotations: ToolAnnotations
+    links: Callable[[dict[str, Any]], list[ResourceLink]] | None = None
     # Hosts that render MCP Apps show the session view (mcp_gateway/protocol/session_view.py) beside the result.
     shows_session: bool = False
 
@@ -109,8 +114,8 @@ class CredentialNotLive(Exception):
     """The caller's credential was revoked or expired since it was cached: the request gets a 401."""
 
 
-def _in_workspace(principal: Principal, work: Callable[[Principal], Any], caller: Caller) -> Any:
-    """The tool's reads, walled to the principal's workspace in the database too, and only while its
+def _walled(principal: Principal, work: Callable[[Principal], Any], caller: Caller) -> Any:
+    """The work's reads, walled to the principal's workspace in the database too, and only while its
     credential is live (sessions_app/tenancy.py: one round trip per read, the check riding along)."""
     condition, params = liveness_condition(principal)
     with walled_reads(workspace_id=principal.workspace.pk, condition=condition, condition_params=params) as reads:
@@ -129,13 +134,13 @@ def _in_workspace(principal: Principal, work: Callable[[Principal], Any], caller
     return result
 
 
-async def read_in_workspace(caller: Caller, work: Callable[[Principal], Any]) -> Any:
-    """`work(principal)` in a worker thread, its reads walled to the caller's workspace while the credential
-    is live; raises CredentialNotLive, a database outage, or the work's SessionContextError. The first two
-    are told to the caller as well (refused, outage), so CredentialAuth answers 401 or 503 instead of
-    whatever the handler returns."""
+def in_workspace(caller: Caller, work: Callable[[Principal], Any]) -> Any:
+    """`work(principal)` here (a worker thread, or a test's own), its reads walled to the caller's workspace
+    while the credential is live; raises CredentialNotLive, a database outage, or the work's
+    SessionContextError. The first two are told to the caller as well (refused, outage), so CredentialAuth
+    answers 401 or 503 instead of whatever the handler returns."""
     try:
-        return await run_in_worker(_in_workspace, caller.principal, work, caller)
+        return _walled(caller.principal, work, caller)
     except CredentialNotLive:
         caller.refuse()
         raise
@@ -145,16 +150,17 @@ async def read_in_workspace(caller: Caller, work: Callable[[Principal], Any]) ->
         raise
 
 
-async def run_tool(
-    ctx: Context,
-    work: Callable[[Principal], ToolResult],
-    links: Callable[[dict[str, Any]], list[ResourceLink]] | None = None,
-) -> CallToolResult:
-    """Run a tool's unit of work off the event loop (one hop) and shape its result or its error; `links`
-    gives the `resource_link` items that follow the text block (mcp_gateway/protocol/file_uris.py)."""
-    caller = tool_caller(ctx)
+async def read_in_workspace(caller: Caller, work: Callable[[Principal], Any]) -> Any:
+    """`in_workspace` in a worker thread: one hop off the event loop (the resources, the completions)."""
+    return await run_in_worker(in_workspace, caller, work)
+
+
+def tool_call(caller: Caller, spec: ToolSpec, arguments: dict[str, Any]) -> CallToolResult:
+    """One tool call's unit of work, whole: the tool's reads behind the wall, then its result shaped as the
+    contract says, or its error as a sentence. The handler runs it in a worker thread; tests call it
+    directly (tests/mcp_gateway/tools/conftest.py)."""
     try:
-        result = await read_in_workspace(caller, work)
+        result = in_workspace(caller, partial(spec.work, **arguments))
     except CredentialNotLive:  # CredentialAuth replaces this answer with a 401 before it is sent
         return _error_result(not_live_message(caller.principal))
     except DATABASE_OUTAGE:  # CredentialAuth replaces this answer with a 503 and Retry-After
@@ -167,9 +173,14 @@ async def run_tool(
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
         raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")
     content: list[ContentBlock] = [TextContent(type="text", text=text)]
-    if links is not None:
-        content.extend(links(structured))
+    if spec.links is not None:
+        content.extend(spec.links(structured))
     return CallToolResult(content=content, structured_content=structured)
+
+
+async def run_tool(ctx: Context, spec: ToolSpec, **arguments: Any) -> CallToolResult:
+    """A tool handler's body: its unit of work (`tool_call`) in a worker thread, one hop off the event loop."""
+    return await run_in_worker(tool_call, tool_caller(ctx), spec, arguments)
 
 
 def _error_result(sentence: str) -> CallToolResult:

@@ -1,6 +1,5 @@
 """get_chat_history: a session's chat, oldest to newest, in pages that fit the result budget."""
 
-from functools import partial
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
@@ -44,7 +43,7 @@ async def get_chat_history(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Messages per page.", ge=1, le=selectors.MAX_MESSAGES_PAGE)] = 50,
 ) -> Annotated[CallToolResult, ChatHistoryResult]:
-    return await run_tool(ctx, partial(chat_history, session=session, cursor=cursor, limit=limit))
+    return await run_tool(ctx, SPEC, session=session, cursor=cursor, limit=limit)
 
 
 def chat_history(principal: Principal, *, session: str, cursor: str | None, limit: int) -> dict[str, Any]:
@@ -87,6 +86,7 @@ SPEC = ToolSpec(
     name="get_chat_history",
     description=DESCRIPTION,
     handler=get_chat_history,
+    work=chat_history,
     annotations=read_only("Read Alloy session chat"),
     shows_session=True,
 )

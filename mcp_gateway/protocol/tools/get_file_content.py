@@ -1,6 +1,5 @@
 """get_file_content: one file's text, or a window of its lines, within the result budget."""
 
-from functools import partial
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
@@ -63,8 +62,7 @@ async def get_file_content(
     ] = None,
 ) -> Annotated[CallToolResult, FileContentResult]:
     return await run_tool(
-        ctx,
-        partial(file_content, session=session, path=path, start_line=start_line, end_line=end_line, version=version),
+        ctx, SPEC, session=session, path=path, start_line=start_line, end_line=end_line, version=version
     )
 
 
@@ -131,6 +129,7 @@ SPEC = ToolSpec(
     name="get_file_content",
     description=DESCRIPTION,
     handler=get_file_content,
+    work=file_content,
     annotations=read_only("Read Alloy session file"),
     shows_session=True,
 )

@@ -1,6 +1,5 @@
 """get_file_diff: unified before → after diffs of a dev session's changed files."""
 
-from functools import partial
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
@@ -71,11 +70,7 @@ async def get_file_diff(
     ] = 3,
     cursor: CursorArgument = None,
 ) -> Annotated[CallToolResult, FileDiffResult]:
-    return await run_tool(
-        ctx,
-        partial(file_diffs, session=session, path=path, context_lines=context_lines, cursor=cursor),
-        links=lambda result: links_to_files(result["session"]["id"], result["diffs"], both_sides_of_changes=True),
-    )
+    return await run_tool(ctx, SPEC, session=session, path=path, context_lines=context_lines, cursor=cursor)
 
 
 def file_diffs(
@@ -150,6 +145,8 @@ SPEC = ToolSpec(
     name="get_file_diff",
     description=DESCRIPTION,
     handler=get_file_diff,
+    work=file_diffs,
+    links=lambda result: links_to_files(result["session"]["id"], result["diffs"], both_sides_of_changes=True),
     annotations=read_only("Show Alloy session diffs"),
     shows_session=True,
 )

@@ -1,6 +1,5 @@
 """get_session: what a pasted session link is — start here."""
 
-from functools import partial
 from typing import Annotated
 
 from mcp.server.mcpserver import Context
@@ -22,7 +21,7 @@ Example: get_session(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHb
 
 
 async def get_session(session: SessionArgument, ctx: Context) -> Annotated[CallToolResult, SessionView]:
-    return await run_tool(ctx, partial(session_details, session=session))
+    return await run_tool(ctx, SPEC, session=session)
 
 
 def session_details(principal: Principal, *, session: str) -> SessionView:
@@ -33,6 +32,7 @@ SPEC = ToolSpec(
     name="get_session",
     description=DESCRIPTION,
     handler=get_session,
+    work=session_details,
     annotations=read_only("Get Alloy session"),
     shows_session=True,
 )

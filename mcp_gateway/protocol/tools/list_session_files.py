@@ -1,6 +1,5 @@
 """list_session_files: a session's files (prototype) or changed files (dev), by path."""
 
-from functools import partial
 from typing import Annotated
 
 from mcp.server.mcpserver import Context
@@ -51,11 +50,7 @@ async def list_session_files(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Files per page.", ge=1, le=selectors.MAX_FILES_PAGE)] = 200,
 ) -> Annotated[CallToolResult, SessionFilesResult]:
-    return await run_tool(
-        ctx,
-        partial(session_files, session=session, path_prefix=path_prefix, cursor=cursor, limit=limit),
-        links=lambda result: links_to_files(result["session"]["id"], result["files"]),
-    )
+    return await run_tool(ctx, SPEC, session=session, path_prefix=path_prefix, cursor=cursor, limit=limit)
 
 
 def session_files(
@@ -84,6 +79,8 @@ SPEC = ToolSpec(
     name="list_session_files",
     description=DESCRIPTION,
     handler=list_session_files,
+    work=session_files,
+    links=lambda result: links_to_files(result["session"]["id"], result["files"]),
     annotations=read_only("List Alloy session files"),
     shows_session=True,
 )

@@ -1,7 +1,6 @@
 """list_sessions: the workspace's sessions, newest first, searchable by title."""
 
 from datetime import datetime
-from functools import partial
 from typing import Annotated
 
 from mcp.server.mcpserver import Context
@@ -50,7 +49,7 @@ async def list_sessions(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Sessions per page.", ge=1, le=selectors.MAX_SESSIONS_PAGE)] = 20,
 ) -> Annotated[CallToolResult, ListSessionsResult]:
-    return await run_tool(ctx, partial(sessions, query=query, kind=kind, status=status, cursor=cursor, limit=limit))
+    return await run_tool(ctx, SPEC, query=query, kind=kind, status=status, cursor=cursor, limit=limit)
 
 
 def sessions(
@@ -90,5 +89,9 @@ def _start(cursor: str) -> tuple[datetime, int]:
 
 
 SPEC = ToolSpec(
-    name="list_sessions", description=DESCRIPTION, handler=list_sessions, annotations=read_only("List Alloy sessions")
+    name="list_sessions",
+    description=DESCRIPTION,
+    handler=list_sessions,
+    work=sessions,
+    annotations=read_only("List Alloy sessions"),
 )

@@ -1,7 +1,6 @@
 """search_session: where words occur in one session's chat and files."""
 
 import hashlib
-from functools import partial
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
@@ -23,8 +22,8 @@ from mcp_gateway.protocol.tools.base import (
 )
 from mcp_gateway.protocol.tools.results import PagedResult, SessionRefView, session_ref_view
 from sessions_app.errors import InvalidArgument
-from sessions_app.search.in_session import MAX_SEARCH_PAGE, SearchHit, session_search
 from sessions_app.search import MAX_QUERY_LENGTH
+from sessions_app.search.in_session import MAX_SEARCH_PAGE, SearchHit, session_search
 
 DESCRIPTION = """\
 Find where words occur in one Alloy session: its chat messages, and its files (for a dev session, both
@@ -92,11 +91,7 @@ async def search_session(
     cursor: CursorArgument = None,
     limit: Annotated[int, Field(description="Hits per page.", ge=1, le=MAX_SEARCH_PAGE)] = 20,
 ) -> Annotated[CallToolResult, SearchResult]:
-    return await run_tool(
-        ctx,
-        partial(session_hits, session=session, query=query, cursor=cursor, limit=limit),
-        links=lambda result: links_to_files(result["session"]["id"], result["hits"]),
-    )
+    return await run_tool(ctx, SPEC, session=session, query=query, cursor=cursor, limit=limit)
 
 
 def session_hits(principal: Principal, *, session: str, query: str, cursor: str | None, limit: int) -> dict[str, Any]:
@@ -123,5 +118,7 @@ SPEC = ToolSpec(
     name="search_session",
     description=DESCRIPTION,
     handler=search_session,
+    work=session_hits,
+    links=lambda result: links_to_files(result["session"]["id"], result["hits"]),
     annotations=read_only("Search an Alloy session"),
 )

@@ -4,27 +4,27 @@ import pytest
 
 from mcp_gateway.protocol.cursors import encode_cursor
 from sessions_app.models import Message
-from tests.factories import SessionFactory, pasted_link
+from tests.factories import SessionFactory, add_chat, pasted_link
 
-pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db
 
 
-async def test_first_page_oldest_first(call, key, prototype):
-    result = (await call(key, "get_chat_history", {"session": pasted_link(prototype), "limit": 3})).structured_content
+def test_first_page_oldest_first(tool, key, prototype):
+    result = tool(key, "get_chat_history", {"session": pasted_link(prototype), "limit": 3}).structured_content
     assert result["session"]["id"] == prototype.public_id
     assert result["total_messages"] == 5
     assert [m["index"] for m in result["messages"]] == [0, 1, 2]
     assert [m["role"] for m in result["messages"]] == ["user", "assistant", "user"]
     rest = (
-        await call(key, "get_chat_history", {"session": prototype.public_id, "cursor": result["next_cursor"]})
+        tool(key, "get_chat_history", {"session": prototype.public_id, "cursor": result["next_cursor"]})
     ).structured_content
     assert [m["index"] for m in rest["messages"]] == [3, 4]
     assert "next_cursor" not in rest
 
 
-async def test_other_workspaces_chat_is_not_found(assert_not_found_like_missing, key, foreign):
-    await assert_not_found_like_missing(key, "get_chat_history", {"session": foreign.public_id}, foreign.public_id)
-    await assert_not_found_like_missing(key, "get_chat_history", {"session": pasted_link(foreign)}, foreign.public_id)
+def test_other_workspaces_chat_is_not_found(assert_not_found_like_missing, key, foreign):
+    assert_not_found_like_missing(key, "get_chat_history", {"session": foreign.public_id}, foreign.public_id)
+    assert_not_found_like_missing(key, "get_chat_history", {"session": pasted_link(foreign)}, foreign.public_id)
 
 
 LONG_TEXT = "".join(f'line {n} with a "quote" and é\n' for n in range(1000))
@@ -41,20 +41,17 @@ def long_message(workspace):
 @pytest.fixture
 def huge_chat(workspace):
     session = SessionFactory(workspace=workspace)
-    Message.objects.bulk_create(
-        Message(session=session, index=i, role="user" if i % 2 else "assistant", content=f"message {i} " * 20)
-        for i in range(60_000)
-    )
+    add_chat(session, 60_000)
     return session
 
 
-async def test_a_message_longer_than_a_result_is_continued(call, key, long_message, settings):
+def test_a_message_longer_than_a_result_is_continued(tool, key, long_message, settings):
     settings.ALLOY_MCP_MAX_RESULT_CHARS = 5_000
     session, long_text = long_message, LONG_TEXT
     pieces, cursor, results = [], None, 0
     while True:
         arguments = {"session": session.public_id} | ({"cursor": cursor} if cursor else {})
-        result = await call(key, "get_chat_history", arguments)
+        result = tool(key, "get_chat_history", arguments)
         results += 1
         assert len(result.content[0].text) <= 5_000
         page = result.structured_content
@@ -76,30 +73,29 @@ async def test_a_message_longer_than_a_result_is_continued(call, key, long_messa
     assert results > 5
 
 
-async def test_every_page_of_a_60000_message_chat_stays_in_budget(mcp, key, huge_chat):
+def test_every_page_of_a_60000_message_chat_stays_in_budget(tool, key, huge_chat):
     indexes, cursor, pages = 0, None, 0
-    async with mcp(key) as client:
-        while True:
-            arguments = {"session": huge_chat.public_id, "limit": 500} | ({"cursor": cursor} if cursor else {})
-            result = await client.call_tool("get_chat_history", arguments)
-            assert len(result.content[0].text) <= 40_000
-            page = result.structured_content
-            assert page["messages"][0]["index"] == indexes
-            indexes += len(page["messages"])
-            pages += 1
-            cursor = page.get("next_cursor")
-            if not cursor:
-                break
+    while True:
+        arguments = {"session": huge_chat.public_id, "limit": 500} | ({"cursor": cursor} if cursor else {})
+        result = tool(key, "get_chat_history", arguments)
+        assert len(result.content[0].text) <= 40_000
+        page = result.structured_content
+        assert page["messages"][0]["index"] == indexes
+        indexes += len(page["messages"])
+        pages += 1
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
     assert indexes == 60_000
     assert pages > 100  # the budget, not the limit, decided where pages end
 
 
-async def test_the_last_page_costs_the_queries_the_first_does(call, key, huge_chat, query_log):
+def test_the_last_page_costs_the_queries_the_first_does(tool, key, huge_chat, query_log):
     with query_log() as first_queries:
-        first = await call(key, "get_chat_history", {"session": huge_chat.public_id, "limit": 100})
+        first = tool(key, "get_chat_history", {"session": huge_chat.public_id, "limit": 100})
     # The last page, straight from a cursor for message 59,900: keyset, so no scan of what comes before.
     with query_log() as last_queries:
-        last = await call(
+        last = tool(
             key,
             "get_chat_history",
             {"session": huge_chat.public_id, "cursor": encode_cursor("messages", 59_900, 0), "limit": 100},

@@ -5,28 +5,28 @@ import pytest
 from sessions_app.models import Blob, SessionFile
 from tests.factories import SessionFactory, add_file, pasted_link
 
-pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db
 
 
-async def test_whole_file(call, key, prototype):
+def test_whole_file(tool, key, prototype):
     result = (
-        await call(key, "get_file_content", {"session": pasted_link(prototype), "path": "src/main.jsx"})
+        tool(key, "get_file_content", {"session": pasted_link(prototype), "path": "src/main.jsx"})
     ).structured_content
     assert result["content"] == "import App from './App'\nrender(App)\n"
     assert (result["start_line"], result["end_line"], result["total_lines"], result["version"]) == (1, 2, 2, "after")
     assert "truncated" not in result
 
 
-async def test_line_window_and_dev_versions(call, key, dev):
+def test_line_window_and_dev_versions(tool, key, dev):
     before = (
-        await call(
+        tool(
             key,
             "get_file_content",
             {"session": dev.public_id, "path": "api/views.py", "version": "before", "start_line": 2},
         )
     ).structured_content
     assert before["content"] == "    pass\n"
-    deleted = (await call(key, "get_file_content", {"session": dev.public_id, "path": "old.txt"})).structured_content
+    deleted = tool(key, "get_file_content", {"session": dev.public_id, "path": "old.txt"}).structured_content
     assert (deleted["version"], deleted["content"]) == ("before", "gone\n")
 
 
@@ -38,14 +38,14 @@ async def test_line_window_and_dev_versions(call, key, dev):
         ({"path": "src/main.jsx", "version": "before"}, "Prototype files have only their current content"),
     ],
 )
-async def test_errors_a_person_can_act_on(call, key, prototype, arguments, says):
-    result = await call(key, "get_file_content", {"session": prototype.public_id} | arguments)
+def test_errors_a_person_can_act_on(tool, key, prototype, arguments, says):
+    result = tool(key, "get_file_content", {"session": prototype.public_id} | arguments)
     assert result.is_error
     assert says in result.content[0].text
 
 
-async def test_other_workspaces_files_are_not_found(assert_not_found_like_missing, key, foreign):
-    await assert_not_found_like_missing(
+def test_other_workspaces_files_are_not_found(assert_not_found_like_missing, key, foreign):
+    assert_not_found_like_missing(
         key, "get_file_content", {"session": foreign.public_id, "path": "secret.py"}, foreign.public_id
     )
 
@@ -58,12 +58,12 @@ def big_file(workspace):
     return session, text
 
 
-async def test_a_long_file_is_cut_at_a_line_with_the_arguments_for_the_rest(call, key, big_file, settings):
+def test_a_long_file_is_cut_at_a_line_with_the_arguments_for_the_rest(tool, key, big_file, settings):
     settings.ALLOY_MCP_MAX_RESULT_CHARS = 10_000
     session, text = big_file
     arguments, pieces = {"session": session.public_id, "path": "src/big.js"}, []
     while True:
-        result = await call(key, "get_file_content", arguments)
+        result = tool(key, "get_file_content", arguments)
         assert len(result.content[0].text) <= 10_000
         page = result.structured_content
         pieces.append(page["content"])
@@ -84,10 +84,8 @@ def binary_file(workspace):
     return session
 
 
-async def test_binary_files_have_no_text(call, key, binary_file):
-    result = (
-        await call(key, "get_file_content", {"session": binary_file.public_id, "path": "logo.png"})
-    ).structured_content
+def test_binary_files_have_no_text(tool, key, binary_file):
+    result = tool(key, "get_file_content", {"session": binary_file.public_id, "path": "logo.png"}).structured_content
     assert result["binary"] is True
     assert "content" not in result
     assert "image/png" in result["note"]

@@ -5,13 +5,11 @@ import pytest
 from sessions_app.diff_cache import diffs_in_memory
 from tests.factories import SessionFactory, add_file, pasted_link
 
-pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db
 
 
-async def test_one_file(call, key, dev):
-    result = (
-        await call(key, "get_file_diff", {"session": pasted_link(dev), "path": "api/views.py"})
-    ).structured_content
+def test_one_file(tool, key, dev):
+    result = tool(key, "get_file_diff", {"session": pasted_link(dev), "path": "api/views.py"}).structured_content
     [diff] = result["diffs"]
     assert diff == {
         "path": "api/views.py",
@@ -23,26 +21,26 @@ async def test_one_file(call, key, dev):
     }
 
 
-async def test_all_files_by_path(call, key, dev):
-    result = (await call(key, "get_file_diff", {"session": dev.public_id, "context_lines": 0})).structured_content
+def test_all_files_by_path(tool, key, dev):
+    result = tool(key, "get_file_diff", {"session": dev.public_id, "context_lines": 0}).structured_content
     assert [d["path"] for d in result["diffs"]] == ["api/limits.py", "api/views.py", "old.txt"]
     assert result["diffs"][0]["diff"].startswith("--- /dev/null\n+++ b/api/limits.py\n")
     assert "next_cursor" not in result
 
 
-async def test_prototype_sessions_have_files_not_diffs(call, key, prototype):
-    result = await call(key, "get_file_diff", {"session": prototype.public_id})
+def test_prototype_sessions_have_files_not_diffs(tool, key, prototype):
+    result = tool(key, "get_file_diff", {"session": prototype.public_id})
     assert result.is_error
     assert result.content[0].text == "This is a prototype session: it has files, not diffs; read its files instead."
 
 
-async def test_a_missing_path_suggests(call, key, dev):
-    result = await call(key, "get_file_diff", {"session": dev.public_id, "path": "api/view.py"})
+def test_a_missing_path_suggests(tool, key, dev):
+    result = tool(key, "get_file_diff", {"session": dev.public_id, "path": "api/view.py"})
     assert "did you mean api/views.py" in result.content[0].text
 
 
-async def test_other_workspaces_diffs_are_not_found(assert_not_found_like_missing, key, foreign):
-    await assert_not_found_like_missing(
+def test_other_workspaces_diffs_are_not_found(assert_not_found_like_missing, key, foreign):
+    assert_not_found_like_missing(
         key, "get_file_diff", {"session": pasted_link(foreign), "path": "secret.py"}, foreign.public_id
     )
 
@@ -58,11 +56,11 @@ def big_change(workspace):
     return session
 
 
-async def test_a_long_diff_is_continued_across_pages_within_budget(call, key, big_change, settings):
+def test_a_long_diff_is_continued_across_pages_within_budget(tool, key, big_change, settings):
     settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
     arguments, pages, big_parts = {"session": big_change.public_id}, [], []
     while True:
-        result = await call(key, "get_file_diff", arguments)
+        result = tool(key, "get_file_diff", arguments)
         assert len(result.content[0].text) <= 8_000
         page = result.structured_content
         pages.append([d["path"] for d in page["diffs"]])
@@ -77,13 +75,13 @@ async def test_a_long_diff_is_continued_across_pages_within_budget(call, key, bi
     assert len(pages) > 8
 
 
-async def test_a_long_diff_is_computed_once_not_per_page(call, key, big_change, settings, query_log):
+def test_a_long_diff_is_computed_once_not_per_page(tool, key, big_change, settings, query_log):
     settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
     diffs_in_memory.clear()  # other tests diff the same contents
     arguments, reads_of_texts = {"session": big_change.public_id, "path": "b/big.py"}, []
     while True:
         with query_log() as log:
-            page = (await call(key, "get_file_diff", arguments)).structured_content
+            page = tool(key, "get_file_diff", arguments).structured_content
         reads_of_texts.append(sum("sessions_app_blob" in sql and '"text"' in sql for sql in log.statements))
         if "next_cursor" not in page:
             break
@@ -94,11 +92,11 @@ async def test_a_long_diff_is_computed_once_not_per_page(call, key, big_change, 
     assert set(reads_of_texts[1:]) == {0}
 
 
-async def test_a_cursor_for_another_path_is_refused(call, key, big_change, settings):
+def test_a_cursor_for_another_path_is_refused(tool, key, big_change, settings):
     settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
-    first = (await call(key, "get_file_diff", {"session": big_change.public_id, "path": "b/big.py"})).structured_content
+    first = tool(key, "get_file_diff", {"session": big_change.public_id, "path": "b/big.py"}).structured_content
     assert first["diffs"][0]["truncated"]["fetch_rest_with"]["path"] == "b/big.py"
-    result = await call(
+    result = tool(
         key, "get_file_diff", {"session": big_change.public_id, "path": "a/small.py", "cursor": first["next_cursor"]}
     )
     assert result.is_error
@@ -116,11 +114,11 @@ def many_changes(workspace):
     return sessions
 
 
-async def test_query_count_does_not_grow_with_the_session(call, key, many_changes, query_log):
+def test_query_count_does_not_grow_with_the_session(tool, key, many_changes, query_log):
     counts = []
     for session in many_changes:
         with query_log() as log:
-            assert not (await call(key, "get_file_diff", {"session": session.public_id})).is_error
+            assert not tool(key, "get_file_diff", {"session": session.public_id}).is_error
         counts.append(log.count())
     # The session, the files, the texts of the diffs not computed yet (sessions_app/diff_cache.py).
     assert counts == [3, 3]

@@ -7,9 +7,11 @@ import pytest
 from sessions_app.documents import format_time
 from tests.factories import pasted_link
 
-pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)  # through the whole stack: the server checks the arguments
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_by_link_returns_the_session(call, key, dev, mode):
     result = await call(key, "get_session", {"session": pasted_link(dev)}, mode=mode)
@@ -30,28 +32,24 @@ async def test_by_link_returns_the_session(call, key, dev, mode):
     assert json.loads(result.content[0].text) == session
 
 
-async def test_by_bare_id(call, key, prototype):
-    result = await call(key, "get_session", {"session": prototype.public_id})
+def test_by_bare_id(tool, key, prototype):
+    result = tool(key, "get_session", {"session": prototype.public_id})
     assert result.structured_content["counts"] == {"messages": 5, "files": 3}
 
 
-async def test_other_workspaces_session_is_not_found(assert_not_found_like_missing, key, foreign):
-    await assert_not_found_like_missing(key, "get_session", {"session": foreign.public_id}, foreign.public_id)
-    await assert_not_found_like_missing(key, "get_session", {"session": pasted_link(foreign)}, foreign.public_id)
+def test_other_workspaces_session_is_not_found(assert_not_found_like_missing, key, foreign):
+    assert_not_found_like_missing(key, "get_session", {"session": foreign.public_id}, foreign.public_id)
+    assert_not_found_like_missing(key, "get_session", {"session": pasted_link(foreign)}, foreign.public_id)
     # Even a link that claims the caller's own workspace.
-    await assert_not_found_like_missing(
-        key, "get_session", {"session": pasted_link(foreign, slug="acme")}, foreign.public_id
-    )
+    assert_not_found_like_missing(key, "get_session", {"session": pasted_link(foreign, slug="acme")}, foreign.public_id)
 
 
-async def test_their_own_key_reads_it(call, other_key, foreign):
-    assert (await call(other_key, "get_session", {"session": foreign.public_id})).structured_content[
-        "title"
-    ] == "Secret"
+def test_their_own_key_reads_it(tool, other_key, foreign):
+    assert tool(other_key, "get_session", {"session": foreign.public_id}).structured_content["title"] == "Secret"
 
 
-async def test_an_unreadable_link_shows_the_accepted_shapes(call, key):
-    result = await call(key, "get_session", {"session": "https://github.com/acme/repo/pull/1"})
+def test_an_unreadable_link_shows_the_accepted_shapes(tool, key):
+    result = tool(key, "get_session", {"session": "https://github.com/acme/repo/pull/1"})
     assert result.is_error
     text = result.content[0].text
     assert "not Alloy session links" in text
@@ -59,9 +57,9 @@ async def test_an_unreadable_link_shows_the_accepted_shapes(call, key):
     assert "/p/dev/<id>" in text
 
 
-async def test_the_call_runs_behind_the_database_wall_of_its_workspace(call, key, prototype, workspace, query_log):
+def test_the_call_runs_behind_the_database_wall_of_its_workspace(tool, key, prototype, workspace, query_log):
     with query_log() as log:
-        assert not (await call(key, "get_session", {"session": prototype.public_id})).is_error
+        assert not tool(key, "get_session", {"session": prototype.public_id}).is_error
     walled = [params for sql, params in zip(log.statements, log.parameters, strict=True) if "set_config" in sql]
     # One read, sent with the statement that walls it to the caller's workspace while the key is live.
     assert [params[:2] for params in walled] == [["alloy.workspace_id", str(workspace.pk)]]

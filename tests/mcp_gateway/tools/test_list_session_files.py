@@ -4,11 +4,11 @@ import pytest
 
 from tests.factories import SessionFactory, add_file, pasted_link
 
-pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db
 
 
-async def test_prototype_files(call, key, prototype):
-    result = (await call(key, "list_session_files", {"session": pasted_link(prototype)})).structured_content
+def test_prototype_files(tool, key, prototype):
+    result = tool(key, "list_session_files", {"session": pasted_link(prototype)}).structured_content
     assert result["files"] == [
         {"path": "package.json", "size": 17, "language": "json", "binary": False},
         {"path": "src/App.jsx", "size": 33, "language": "javascript", "binary": False},
@@ -16,8 +16,8 @@ async def test_prototype_files(call, key, prototype):
     ]
 
 
-async def test_dev_files_have_status_and_counts(call, key, dev):
-    files = (await call(key, "list_session_files", {"session": dev.public_id})).structured_content["files"]
+def test_dev_files_have_status_and_counts(tool, key, dev):
+    files = tool(key, "list_session_files", {"session": dev.public_id}).structured_content["files"]
     assert [(f["path"], f["status"], f["additions"], f["deletions"]) for f in files] == [
         ("api/limits.py", "added", 1, 0),
         ("api/views.py", "modified", 1, 1),
@@ -25,21 +25,19 @@ async def test_dev_files_have_status_and_counts(call, key, dev):
     ]
 
 
-async def test_prefix_and_pages(call, key, prototype):
-    first = (await call(key, "list_session_files", {"session": prototype.public_id, "limit": 1})).structured_content
+def test_prefix_and_pages(tool, key, prototype):
+    first = tool(key, "list_session_files", {"session": prototype.public_id, "limit": 1}).structured_content
     assert [f["path"] for f in first["files"]] == ["package.json"]
     rest = (
-        await call(key, "list_session_files", {"session": prototype.public_id, "cursor": first["next_cursor"]})
+        tool(key, "list_session_files", {"session": prototype.public_id, "cursor": first["next_cursor"]})
     ).structured_content
     assert [f["path"] for f in rest["files"]] == ["src/App.jsx", "src/main.jsx"]
-    src = (
-        await call(key, "list_session_files", {"session": prototype.public_id, "path_prefix": "src/"})
-    ).structured_content
+    src = tool(key, "list_session_files", {"session": prototype.public_id, "path_prefix": "src/"}).structured_content
     assert len(src["files"]) == 2
 
 
-async def test_other_workspaces_files_are_not_found(assert_not_found_like_missing, key, foreign):
-    await assert_not_found_like_missing(key, "list_session_files", {"session": pasted_link(foreign)}, foreign.public_id)
+def test_other_workspaces_files_are_not_found(assert_not_found_like_missing, key, foreign):
+    assert_not_found_like_missing(key, "list_session_files", {"session": pasted_link(foreign)}, foreign.public_id)
 
 
 @pytest.fixture
@@ -53,24 +51,24 @@ def sessions_of_two_sizes(workspace):
     return sizes
 
 
-async def test_query_count_does_not_grow_with_the_session(call, key, sessions_of_two_sizes, query_log):
+def test_query_count_does_not_grow_with_the_session(tool, key, sessions_of_two_sizes, query_log):
     counts = []
     for session in sessions_of_two_sizes.values():
         with query_log() as log:
-            result = await call(key, "list_session_files", {"session": session.public_id, "limit": 100})
+            result = tool(key, "list_session_files", {"session": session.public_id, "limit": 100})
         assert not result.is_error
         counts.append(log.count())
     assert counts == [2, 2]
 
 
-async def test_a_small_budget_pages_instead_of_cutting(call, key, sessions_of_two_sizes, settings):
+def test_a_small_budget_pages_instead_of_cutting(tool, key, sessions_of_two_sizes, settings):
     settings.ALLOY_MCP_MAX_RESULT_CHARS = 3_000
     session = sessions_of_two_sizes[1200]
-    result = await call(key, "list_session_files", {"session": session.public_id, "limit": 1000})
+    result = tool(key, "list_session_files", {"session": session.public_id, "limit": 1000})
     assert len(result.content[0].text) <= 3_000
     shown = result.structured_content["files"]
     assert 10 < len(shown) < 1000
-    rest = await call(
+    rest = tool(
         key, "list_session_files", {"session": session.public_id, "cursor": result.structured_content["next_cursor"]}
     )
     assert rest.structured_content["files"][0]["path"] == f"src/f{len(shown):05}.ts"

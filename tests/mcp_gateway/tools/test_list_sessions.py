@@ -9,7 +9,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_gateway.protocol.cursors import encode_cursor
 from tests.factories import SessionFactory
 
-pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -21,11 +21,11 @@ def many(workspace, foreign):
     ]
 
 
-async def test_pages_through_all_sessions_newest_first(call, key, many):
+def test_pages_through_all_sessions_newest_first(tool, key, many):
     titles, cursor = [], None
     while True:
         arguments = {"limit": 10} | ({"cursor": cursor} if cursor else {})
-        result = (await call(key, "list_sessions", arguments)).structured_content
+        result = tool(key, "list_sessions", arguments).structured_content
         titles += [session["title"] for session in result["sessions"]]
         cursor = result.get("next_cursor")
         if not cursor:
@@ -33,31 +33,33 @@ async def test_pages_through_all_sessions_newest_first(call, key, many):
     assert titles == [f"Session {n:02}" for n in range(25)]
 
 
-async def test_search_and_filters(call, key, many, dev):
-    found = (await call(key, "list_sessions", {"query": "session 1"})).structured_content["sessions"]
+def test_search_and_filters(tool, key, many, dev):
+    found = tool(key, "list_sessions", {"query": "session 1"}).structured_content["sessions"]
     assert [s["title"] for s in found] == [f"Session {n}" for n in range(10, 20)]
-    devs = (await call(key, "list_sessions", {"kind": "dev"})).structured_content["sessions"]
+    devs = tool(key, "list_sessions", {"kind": "dev"}).structured_content["sessions"]
     assert [s["id"] for s in devs] == [dev.public_id]
 
 
-async def test_never_lists_another_workspace(call, key, many, foreign):
-    result = (await call(key, "list_sessions", {"query": "Secret"})).structured_content
+def test_never_lists_another_workspace(tool, key, many, foreign):
+    result = tool(key, "list_sessions", {"query": "Secret"}).structured_content
     assert result["sessions"] == []
     assert "next_cursor" not in result
 
 
-async def test_a_bad_cursor_is_a_clear_error(call, key, many):
-    result = await call(key, "list_sessions", {"cursor": "not-a-cursor"})
+def test_a_bad_cursor_is_a_clear_error(tool, key, many):
+    result = tool(key, "list_sessions", {"cursor": "not-a-cursor"})
     assert result.is_error
     assert "not one this tool issued" in result.content[0].text
 
 
-async def test_a_cursor_of_another_list_is_refused(call, key, prototype):
-    chat = (await call(key, "get_chat_history", {"session": prototype.public_id, "limit": 1})).structured_content
-    result = await call(key, "list_sessions", {"cursor": chat["next_cursor"]})
+def test_a_cursor_of_another_list_is_refused(tool, key, prototype):
+    chat = tool(key, "get_chat_history", {"session": prototype.public_id, "limit": 1}).structured_content
+    result = tool(key, "list_sessions", {"cursor": chat["next_cursor"]})
     assert result.is_error
 
 
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)  # through the whole stack: the server checks the arguments
 @pytest.mark.parametrize(
     ("arguments", "says"),
     [
@@ -76,6 +78,8 @@ async def test_out_of_range_arguments_are_tool_errors_claude_can_read(call, key,
     assert says in result.content[0].text
 
 
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)  # through the whole stack: the server checks the arguments
 async def test_an_unknown_tool_stays_a_json_rpc_error(mcp, key):
     async with mcp(key) as client:
         with pytest.raises(MCPError, match="Unknown tool 'list_session'; the tools are: ") as raised:
@@ -83,7 +87,7 @@ async def test_an_unknown_tool_stays_a_json_rpc_error(mcp, key):
     assert raised.value.error.code == -32602
 
 
-async def test_a_tampered_cursor_with_a_naive_time_is_refused(call, key, many):
-    result = await call(key, "list_sessions", {"cursor": encode_cursor("sessions", "2026-01-01T00:00:00", 1)})
+def test_a_tampered_cursor_with_a_naive_time_is_refused(tool, key, many):
+    result = tool(key, "list_sessions", {"cursor": encode_cursor("sessions", "2026-01-01T00:00:00", 1)})
     assert result.is_error
     assert "not one this tool issued" in result.content[0].text

@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import MessageFactory, SessionFactory, add_file
 
-pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -24,8 +24,8 @@ def decided(workspace, owner):
     return session
 
 
-async def test_every_word_must_occur_and_hits_come_in_order(call, key, decided):
-    result = (await call(key, "search_session", {"session": decided.link(), "query": "drop REDIS"})).structured_content
+def test_every_word_must_occur_and_hits_come_in_order(tool, key, decided):
+    result = tool(key, "search_session", {"session": decided.link(), "query": "drop REDIS"}).structured_content
     assert [(hit["kind"], hit.get("message_index"), hit.get("path"), hit.get("line")) for hit in result["hits"]] == [
         ("message", 2, None, None),
         ("message", 3, None, None),
@@ -36,8 +36,8 @@ async def test_every_word_must_occur_and_hits_come_in_order(call, key, decided):
     assert "next_cursor" not in result
 
 
-async def test_file_hits_name_the_path_version_and_line(call, key, decided):
-    result = (await call(key, "search_session", {"session": decided.public_id, "query": "redis"})).structured_content
+def test_file_hits_name_the_path_version_and_line(tool, key, decided):
+    result = tool(key, "search_session", {"session": decided.public_id, "query": "redis"}).structured_content
     files = [
         (hit["path"], hit["version"], hit["line"], hit["snippet"]) for hit in result["hits"] if hit["kind"] == "file"
     ]
@@ -48,34 +48,34 @@ async def test_file_hits_name_the_path_version_and_line(call, key, decided):
     ]
 
 
-async def test_pages_continue_from_chat_into_files_without_gaps(call, key, decided):
+def test_pages_continue_from_chat_into_files_without_gaps(tool, key, decided):
     seen, cursor = [], None
     for _ in range(10):
         arguments = {"session": decided.public_id, "query": "redis", "limit": 2}
         if cursor:
             arguments["cursor"] = cursor
-        result = (await call(key, "search_session", arguments)).structured_content
+        result = tool(key, "search_session", arguments).structured_content
         seen += [(hit["kind"], hit.get("message_index"), hit.get("path"), hit.get("line")) for hit in result["hits"]]
         cursor = result.get("next_cursor")
         if cursor is None:
             break
-    everything = (
-        await call(key, "search_session", {"session": decided.public_id, "query": "redis"})
-    ).structured_content
+    everything = tool(key, "search_session", {"session": decided.public_id, "query": "redis"}).structured_content
     assert seen == [
         (hit["kind"], hit.get("message_index"), hit.get("path"), hit.get("line")) for hit in everything["hits"]
     ]
     assert len(seen) == 6
 
 
-async def test_a_cursor_of_another_query_is_refused(call, key, decided):
-    first = await call(key, "search_session", {"session": decided.public_id, "query": "redis", "limit": 1})
+def test_a_cursor_of_another_query_is_refused(tool, key, decided):
+    first = tool(key, "search_session", {"session": decided.public_id, "query": "redis", "limit": 1})
     cursor = first.structured_content["next_cursor"]
-    result = await call(key, "search_session", {"session": decided.public_id, "query": "limits", "cursor": cursor})
+    result = tool(key, "search_session", {"session": decided.public_id, "query": "limits", "cursor": cursor})
     assert result.is_error
     assert "belongs to another search" in result.content[0].text
 
 
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)  # through the whole stack: the server checks the arguments
 @pytest.mark.parametrize(
     ("query", "says"), [("   ", "at least one word"), ("", "query string should have at least 1 character")]
 )
@@ -85,8 +85,8 @@ async def test_an_empty_query_is_a_tool_error(call, key, decided, query, says):
     assert says in result.content[0].text
 
 
-async def test_another_workspaces_session_is_not_found_like_a_missing_one(key, foreign, assert_not_found_like_missing):
-    await assert_not_found_like_missing(
+def test_another_workspaces_session_is_not_found_like_a_missing_one(key, foreign, assert_not_found_like_missing):
+    assert_not_found_like_missing(
         key, "search_session", {"session": foreign.public_id, "query": "the"}, foreign.public_id
     )
 
@@ -98,6 +98,6 @@ def theirs(other_workspace):
     return session
 
 
-async def test_words_only_in_another_workspace_find_nothing_here(call, key, decided, theirs):
-    result = await call(key, "search_session", {"session": decided.public_id, "query": "globexonlyword"})
+def test_words_only_in_another_workspace_find_nothing_here(tool, key, decided, theirs):
+    result = tool(key, "search_session", {"session": decided.public_id, "query": "globexonlyword"})
     assert result.structured_content["hits"] == []
