@@ -65,12 +65,15 @@ test: $(INSTALLED) $(NODE_INSTALLED) $(VIEW_INSTALLED)
 	DATABASE_URL=sqlite:///:memory: $(BIN)/mypy
 	# SQLite in memory: the check reads the models, not a database (and no pool waits for one that is not there).
 	DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 --settings tests.settings
-	$(BIN)/pytest --durations=15
+	# The in-process tests on every core (a test database per worker), then the end-to-end tests one at a
+	# time: they start servers, clients and a browser of their own.
+	$(BIN)/pytest -m "not e2e" -n auto --durations=15
+	$(BIN)/pytest -m e2e --durations=15
 
 # Everything but the end-to-end tests (no server process, no Node, no browser): the lane to run while working.
 test-fast: $(INSTALLED)
 	scripts/ensure-services.sh
-	$(BIN)/pytest -m "not e2e" --durations=10
+	$(BIN)/pytest -m "not e2e" -n auto --durations=10
 
 # Median and p99 per tool call against a real server (see scripts/benchmark.py).
 bench: $(INSTALLED)

@@ -23,6 +23,8 @@ from alloy.settings import *  # noqa: F403
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     options = DATABASES["default"]["OPTIONS"].get("options", "")  # noqa: F405
     DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c alloy.all_workspaces=on".strip()  # noqa: F405
+    # The same backend, flushed faster after tests that commit (tests/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
 
 # The test client speaks plain http to an https public URL: no redirect (tests/test_https.py turns it on).
 SECURE_SSL_REDIRECT = False
