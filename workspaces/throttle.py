@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from redis.exceptions import RedisError
 
+from alloy.fixed_window import FixedWindow
+
 logger = logging.getLogger(__name__)
 WARNING_SECONDS = 60
 
@@ -54,18 +56,17 @@ class LocalCounts:
 local_counts = LocalCounts()
 
 
-def over_limit(bucket: str, *, limit: int, seconds: int) -> int | None:
-    """Count one event in `bucket`'s current window of `seconds`; the seconds to wait if it is over `limit`."""
-    window = int(time.time() // seconds)
-    key = f"alloy:throttle:{bucket}:{window}"
+def over_limit(bucket: str, *, limit: int, window: FixedWindow) -> int | None:
+    """Count one event in `bucket`'s current window; the seconds to wait if it is over `limit`."""
+    key = f"alloy:throttle:{bucket}:{window.number()}"
     try:
-        cache.add(key, 0, seconds)
+        cache.add(key, 0, window.seconds)
         count = cache.incr(key)
     except RedisError as error:
-        count = local_counts.incr(key, (window + 1) * seconds, error)
+        count = local_counts.incr(key, window.ends_at(), error)
     if count <= limit:
         return None
-    return max(1, math.ceil(seconds - time.time() % seconds))
+    return window.retry_after()
 
 
 def login_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:

@@ -16,12 +16,16 @@ from oauth2_provider.views import AuthorizationView, TokenView
 from oauth2_provider.views.dynamic_client_registration import DynamicClientRegistrationView
 from oauthlib.oauth2.rfc6749 import errors
 
+from alloy.fixed_window import FixedWindow
 from mcp_gateway.models import OAuthApplication
 from mcp_gateway.oauth.forms import ConsentForm
 from mcp_gateway.oauth.registration import registration_problem
 from workspaces.access import person_of
 from workspaces.selectors import workspaces_for_user
 from workspaces.throttle import client_address, over_limit
+
+MINUTE = FixedWindow(seconds=60)
+HOUR = FixedWindow(seconds=3600)
 
 
 def oauth_too_many_requests(description: str, retry_after: int) -> JsonResponse:
@@ -112,7 +116,7 @@ class RegistrationView(DynamicClientRegistrationView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limit = settings.ALLOY_OAUTH_REGISTRATIONS_PER_HOUR
         bucket = f"oauth-registrations:{client_address(request)}"
-        if retry_after := over_limit(bucket, limit=limit, seconds=3600):
+        if retry_after := over_limit(bucket, limit=limit, window=HOUR):
             description = f"Too many client registrations from your address (at most {limit} an hour)."
             return oauth_too_many_requests(description, retry_after)
         if problem := registration_problem(request.body):
@@ -142,7 +146,7 @@ class ThrottledTokenView(TokenView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limit = settings.ALLOY_OAUTH_TOKEN_REQUESTS_PER_MINUTE
-        if retry_after := over_limit(f"oauth-token:{client_address(request)}", limit=limit, seconds=60):
+        if retry_after := over_limit(f"oauth-token:{client_address(request)}", limit=limit, window=MINUTE):
             description = f"Too many token requests from your address (at most {limit} a minute)."
             return oauth_too_many_requests(description, retry_after)
         return super().post(request, *args, **kwargs)

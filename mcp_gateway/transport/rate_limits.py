@@ -33,9 +33,11 @@ from django.conf import settings
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from alloy.fixed_window import FixedWindow
+
 logger = logging.getLogger(__name__)
 
-WINDOW_SECONDS = 60
+WINDOW = FixedWindow(seconds=60)
 SYNC_SECONDS = 0.1
 
 
@@ -60,7 +62,7 @@ class SharedCounters:
         self._warned_at = -math.inf
 
     def _current(self) -> Window:
-        number = int(time.time() // WINDOW_SECONDS)
+        number = WINDOW.number()
         if number != self._window.number:
             self._window = Window(number=number)
         return self._window
@@ -97,11 +99,6 @@ class SharedCounters:
         window.synced[key] = max(window.synced.get(key, 0), int(total or 0))
         window.read_at[key] = time.monotonic()
 
-    @staticmethod
-    def retry_after() -> int:
-        """Seconds until the current window ends."""
-        return max(1, math.ceil(WINDOW_SECONDS - time.time() % WINDOW_SECONDS))
-
     def _schedule_sync(self) -> None:
         if self._sync_scheduled or not settings.REDIS_URL:
             return
@@ -115,7 +112,7 @@ class SharedCounters:
         self._sync_task = loop.create_task(self._sync())
 
     def _warn(self, error: Exception) -> None:
-        if time.monotonic() - self._warned_at > WINDOW_SECONDS:
+        if time.monotonic() - self._warned_at > WINDOW.seconds:
             self._warned_at = time.monotonic()
             logger.warning("Rate limits are counted per process: Redis is unavailable (%s)", error)
 
@@ -131,7 +128,7 @@ class SharedCounters:
             async with self._client().pipeline(transaction=False) as pipe:
                 for key, hits in pending.items():
                     pipe.incrby(self._redis_key(window, key), hits)
-                    pipe.expire(self._redis_key(window, key), WINDOW_SECONDS * 2)
+                    pipe.expire(self._redis_key(window, key), WINDOW.seconds * 2)
                 results = await pipe.execute()
         except (RedisError, OSError) as error:
             self._warn(error)
@@ -161,7 +158,7 @@ async def check_call(credential_fingerprint: str) -> Refusal | None:
     if limit <= 0:
         return None
     if await calls.count(credential_fingerprint) >= limit:
-        seconds = calls.retry_after()
+        seconds = WINDOW.retry_after()
         return Refusal(seconds, f"Too many calls with this credential: at most {limit} a minute; retry in {seconds} s.")
     calls.add(credential_fingerprint)
     return None
@@ -172,7 +169,7 @@ async def check_address(address: str) -> Refusal | None:
     limit = settings.ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE
     if limit <= 0 or await failed_credentials.count(address) < limit:
         return None
-    seconds = failed_credentials.retry_after()
+    seconds = WINDOW.retry_after()
     message = (
         f"Too many refused credentials from your address: at most {limit} a minute; retry in {seconds} s "
         "with a valid MCP key or access token."

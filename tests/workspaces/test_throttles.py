@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.test import Client
 
+from alloy.fixed_window import FixedWindow
 from workspaces.throttle import over_limit
 
 UNREACHABLE = {
@@ -22,7 +23,7 @@ def test_with_the_shared_cache_unreachable_a_limit_still_counts_in_the_process(s
     settings.CACHES = UNREACHABLE
     bucket = f"test:{uuid.uuid4()}"
     with caplog.at_level(logging.WARNING, logger="workspaces.throttle"):
-        waits = [over_limit(bucket, limit=2, seconds=60) for _ in range(3)]
+        waits = [over_limit(bucket, limit=2, window=FixedWindow(seconds=60)) for _ in range(3)]
     assert waits[:2] == [None, None]
     assert 1 <= waits[2] <= 60
     assert caplog.text.count("counted in this process alone") <= 1
