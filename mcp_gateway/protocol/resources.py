@@ -39,15 +39,8 @@ from mcp_gateway.models import McpCall
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
 from mcp_gateway.protocol.file_uris import TEMPLATES, FileAddress, file_uri, media_type_of, parse_file_uri
 from mcp_gateway.protocol.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
-from mcp_gateway.protocol.tools.base import (
-    ENVELOPE_RESERVE,
-    CredentialNotLive,
-    cut_to_fit,
-    fit_lines,
-    json_text,
-    max_chars,
-    read_in_workspace,
-)
+from mcp_gateway.protocol.tools.budget import ENVELOPE_RESERVE, cut_to_fit, fit_lines, json_text, max_chars
+from mcp_gateway.protocol.unit_of_work import CredentialNotLive, read_in_workspace
 from sessions_app import selectors
 from sessions_app.diffs import split_lines
 from sessions_app.errors import InvalidArgument, SessionContextError

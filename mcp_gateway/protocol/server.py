@@ -56,7 +56,7 @@ from mcp_gateway.protocol.resources import (
 from mcp_gateway.protocol.sdk import low_level_server, stop_serving
 from mcp_gateway.protocol.session_view import TOOL_UI_META
 from mcp_gateway.protocol.tools import TOOLS
-from mcp_gateway.protocol.tools.base import CredentialNotLive, read_in_workspace
+from mcp_gateway.protocol.unit_of_work import CredentialNotLive, read_in_workspace
 from mcp_gateway.protocol.workers import run_in_worker
 from mcp_gateway.transport.http import CredentialAuth, TransportGuard
 from sessions_app.errors import InvalidSessionLink, plain_problem

@@ -46,8 +46,8 @@ RETRY_AFTER_OUTAGE_SECONDS = 2
 RATE_LIMITED = -32029  # a server error code (JSON-RPC reserves -32000 to -32099 for them): "slow down"
 
 
-class TransportGuard:
-    """Host and Origin checks (DNS rebinding), the request size limit, and a last line against 500s."""
+class HttpMiddleware:
+    """An ASGI middleware of HTTP requests (`handle`); anything else (the lifespan) passes through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -56,6 +56,16 @@ class TransportGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class TransportGuard(HttpMiddleware):
+    """Host and Origin checks (DNS rebinding), the request size limit, and a last line against 500s."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         host, _ = split_domain_port(headers.get("host", ""))
         if not host or not validate_host(host, settings.ALLOWED_HOSTS):
@@ -175,7 +185,7 @@ def _request_id(body: bytes) -> tuple[str | int | None, str | None]:
     return None, f"A request's id must be a string or an integer, not {kind}."
 
 
-class CredentialAuth:
+class CredentialAuth(HttpMiddleware):
     """Resolve the caller's credential to a principal, or answer 401/403 with what to send instead.
 
     An MCP key is read from X-MCP-API-Key, Authorization: Bearer, or X-API-Key (Claude's connector can
@@ -189,13 +199,7 @@ class CredentialAuth:
     revoked turns the response into the same 401 an unknown credential gets.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         credentials = _credentials(Headers(scope=scope))
         if not credentials:
             await _refuse(

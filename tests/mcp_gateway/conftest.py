@@ -28,7 +28,7 @@ from mcp_gateway.auth.credentials import authenticate
 from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.protocol.server import build_gateway
 from mcp_gateway.protocol.tools import TOOLS_BY_NAME
-from mcp_gateway.protocol.tools.base import tool_call
+from mcp_gateway.protocol.tools.calls import tool_call
 from mcp_gateway.transport import rate_limits
 
 BASE_URL = "http://127.0.0.1"

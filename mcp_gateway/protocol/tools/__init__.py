@@ -9,7 +9,7 @@ from mcp_gateway.protocol.tools import (
     list_sessions,
     search_session,
 )
-from mcp_gateway.protocol.tools.base import ToolSpec
+from mcp_gateway.protocol.tools.spec import ToolSpec
 
 TOOLS: list[ToolSpec] = [
     get_session.SPEC,

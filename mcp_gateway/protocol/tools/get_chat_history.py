@@ -8,17 +8,10 @@ from pydantic import Field
 
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
-from mcp_gateway.protocol.tools.base import (
-    CursorArgument,
-    SessionArgument,
-    ToolSpec,
-    cut_to_fit,
-    json_len,
-    read_only,
-    room_left,
-    run_tool,
-)
+from mcp_gateway.protocol.tools.budget import cut_to_fit, json_len, room_left
+from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
+from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 
 DESCRIPTION = """\

@@ -7,16 +7,10 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from mcp_gateway.auth.principal import Principal
-from mcp_gateway.protocol.tools.base import (
-    SessionArgument,
-    ToolSpec,
-    cut_to_fit,
-    fit_lines,
-    read_only,
-    room_left,
-    run_tool,
-)
+from mcp_gateway.protocol.tools.budget import cut_to_fit, fit_lines, room_left
+from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import Continuation, SessionRefView, session_ref_view
+from mcp_gateway.protocol.tools.spec import SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 from sessions_app.diffs import split_lines
 from sessions_app.models import MAX_PATH_LENGTH

@@ -9,18 +9,10 @@ from pydantic import BaseModel, Field
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
 from mcp_gateway.protocol.file_uris import links_to_files
-from mcp_gateway.protocol.tools.base import (
-    CursorArgument,
-    SessionArgument,
-    ToolSpec,
-    cut_to_fit,
-    fit_lines,
-    json_len,
-    read_only,
-    room_left,
-    run_tool,
-)
+from mcp_gateway.protocol.tools.budget import cut_to_fit, fit_lines, json_len, room_left
+from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import Continuation, PagedResult, SessionRefView, session_ref_view
+from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import MAX_PATH_LENGTH, FileStatus

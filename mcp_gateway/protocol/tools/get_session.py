@@ -6,8 +6,9 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 
 from mcp_gateway.auth.principal import Principal
-from mcp_gateway.protocol.tools.base import SessionArgument, ToolSpec, read_only, run_tool
+from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import SessionView, session_view
+from mcp_gateway.protocol.tools.spec import SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 
 DESCRIPTION = """\

@@ -9,17 +9,10 @@ from pydantic import Field
 
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
-from mcp_gateway.protocol.tools.base import (
-    CursorArgument,
-    ToolSpec,
-    as_json_dict,
-    fit_count,
-    json_len,
-    read_only,
-    room_left,
-    run_tool,
-)
+from mcp_gateway.protocol.tools.budget import as_json_dict, fit_count, json_len, room_left
+from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import PagedResult, SessionView, session_view
+from mcp_gateway.protocol.tools.spec import CursorArgument, ToolSpec, read_only
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import Session, SessionKind, SessionStatus

@@ -10,17 +10,10 @@ from pydantic import BaseModel, Field
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
 from mcp_gateway.protocol.file_uris import links_to_files
-from mcp_gateway.protocol.tools.base import (
-    CursorArgument,
-    SessionArgument,
-    ToolSpec,
-    fit_count,
-    json_len,
-    read_only,
-    room_left,
-    run_tool,
-)
+from mcp_gateway.protocol.tools.budget import fit_count, json_len, room_left
+from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import PagedResult, SessionRefView, session_ref_view
+from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app.errors import InvalidArgument
 from sessions_app.search import MAX_QUERY_LENGTH
 from sessions_app.search.in_session import MAX_SEARCH_PAGE, SearchHit, session_search

@@ -4,7 +4,7 @@ where the next one starts. (The tools' own test modules drive the same logic thr
 import pytest
 
 from mcp_gateway.auth.principal import Principal
-from mcp_gateway.protocol.tools.base import json_text, max_chars
+from mcp_gateway.protocol.tools.budget import json_text, max_chars
 from mcp_gateway.protocol.tools.get_chat_history import chat_history
 from mcp_gateway.protocol.tools.get_file_content import file_content
 from mcp_gateway.protocol.tools.get_file_diff import file_diffs

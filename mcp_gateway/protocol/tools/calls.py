@@ -1,0 +1,61 @@
+"""A tool call: its unit of work behind the wall, then its result shaped as the response contract says.
+
+The contract (docs/mcp-responses.md): a tool returns `structuredContent` and one text block holding the
+same JSON, then, for the tools that name files, a `resource_link` to each. No text block is longer than
+ALLOY_MCP_MAX_RESULT_CHARS (budget.py). Errors a person can act on are results with `isError: true` and
+one plain sentence.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, ContentBlock, TextContent
+
+from alloy.database import DATABASE_OUTAGE
+from mcp_gateway.auth.caller import Caller, caller_of
+from mcp_gateway.auth.credentials import not_live_message
+from mcp_gateway.protocol.tools.budget import as_json_dict, json_text, max_chars
+from mcp_gateway.protocol.tools.spec import ToolSpec
+from mcp_gateway.protocol.unit_of_work import CredentialNotLive, in_workspace
+from mcp_gateway.protocol.workers import run_in_worker
+from sessions_app.errors import SessionContextError
+
+
+def tool_caller(ctx: Context) -> Caller:
+    """The caller of the tool call `ctx` belongs to."""
+    return caller_of(ctx.request_context.request)
+
+
+def tool_call(caller: Caller, spec: ToolSpec, arguments: dict[str, Any]) -> CallToolResult:
+    """One tool call's unit of work, whole: the tool's reads behind the wall, then its result shaped as the
+    contract says, or its error as a sentence. The handler runs it in a worker thread; tests call it
+    directly (tests/mcp_gateway/tools/conftest.py)."""
+    try:
+        result = in_workspace(caller, partial(spec.work, **arguments))
+    except CredentialNotLive:  # CredentialAuth replaces this answer with a 401 before it is sent
+        return _error_result(not_live_message(caller.principal))
+    except DATABASE_OUTAGE:  # CredentialAuth replaces this answer with a 503 and Retry-After
+        return _error_result(caller.database_outage)
+    except SessionContextError as error:
+        return _error_result(str(error))
+    structured = result if isinstance(result, dict) else as_json_dict(result)
+    text = json_text(structured)
+    if len(text) > max_chars():
+        # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
+        raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")
+    content: list[ContentBlock] = [TextContent(type="text", text=text)]
+    if spec.links is not None:
+        content.extend(spec.links(structured))
+    return CallToolResult(content=content, structured_content=structured)
+
+
+async def run_tool(ctx: Context, spec: ToolSpec, **arguments: Any) -> CallToolResult:
+    """A tool handler's body: its unit of work (`tool_call`) in a worker thread, one hop off the event loop."""
+    return await run_in_worker(tool_call, tool_caller(ctx), spec, arguments)
+
+
+def _error_result(sentence: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=sentence)], is_error=True)
