@@ -1,10 +1,13 @@
 """The database wall: with the workspace set, another workspace's rows do not exist, even unfiltered;
 with nothing set, no workspace's rows do."""
 
+import inspect
+
 import psycopg
 import pytest
 from django.db import DataError, connection, transaction
 
+from sessions_app import selectors
 from sessions_app.models import Blob, Message, Session, SessionFile
 from sessions_app.search import in_session as search
 from sessions_app.tenancy import every_workspace, only_workspace, planned_for_their_values, walled_reads
@@ -196,3 +199,35 @@ def test_the_wall_compares_a_column_instead_of_looking_up_each_row_s_session(wor
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "sessions_app_session" not in plan
     assert "SubPlan" not in plan
+
+
+# Each read the selectors offer, with arguments that find something in `workspace`.
+SELECTOR_CALLS = {
+    "session_get": lambda prototype, dev: {"ref": dev.public_id},
+    "session_list": lambda prototype, dev: {"query": "rate"},
+    "session_completions": lambda prototype, dev: {"typed": "Add"},
+    "message_page": lambda prototype, dev: {"session_ref": prototype.public_id},
+    "file_page": lambda prototype, dev: {"session_ref": prototype.public_id},
+    "workspace_file_page": lambda prototype, dev: {},
+    "file_path_completions": lambda prototype, dev: {"session_ref": prototype.public_id, "typed": "src"},
+    "file_get": lambda prototype, dev: {"session_ref": prototype.public_id, "path": "src/App.jsx"},
+    "file_text": lambda prototype, dev: {"session_ref": prototype.public_id, "path": "src/App.jsx"},
+    "diff_page": lambda prototype, dev: {"session_ref": dev.public_id},
+}
+
+
+def test_every_selector_and_search_runs_behind_the_wall(workspace, prototype, dev, foreign):
+    """What the tools read, read as the tools do: nothing the selectors compile is refused by the wall."""
+    reads_of_a_workspace = {
+        name
+        for name in selectors.__all__
+        if inspect.isfunction(function := getattr(selectors, name))
+        and "workspace" in inspect.signature(function).parameters
+    }
+    assert set(SELECTOR_CALLS) == reads_of_a_workspace
+    calls = [(getattr(selectors, name), arguments(prototype, dev)) for name, arguments in SELECTOR_CALLS.items()]
+    calls.append((search.session_search, {"session_ref": dev.public_id, "query": "check"}))
+    for function, arguments in calls:
+        with walled_reads(workspace_id=workspace.pk) as reads:
+            assert function(workspace=workspace, **arguments), function.__name__
+        assert reads.checks > 0, function.__name__
