@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, first_sending, new_form_id
 from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet
 from workspaces.access import person_of
@@ -36,7 +37,10 @@ class KeyStatusFilter(admin.SimpleListFilter):
 
 
 class McpKeyCreationForm(forms.ModelForm):
-    """The admin's form for a new key: a workspace, a name and how long it lasts."""
+    """The admin's form for a new key: a workspace, a name and how long it lasts; sent once
+    (mcp_gateway/keys/forms_sent_once.py). `request` is set by McpKeyAdmin.get_form."""
+
+    request: HttpRequest
 
     expires_in_days = forms.TypedChoiceField(
         label="Expires",
@@ -46,9 +50,17 @@ class McpKeyCreationForm(forms.ModelForm):
         required=False,
     )
 
+    form_id = forms.CharField(widget=forms.HiddenInput, required=False, initial=new_form_id)
+
     class Meta:
         model = McpKey
         fields = ["workspace", "name"]
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if not self.errors and not first_sending(self.request, self.cleaned_data.get("form_id", "")):
+            raise forms.ValidationError(ALREADY_SENT)
+        return cleaned
 
 
 @admin.register(McpKey)
@@ -74,11 +86,13 @@ class McpKeyAdmin(admin.ModelAdmin):
     ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = McpKeyCreationForm
+            form = super().get_form(request, obj, change, **kwargs)
+            return type(form.__name__, (form,), {"request": request})
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:  # type: ignore[override]
         if obj is None:
-            return ["workspace", "name", "expires_in_days"]
+            return ["workspace", "name", "expires_in_days", "form_id"]
         return ["name", *READ_ONLY_FIELDS]
 
     def get_readonly_fields(self, request: HttpRequest, obj: McpKey | None = None) -> list[str]:

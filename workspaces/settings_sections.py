@@ -9,6 +9,7 @@ class SettingsSection:
     key: str
     title: str
     url_name: str  # reversed with the workspace slug
+    managers_only: bool = False  # offered to owners and admins only (members would be refused)
 
 
 SECTIONS: list[SettingsSection] = [

@@ -23,7 +23,11 @@ def settings_context(request: HttpRequest, membership: Membership, current: str,
         "membership": membership,
         "workspace": membership.workspace,
         "can_manage": membership.can_manage,
-        "sections": [{"key": s.key, "title": s.title, "url": reverse(s.url_name, args=[slug])} for s in SECTIONS],
+        "sections": [
+            {"key": s.key, "title": s.title, "url": reverse(s.url_name, args=[slug])}
+            for s in SECTIONS
+            if membership.can_manage or not s.managers_only
+        ],
         "current": current,
         "other_workspaces": workspaces_for_user(user=person_of(request)).exclude(pk=membership.workspace_id),
         **extra,

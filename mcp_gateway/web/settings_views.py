@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 
 from mcp_gateway.activity.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list
+from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, first_sending, new_form_id
+from mcp_gateway.keys.forms_sent_once import FIELD as FORM_ID_FIELD
 from mcp_gateway.keys.selectors import mcp_keys_list
 from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
 from mcp_gateway.models import McpKey
@@ -32,6 +34,8 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         manager_or_403(membership, "create MCP keys")
         try:
+            if not first_sending(request, request.POST.get(FORM_ID_FIELD, "")):
+                raise InvalidKeyRequest(ALREADY_SENT)
             created = mcp_key_create(
                 workspace=membership.workspace,
                 name=request.POST.get("name", ""),
@@ -51,6 +55,8 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
         config=json.dumps(claude_desktop_config(url=mcp_url, key=created.key), indent=2) if created else "",
         error=error,
         mcp_url=mcp_url,
+        form_id_field=FORM_ID_FIELD,
+        form_id=new_form_id(),
     )
     response = render(request, "mcp_gateway/settings/mcp.html", context, status=400 if error else 200)
     if created:

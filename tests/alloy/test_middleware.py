@@ -1,5 +1,5 @@
 """Query and form values no column can hold get a 400 naming the parameter, on every page (they used to
-be 500s: /authorize was found by tests/mcp_gateway/test_malformed_input.py)."""
+be 500s: /authorize was found by tests/mcp_gateway/oauth/test_malformed_oauth_requests.py)."""
 
 import logging
 

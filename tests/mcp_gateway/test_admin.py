@@ -58,3 +58,22 @@ def test_deleting_a_key_in_the_admin_stops_it(staff_client, workspace):
     staff_client.post(reverse("admin:mcp_gateway_mcpkey_delete", args=[created.record.pk]), {"post": "yes"})
     with pytest.raises(InvalidCredential):
         principal_for_key(key=created.key)
+
+
+def test_reloading_the_created_page_does_not_create_a_second_key(staff_client, workspace):
+    """The page showing a new key answers the POST that made it; a reload sends that form again."""
+    form = staff_client.get(reverse("admin:mcp_gateway_mcpkey_add")).content.decode()
+    form_id = re.search(r'name="form_id" value="([^"]+)"', form).group(1)
+    sent = {"workspace": workspace.pk, "name": "Claude Desktop", "form_id": form_id}
+    first = staff_client.post(reverse("admin:mcp_gateway_mcpkey_add"), sent)
+    assert "alloy_mcp_" in first.content.decode()
+    again = staff_client.post(reverse("admin:mcp_gateway_mcpkey_add"), sent)
+    assert again.status_code == 200
+    assert "This form already created a key" in again.content.decode()
+    assert "alloy_mcp_" not in again.content.decode()
+    assert McpKey.objects.count() == 1
+    # The form opened again creates a new key.
+    form = staff_client.get(reverse("admin:mcp_gateway_mcpkey_add")).content.decode()
+    form_id = re.search(r'name="form_id" value="([^"]+)"', form).group(1)
+    staff_client.post(reverse("admin:mcp_gateway_mcpkey_add"), sent | {"form_id": form_id})
+    assert McpKey.objects.count() == 2

@@ -66,5 +66,5 @@ def test_a_success_resets_the_count(person, settings):
 
 
 def test_a_username_longer_than_any_email_is_a_wrong_password_not_a_500(person):
-    # Found by tests/mcp_gateway/test_malformed_input.py: django-axes stored it in a 255-character column.
+    # Found by tests/workspaces/test_malformed_sign_in.py: django-axes stored it in a 255-character column.
     assert sign_in("203.0.113.5", "guess", email="x" * 5000).status_code == 200

@@ -39,6 +39,22 @@ def test_owner_creates_a_key_seen_once(owner, workspace, settings):
     assert key[:18] in again
 
 
+def test_reloading_the_page_that_shows_a_new_key_does_not_create_another(owner, workspace):
+    client = signed_in(owner)
+    form_id = re.search(r'name="form_id" value="([^"]+)"', client.get("/acme/settings/mcp/").content.decode()).group(1)
+    sent = {"name": "Claude Desktop", "form_id": form_id}
+    assert "alloy_mcp_" in client.post("/acme/settings/mcp/", sent).content.decode()
+    again = client.post("/acme/settings/mcp/", sent)
+    assert again.status_code == 400
+    assert "This form already created a key" in again.content.decode()
+    assert McpKey.objects.count() == 1
+    # The page it answers with carries a new form, which creates a key.
+    form_id = re.search(r'name="form_id" value="([^"]+)"', again.content.decode()).group(1)
+    assert form_id != sent["form_id"]
+    client.post("/acme/settings/mcp/", sent | {"form_id": form_id})
+    assert McpKey.objects.count() == 2
+
+
 def test_member_page_is_read_only(member, workspace):
     mcp_key_create(workspace=workspace, name="Laptop")
     page = signed_in(member).get("/acme/settings/mcp/").content.decode()
@@ -82,3 +98,14 @@ def test_connected_apps_list_and_revoke(owner, member, workspace, settings):
     assert signed_in(member).post(url).status_code == 403
     signed_in(owner).post(url)
     assert not OAuthAccessToken.objects.exists()
+
+
+def test_members_are_not_offered_the_activity_and_are_told_why_at_its_address(member, owner, workspace):
+    members_page = signed_in(member).get("/acme/settings/mcp/").content.decode()
+    assert "/acme/settings/mcp/activity/" not in members_page
+    assert "MCP activity" not in members_page
+    refused = signed_in(member).get("/acme/settings/mcp/activity/")
+    assert refused.status_code == 403
+    assert "Only owners and admins" in refused.content.decode()
+    owners_page = signed_in(owner).get("/acme/settings/mcp/").content.decode()
+    assert "/acme/settings/mcp/activity/" in owners_page
