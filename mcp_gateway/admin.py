@@ -48,6 +48,7 @@ class McpKeyCreationForm(forms.ModelForm):
         coerce=int,
         empty_value=None,
         required=False,
+        initial=McpKey.DEFAULT_LIFETIME_DAYS,
     )
 
     form_id = forms.CharField(widget=forms.HiddenInput, required=False, initial=new_form_id)

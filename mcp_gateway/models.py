@@ -141,8 +141,11 @@ class McpKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Refused from then on; empty: never.")
 
-    # The lifetimes a key may be created with, in days; None is "never expires".
+    # The lifetimes a key may be created with, in days; None is "never expires". Every way of creating a
+    # key (settings page, admin, API, command) offers DEFAULT_LIFETIME_DAYS unless told otherwise: a key
+    # forgotten on a laptop should not work for ever.
     LIFETIME_DAYS = (30, 90, 365)
+    DEFAULT_LIFETIME_DAYS = 90
 
     objects = McpKeyQuerySet.as_manager()
 

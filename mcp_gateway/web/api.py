@@ -52,8 +52,8 @@ class NewMcpKeySerializer(serializers.Serializer):
         choices=McpKey.LIFETIME_DAYS,
         allow_null=True,
         required=False,
-        default=None,
-        help_text="Days until the key is refused; null or absent: it never expires.",
+        default=McpKey.DEFAULT_LIFETIME_DAYS,
+        help_text=f"Days until the key is refused ({McpKey.DEFAULT_LIFETIME_DAYS} when absent); null: never.",
     )
 
 

@@ -22,9 +22,6 @@ from mcp_gateway.web.client_config import claude_desktop_config
 from workspaces.access import manager_or_403, member_or_404, person_of
 from workspaces.views import settings_context
 
-# What the form suggests: a key that is forgotten on a laptop should not work for ever.
-DEFAULT_LIFETIME_DAYS = 90
-
 
 @login_required
 def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
@@ -50,7 +47,7 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "mcp",
         keys=mcp_keys_list(workspace=membership.workspace),
         lifetimes=McpKey.LIFETIME_DAYS,
-        default_lifetime=DEFAULT_LIFETIME_DAYS,
+        default_lifetime=McpKey.DEFAULT_LIFETIME_DAYS,
         created=created,
         config=json.dumps(claude_desktop_config(url=mcp_url, key=created.key), indent=2) if created else "",
         error=error,

@@ -73,6 +73,13 @@ def test_revoke_all_of_a_workspace_leaves_others(workspace, other_workspace):
     assert all(McpKey.objects.get(pk=k.record.pk).revoked_at for k in ours)
 
 
+def test_revoke_all_of_a_workspace_with_no_active_key_succeeds_and_says_so(workspace):
+    revoked = mcp_key_create(workspace=workspace, name="old")
+    run("revoke_mcp_key", revoked.record.prefix)
+    out, _ = run("revoke_mcp_key", "--workspace", "acme", "--all")  # raised CommandError (exit 1) before
+    assert out == "acme has no active key; nothing to revoke.\n"
+
+
 def test_revoke_exits_1_when_nothing_matched(workspace):
     with pytest.raises(CommandError, match="Nothing matched") as raised:
         run("revoke_mcp_key", "alloy_mcp_nothing1", "424242")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
 from mcp_gateway.protocol.workers import run_in_worker
+from tests.factories import signed_in
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-06-18"}
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
@@ -156,3 +157,22 @@ def test_a_lifetime_as_forms_and_commands_give_it(text, days):
 def test_a_lifetime_not_offered_says_which_are(text):
     with pytest.raises(InvalidKeyRequest, match="expires after 30, 90, 365 days, or never"):
         lifetime_from_text(text)
+
+
+@pytest.mark.django_db
+def test_every_way_of_creating_a_key_offers_the_same_default_lifetime(staff_client, owner, workspace):
+    """The settings page, the admin, the API and the command all default to 90 days (they used to differ:
+    never in the command and the admin)."""
+    expected = (timezone.now() + dt.timedelta(days=McpKey.DEFAULT_LIFETIME_DAYS)).date()
+    client = signed_in(owner)
+    page = client.get(f"/{workspace.slug}/settings/mcp/").content.decode()
+    assert f'<option value="{McpKey.DEFAULT_LIFETIME_DAYS}" selected>' in page
+    admin_form = staff_client.get("/admin/mcp_gateway/mcpkey/add/").content.decode()
+    assert f'<option value="{McpKey.DEFAULT_LIFETIME_DAYS}" selected>' in admin_form
+    url = f"/api/v1/workspaces/{workspace.slug}/mcp-keys/"
+    assert client.post(url, {"name": "api"}, content_type="application/json").status_code == 201
+    call_command("create_mcp_key", workspace.slug, "--name", "cron", stdout=io.StringIO())
+    assert [key.expires_at.date() for key in McpKey.objects.order_by("name")] == [expected, expected]
+    # Never, when asked for.
+    client.post(url, {"name": "forever", "expires_in_days": None}, content_type="application/json")
+    assert McpKey.objects.get(name="forever").expires_at is None

@@ -21,8 +21,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--expires-in",
             choices=[*map(str, McpKey.LIFETIME_DAYS), "never"],
-            default="never",
-            help="Days until the key is refused, or never (the default).",
+            default=str(McpKey.DEFAULT_LIFETIME_DAYS),
+            help=f"Days until the key is refused (default {McpKey.DEFAULT_LIFETIME_DAYS}), or never.",
         )
 
     def handle(

@@ -1,7 +1,9 @@
 """manage.py revoke_mcp_key ID_OR_PREFIX... | --workspace SLUG --all
 
 Revokes keys at once (the next request with them fails, on every worker), prints each one revoked,
-and exits 1 when nothing matched. A key can be named by its id, its prefix (alloy_mcp_XXXXXXXX) or
+and exits 1 when a named key matched nothing. `--all` on a workspace with no active key has nothing to
+do, says so and succeeds: the workspace is in the state asked for (a script can run it twice).
+A key can be named by its id, its prefix (alloy_mcp_XXXXXXXX) or
 the whole key, as when a key has leaked and someone pastes it.
 """
 
@@ -32,6 +34,9 @@ class Command(BaseCommand):
                 raise CommandError("--all needs --workspace SLUG.")
             target = workspace_from_argument(workspace)
             matched = list(mcp_keys_list(workspace=target).unrevoked())
+            if not matched:
+                self.stdout.write(f"{target.slug} has no active key; nothing to revoke.")
+                return
         else:
             matched = []
             for reference in keys:
