@@ -30,12 +30,15 @@ MAX_PATH_LENGTH = 1024
 
 
 class DocumentError(Exception):
-    """A document that cannot be imported: `field` says where (e.g. `files[2].path`), `str()` what."""
+    """A document that cannot be imported: `field` says where (e.g. `files[2].path`), `str()` what.
+    `problems` lists every (field, message) found at once (the first is `field` and `message`), so a
+    line with four mistakes is told all four."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, more: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.problems = [(field, message), *(more or [])]
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
@@ -118,8 +121,9 @@ def parse_document(decoded: Any) -> SessionDocument:
     try:
         document = SessionDocument.model_validate(decoded)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        raise DocumentError(_field_name(first["loc"]), _plain(first)) from None
+        problems = [(_field_name(detail["loc"]), _plain(detail)) for detail in error.errors(include_url=False)]
+        (field, message), *more = problems
+        raise DocumentError(field, message, more=more) from None
     file_changes(document)  # checks paths and contents against the session's kind
     if document.updated_at and document.updated_at < document.created_at:
         raise DocumentError("updated_at", "must not be earlier than created_at")

@@ -3,10 +3,14 @@
 import base64
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from sessions_app.models import Blob, Message, Session, SessionFile
 from sessions_app.services import session_delete
@@ -320,3 +324,45 @@ def test_large_sessions_stream_through_import_and_export(tmp_path, people):
     assert len(exported[0]["messages"]) == 100_000
     assert exported[0]["messages"][-1]["content"] == "message 99999"
     assert len(exported[1]["files"]) == 5_000
+
+
+@pytest.mark.django_db(transaction=True)  # committed: the export runs in a process of its own
+def test_an_export_into_a_pipe_closed_early_ends_quietly(people, tmp_path):
+    """`export_sessions acme | head` printed "CommandError: Cannot write None: Broken pipe"."""
+    messages = [{"role": "user", "content": f"message {n} " * 10} for n in range(5_000)]  # far past a pipe's buffer
+    run_import(str(write_lines(tmp_path / "big.jsonl", [document(1, messages=messages)])))
+    database = connection.settings_dict
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+    }
+    export = subprocess.Popen(
+        [sys.executable, "manage.py", "export_sessions", "acme"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert b'"id":"session-0001"' in export.stdout.read(100)
+    export.stdout.close()  # as head does once it has its lines
+    _, errors = export.communicate(timeout=60)
+    assert errors.decode() == ""
+    assert export.returncode == 0
+
+
+def test_every_problem_of_a_line_is_told_and_one_session_is_one_session(people, tmp_path):
+    """A line with four mistakes had one reported, and one import said "Imported 1 sessions"."""
+    four_mistakes = document(1, kind="demo", status="paused", colour="red")
+    four_mistakes["messages"][0]["role"] = "robot"
+    path = write_lines(tmp_path / "in.jsonl", [four_mistakes, document(2)])
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match=r"^1 line failed; nothing of those sessions was written\.$"):
+        call_command("import_sessions", str(path), stdout=out, stderr=err)
+    told = [line for line in err.getvalue().splitlines() if line.startswith("line 1: ")]
+    assert [line.split(":")[1].strip() for line in told] == [
+        "field kind",
+        "field status",
+        "field messages[0].role",
+        "field colour",
+    ]
+    assert "Imported 1 session: 1 created, 0 updated, 0 unchanged; 1 failed." in out.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -32,6 +34,11 @@ class Command(BaseCommand):
                 self.stdout.flush()
         except SessionNotFound as error:
             raise CommandError(str(error)) from None
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): what it wanted it has. Standard output now goes nowhere, so
+            # the interpreter's last flush does not fail again (the recipe of Python's signal docs).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
         self.stderr.write(f"Exported {count} session(s) of {target.slug}.")

@@ -86,7 +86,9 @@ class Command(BaseCommand):
                 return "valid"
             return session_import(document=document).value
         except DocumentError as error:
-            return self._fail(number, f"field {error.field}: {error.message}" if error.field else error.message)
+            for field, message in error.problems:
+                self._fail(number, f"field {field}: {message}" if field else message)
+            return "failed"
         except DatabaseError as error:
             # e.g. the same new session imported concurrently; nothing of this line was written.
             return self._fail(number, f"could not be stored ({error.__class__.__name__}); nothing of it was written")
@@ -101,9 +103,14 @@ class Command(BaseCommand):
             summary = f"Dry run: {counts['valid']} valid, {failed} invalid; nothing was written."
         else:
             summary = (
-                f"Imported {counts.total()} sessions: {counts['created']} created, "
+                f"Imported {_sessions(counts.total())}: {counts['created']} created, "
                 f"{counts['updated']} updated, {counts['unchanged']} unchanged; {failed} failed."
             )
         self.stdout.write(summary)
         if failed:
-            raise CommandError(f"{failed} line(s) failed; nothing of those sessions was written.")
+            lines = "1 line" if failed == 1 else f"{failed} lines"
+            raise CommandError(f"{lines} failed; nothing of those sessions was written.")
+
+
+def _sessions(count: int) -> str:
+    return "1 session" if count == 1 else f"{count:,} sessions"
