@@ -22,12 +22,13 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 # A working demo on the embedded SQLite database under var/ (no environment needed). Links, the Claude
 # config and OAuth use the address it serves on (0.0.0.0 is reached as 127.0.0.1) unless ALLOY_PUBLIC_URL
-# is set; .env (written once, git-ignored) lets manage.py commands run in the checkout afterwards.
+# is set; .env (git-ignored: written once, its ALLOY_PUBLIC_URL kept to the last run's) lets manage.py
+# commands run in the checkout afterwards with the same address.
 run: export DEBUG ?= true
 run: export ALLOY_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: export ALLOY_ENV_FILE ?= $(abspath $(ENV_FILE))
 run: $(INSTALLED)
-	test -f "$$ALLOY_ENV_FILE" || $(BIN)/python scripts/write_env.py "$$ALLOY_ENV_FILE"
+	$(BIN)/python scripts/write_env.py "$$ALLOY_ENV_FILE" "$$ALLOY_PUBLIC_URL"
 	mkdir -p var
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -37,7 +38,9 @@ run: $(INSTALLED)
 
 # Production: gunicorn with WEB_CONCURRENCY uvicorn workers (alloy/gunicorn.conf.py). Needs the production
 # environment: at least SECRET_KEY, DATABASE_URL (PostgreSQL), ALLOY_PUBLIC_URL and ALLOWED_HOSTS.
+serve: export ALLOY_ENV_FILE =
 serve: $(INSTALLED)
+	$(BIN)/python scripts/check_production_env.py
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c alloy/gunicorn.conf.py alloy.asgi:application

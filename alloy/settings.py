@@ -16,9 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-# A checkout's .env — written once by `make run` with DEBUG and a generated SECRET_KEY — so management
-# commands work there as the demo does. The environment wins over it. ALLOY_ENV_FILE names another file,
-# or none when empty (the tests set that).
+# A checkout's .env — written by `make run` with DEBUG, a generated SECRET_KEY and the address it serves
+# on — so management commands work there as the demo does. The environment wins over it. ALLOY_ENV_FILE
+# names another file, or none when empty (the tests and `make serve` set that).
 _env_file = os.environ.get("ALLOY_ENV_FILE", str(BASE_DIR / ".env"))
 if _env_file and Path(_env_file).is_file():
     environ.Env.read_env(_env_file)

@@ -1,10 +1,12 @@
 """`make bench`: Alloy's tool calls against the floor of the `mcp` SDK itself, measured in one run.
 
     make bench                      # or: .venv/bin/python scripts/benchmark.py [--seconds 3] [--reuse]
+    make bench BENCH_PORT=9765 BENCH_DATABASE=alloy_bench_ana   # two people on one machine
 
-It builds its own PostgreSQL database (alloy_bench, owned by the non-superuser role `alloy`, so
+It builds its own PostgreSQL database (BENCH_DATABASE, default alloy_bench, owned by the non-superuser role `alloy`, so
 row-level security applies as in production), imports the sessions below through the real import
-path, then starts two single-process uvicorn servers, both pinned to core 0:
+path, then starts two single-process uvicorn servers (Alloy on BENCH_PORT, default 8765, the floor on
+the port after it), both pinned to core 0:
 
 - the floor: `scripts/floor_server.py`, the SDK's `MCPServer` with one no-op tool, stateless, JSON
   responses, no auth, no database — what any server on this SDK costs per call on this machine;
@@ -43,8 +45,11 @@ import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-DATABASE = "alloy_bench"
-FLOOR_PORT, ALLOY_PORT = 8766, 8765
+DATABASE = os.environ.get("BENCH_DATABASE") or "alloy_bench"
+if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE):
+    sys.exit(f"BENCH_DATABASE must be a plain database name (a-z, 0-9, _), not {DATABASE!r}.")
+ALLOY_PORT = int(os.environ.get("BENCH_PORT") or 8765)
+FLOOR_PORT = ALLOY_PORT + 1
 SERVER_CORE, LOAD_CORE = "0", "1"
 # Each floor/Alloy pair is measured in alternating rounds, so a drift in the machine's speed (seen here:
 # ±30% within minutes) hits both sides of a ratio alike.
@@ -566,6 +571,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3, help="Seconds of load per round (default 3).")
     parser.add_argument("--reuse", action="store_true", help="Keep the database of the previous run.")
     options = parser.parse_args()
+    rows_to_measure = 2 * 2 * 2  # credentials, eras, connection counts; each row beside its floor row
+    seconds = options.seconds * (rows_to_measure * 2 * ROUNDS + 2 * 16)
+    print(
+        f"Plan: {rows_to_measure} tool-call rows, each in {ROUNDS} rounds of {options.seconds} s beside the SDK's "
+        f"no-op server, then pages of small and huge sessions, a search beside 51 MB, memory over 20,000 calls "
+        f"(about {seconds // 60 + 2} minutes after the database is ready). Alloy on port {ALLOY_PORT}, the floor "
+        f"on {FLOOR_PORT}, database {DATABASE}.",
+        flush=True,
+    )
     wrk = ensure_wrk()
     key, token = prepare(reuse=options.reuse)
     with_key, with_token = {"X-MCP-API-Key": key}, {"Authorization": f"Bearer {token}"}

@@ -60,6 +60,9 @@ async def test_make_run_on_another_port_hands_out_that_port_and_oauth_works(make
     base_url, env_file, environment, log = make_run
     printed = log.read_text()
     assert f"{base_url}/mcp" in printed  # the Claude Desktop config make run prints
+    assert f"Sign in at {base_url}/ as owner@demo.alloy.app" in printed
+    assert f"A session link to paste into Claude: {base_url}/demo/p/dev/" in printed
+    assert f"Alloy is at {base_url}/" in printed
     challenge = httpx2.post(f"{base_url}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
     assert (
         f'resource_metadata="{base_url}/.well-known/oauth-protected-resource/mcp"'
@@ -91,3 +94,13 @@ async def test_make_run_on_another_port_hands_out_that_port_and_oauth_works(make
     assert done.returncode == 0, done.stderr
     assert "demo" in done.stdout
     assert "SECRET_KEY=" in env_file.read_text()
+    # The .env keeps the address make run served on: a config printed afterwards points there too.
+    again = subprocess.run(
+        [sys.executable, "manage.py", "demo_mcp_key"],
+        cwd=ROOT,
+        env={**environment, "ALLOY_ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"{base_url}/mcp" in again.stdout

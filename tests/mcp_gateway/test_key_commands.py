@@ -104,9 +104,12 @@ def test_revoke_usage_errors(workspace, arguments, says):
 
 def test_demo_key_replaces_the_previous_one():
     call_command("seed_demo", stdout=io.StringIO())
-    first = json.loads(run("demo_mcp_key")[0].split("claude_desktop_config.json):\n", 1)[1])
+    config = json.JSONDecoder().raw_decode  # the config, then the lines that follow it
+    first = config(run("demo_mcp_key")[0].split("claude_desktop_config.json):\n", 1)[1])[0]
     second_out = run("demo_mcp_key")[0]
-    second = json.loads(second_out.split("claude_desktop_config.json):\n", 1)[1])
+    second = config(second_out.split("claude_desktop_config.json):\n", 1)[1])[0]
+    assert "A session link to paste into Claude: https://mcp.alloy.test/demo/p/dev/" in second_out
+    assert second_out.endswith("Alloy is at https://mcp.alloy.test/ (Ctrl+C stops it).\n")
     args = second["mcpServers"]["alloy"]["args"]
     assert args[:3] == ["-y", "mcp-remote", "https://mcp.alloy.test/mcp"]
     new_key = args[4].removeprefix("X-MCP-API-Key:")

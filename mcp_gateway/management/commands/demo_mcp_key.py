@@ -1,4 +1,5 @@
-"""manage.py demo_mcp_key: a fresh key for the demo workspace, and the Claude Desktop config using it.
+"""manage.py demo_mcp_key: a fresh key for the demo workspace, the Claude Desktop config using it, a session
+link to paste into Claude and the web app's address (the last lines `make run` prints before serving).
 
 `make run` calls it: the previous demo key is revoked, so only the one printed last works.
 """
@@ -12,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from mcp_gateway.keys.selectors import mcp_keys_list
 from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.web.client_config import claude_desktop_config
+from sessions_app import selectors
+from sessions_app.tenancy import only_workspace
 from workspaces.models import Workspace
 from workspaces.selectors import workspace_get
 
@@ -34,3 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo MCP key (workspace '{DEMO_WORKSPACE}'): {created.key}")
         self.stdout.write("Claude Desktop config (claude_desktop_config.json):")
         self.stdout.write(json.dumps(claude_desktop_config(url=url, key=created.key), indent=2))
+        with only_workspace(workspace.pk):
+            newest = selectors.session_list(workspace=workspace, kind="dev", limit=1).items
+        if newest:
+            self.stdout.write(f"A session link to paste into Claude: {newest[0].link()}")
+        self.stdout.write(f"Alloy is at {settings.ALLOY_PUBLIC_URL}/ (Ctrl+C stops it).")

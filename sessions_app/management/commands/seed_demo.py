@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -50,4 +51,7 @@ class Command(BaseCommand):
                     raise CommandError(f"{FIXTURE.name} line {number}: {error}") from None
         changed = sum(outcome != "unchanged" for outcome in outcomes)
         self.stdout.write(f"Demo data ready: {len(outcomes)} sessions ({changed} created or updated).")
-        self.stdout.write(f"Sign in at /admin/ as {PEOPLE[0][0]} with password {DEMO_PASSWORD}")
+        url = settings.ALLOY_PUBLIC_URL
+        self.stdout.write(
+            f"Sign in at {url}/ as {PEOPLE[0][0]} with password {DEMO_PASSWORD} (the Django admin: {url}/admin/)"
+        )
