@@ -77,10 +77,17 @@ def session_completions(*, workspace: Workspace, typed: str, limit: int = 10) ->
 
 
 def session_id_in(workspace: Workspace, ref: str) -> str:
-    """The session id a link or bare id names; a link to another workspace is "not found" at once."""
+    """The session id a link or bare id names; a link to another workspace is "not found" at once, saying
+    which workspace the link names and which one this caller reads: both are in what the caller holds
+    (the link, the credential), and the answer is the same whether such a session exists or not."""
     session_ref = parse_session_ref(ref)
-    if session_ref.workspace_slug is not None and session_ref.workspace_slug != workspace.slug:
-        raise not_found(workspace, session_ref.session_id)
+    linked = session_ref.workspace_slug
+    if linked is not None and linked != workspace.slug:
+        raise SessionNotFound(
+            f"No session with id {session_ref.session_id} in workspace {workspace.slug}: the link is to "
+            f"workspace {linked}, and this connection reads {workspace.slug} only. To read it, connect Alloy "
+            f"to {linked} (or use an MCP key of {linked})."
+        )
     return session_ref.session_id
 
 

@@ -33,17 +33,23 @@ def test_session_get_counts(workspace, prototype):
 
 def test_another_workspaces_session_is_not_found_exactly_like_a_missing_one(workspace, foreign):
     missing_id = "doesNotExist123"
-    for ref, missing_ref in [
-        (foreign.public_id, missing_id),
-        (link(foreign), f"https://alloy.app/globex/p/dev/{missing_id}"),
-        (link(foreign, slug="acme"), f"https://alloy.app/acme/p/dev/{missing_id}"),
+    not_here = f"No session with id {foreign.public_id} in workspace acme."
+    # A link naming another workspace says so (the link and the credential tell the caller both names).
+    linked_elsewhere = (
+        f"No session with id {foreign.public_id} in workspace acme: the link is to workspace globex, and this "
+        "connection reads acme only. To read it, connect Alloy to globex (or use an MCP key of globex)."
+    )
+    for ref, missing_ref, told in [
+        (foreign.public_id, missing_id, not_here),
+        (link(foreign), f"https://alloy.app/globex/p/dev/{missing_id}", linked_elsewhere),
+        (link(foreign, slug="acme"), f"https://alloy.app/acme/p/dev/{missing_id}", not_here),
     ]:
         with pytest.raises(SessionNotFound) as theirs:
             selectors.session_get(workspace=workspace, ref=ref)
         with pytest.raises(SessionNotFound) as nobodys:
             selectors.session_get(workspace=workspace, ref=missing_ref)
         assert str(theirs.value) == str(nobodys.value).replace(missing_id, foreign.public_id)
-        assert str(theirs.value) == f"No session with id {foreign.public_id} in workspace acme."
+        assert str(theirs.value) == told
 
 
 def test_session_get_rejects_junk(workspace):
