@@ -22,6 +22,12 @@ urlpatterns = [
     # Session links: https://<host>/<workspace>/p/<id>/edit and https://<host>/<workspace>/p/dev/<id>
     path("<slug:slug>/p/dev/<str:session_id>", session_page, {"kind": "dev"}, name="dev-session"),
     path("<slug:slug>/p/<str:session_id>/edit", session_page, {"kind": "prototype"}, name="prototype-session"),
+    # The same links with a trailing slash (as a chat or an editor may leave them): the tools accept them.
+    path("<slug:slug>/p/dev/<str:session_id>/", RedirectView.as_view(pattern_name="dev-session", query_string=True)),
+    path(
+        "<slug:slug>/p/<str:session_id>/edit/",
+        RedirectView.as_view(pattern_name="prototype-session", query_string=True),
+    ),
     path("<slug:slug>/settings/", workspace_views.settings_general, name="workspace-settings-general"),
     path("<slug:slug>/settings/members/", workspace_views.settings_members, name="workspace-settings-members"),
     path("<slug:slug>/settings/mcp/", settings_views.mcp_settings, name="mcp-settings"),

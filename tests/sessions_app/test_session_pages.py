@@ -290,3 +290,14 @@ def test_a_file_as_deep_as_a_path_may_be_shows_on_the_page_in_its_pane_and_opene
         assert response.status_code == 200
         assert response.content.decode().count("<summary>d/</summary>") == depth
     assert "at the bottom" in response.content.decode()
+
+
+def test_a_session_link_with_a_trailing_slash_opens_the_session(member, prototype, dev):
+    """The tools accept these links; the pages answered 404."""
+    client = signed_in(member)
+    for session in (prototype, dev):
+        path = urlsplit(session.link()).path
+        redirected = client.get(f"{path}/", {"file": "src/App.jsx"})
+        assert redirected.status_code == 302
+        assert redirected["Location"] == f"{path}?file=src%2FApp.jsx"
+        assert client.get(redirected["Location"]).status_code == 200
