@@ -63,6 +63,7 @@ view: $(VIEW_INSTALLED)
 test: $(INSTALLED) $(NODE_INSTALLED) $(VIEW_INSTALLED)
 	scripts/ensure-services.sh
 	scripts/ensure-chromium.sh
+	scripts/ensure-prometheus.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DATABASE_URL=sqlite:///:memory: $(BIN)/mypy

@@ -10,6 +10,8 @@ ALLOY_MCP_WORKER_THREADS tool threads and a pool of DATABASE_POOL_MAX_SIZE conne
 """
 
 import os
+import tempfile
+from typing import Any
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104 - behind a proxy
 # One worker per core: each is an event loop plus threads that mostly wait on PostgreSQL.
@@ -26,3 +28,22 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# Prometheus multiprocess mode (alloy/metrics.py): each worker writes its samples to files here, and a
+# scrape of any worker sums the live ones. Set before the workers start (they import prometheus_client);
+# emptied at each start so counts of a previous run do not come back.
+metrics_directory = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"alloy-metrics-{os.getpid()}")
+)
+
+
+def on_starting(server: object) -> None:
+    os.makedirs(metrics_directory, exist_ok=True)
+    for name in os.listdir(metrics_directory):
+        os.remove(os.path.join(metrics_directory, name))
+
+
+def child_exit(server: object, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -134,6 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
     DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={budget} -c lock_timeout={budget}"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# /metrics (alloy/metrics.py) answers only `Authorization: Bearer <this>`; empty: /metrics is not served.
+ALLOY_METRICS_TOKEN = env.str("ALLOY_METRICS_TOKEN", default="")
 if REDIS_URL:
     # Shared by every process: rate limits (client registration) count across all of them.
     CACHES = {

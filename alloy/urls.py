@@ -4,13 +4,14 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
-from alloy.health import healthz
+from alloy.health import healthz, metrics_view
 from mcp_gateway.web import settings_views
 from sessions_app.views import home, session_page
 from workspaces import views as workspace_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),

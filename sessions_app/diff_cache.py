@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable
 
 from django.conf import settings
 
+from alloy import metrics
 from sessions_app.diffs import FileDiff
 
 
@@ -34,7 +35,9 @@ class DiffCache:
             diff = self._diffs.get(key)
             if diff is not None:
                 self._diffs.move_to_end(key)
+                metrics.diff_cache.labels(result="hit").inc()
                 return diff
+        metrics.diff_cache.labels(result="miss").inc()
         diff = compute()  # outside the lock: two threads may compute the same diff once each, never wait
         self._keep(key, diff)
         return diff
@@ -52,6 +55,7 @@ class DiffCache:
             while self._chars > budget:
                 _, evicted = self._diffs.popitem(last=False)
                 self._chars -= evicted.size
+            metrics.diff_cache_entries.set(len(self._diffs))
 
     def clear(self) -> None:
         with self._lock:

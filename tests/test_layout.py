@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["alloy", "mcp_gateway", "sessions_app", "workspaces"]  # each may import only those after it
 # The project's own infrastructure, below every app: what a database outage looks like to a caller, and
 # the window both rate limiters count in.
-SHARED = {"alloy.database", "alloy.fixed_window"}
+SHARED = {"alloy.database", "alloy.fixed_window", "alloy.metrics"}
 PROTOCOL = ROOT / "mcp_gateway" / "protocol"
 HANDLERS = [
     *sorted((PROTOCOL / "tools").glob("*.py")),
@@ -27,7 +27,10 @@ def imported_modules(path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            modules.add(node.module)
+            # `from alloy import metrics` imports the module alloy.metrics, not all of alloy.
+            modules.update(
+                f"{node.module}.{alias.name}" if node.module == "alloy" else node.module for alias in node.names
+            )
     return modules
 
 

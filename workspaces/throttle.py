@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from redis.exceptions import RedisError
 
+from alloy import metrics
 from alloy.fixed_window import FixedWindow
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def login_username(request: HttpRequest, credentials: dict[str, Any] | None = No
 
 def login_locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes' answer once an account is locked for an address: a page that says so, and when."""
+    metrics.sign_in_lockouts.inc()
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))

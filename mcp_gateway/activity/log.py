@@ -33,6 +33,7 @@ from django.db import (
 from django.db.models import Field
 from django.utils import timezone
 
+from alloy import metrics
 from mcp_gateway.auth.caller import Caller
 from mcp_gateway.models import McpCall
 from sessions_app.errors import InvalidSessionLink
@@ -89,7 +90,9 @@ class ActivityLog:
         if len(self._pending) >= MAX_PENDING:
             self._pending.popleft()
             self._dropped += 1
+            metrics.activity_dropped.inc()
         self._pending.append(entry)
+        metrics.activity_backlog.set(len(self._pending))
         if self._thread is None:
             self._start()
         self._wake.set()
@@ -155,6 +158,8 @@ class ActivityLog:
                 self.flush()
             except DatabaseError:
                 logger.exception("Activity log write failed")
+            metrics.activity_backlog.set(len(self._pending))
+            metrics.sample_pool()  # about once a second while calls come in
 
 
 activity_log = ActivityLog()
@@ -168,6 +173,12 @@ def record_request(caller: Caller, *, method: str, session_ref: str | None, outc
         outcome = McpCall.Outcome.REFUSED
     elif caller.database_outage:
         outcome = McpCall.Outcome.UNAVAILABLE
+    metrics.count_request(
+        method="resources/read" if method == "resources/read" else "tools/call",
+        tool=method if method in metrics.known_methods else "unknown",
+        outcome=outcome,
+        seconds=seconds,
+    )
     principal = caller.principal
     try:
         session_id = parse_session_ref(session_ref).session_id if session_ref else ""

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from alloy import metrics
 from mcp_gateway.auth.key_format import MalformedKey, hash_key, looks_like_key, parse_key
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.auth.resolve import (
@@ -59,11 +60,14 @@ class PrincipalCache:
     def get(self, key: str) -> Principal | None:
         entry = self._entries.get(key)
         if entry is None:
+            metrics.credential_cache.labels(result="miss").inc()
             return None
         expires, principal = entry
         if time.monotonic() >= expires:
             self.forget(key)
+            metrics.credential_cache.labels(result="miss").inc()
             return None
+        metrics.credential_cache.labels(result="hit").inc()
         return principal
 
     def put(self, key: str, principal: Principal) -> None:

@@ -40,6 +40,7 @@ from mcp_types import (
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
+from alloy import metrics
 from alloy.database import DATABASE_OUTAGE
 from mcp_gateway.activity.log import activity_log, record_request
 from mcp_gateway.auth.caller import caller_of
@@ -236,6 +237,7 @@ def build_server() -> AlloyMCPServer:
     lowlevel.add_request_handler("resources/list", PaginatedRequestParams, list_resources)
     lowlevel.add_request_handler("resources/templates/list", PaginatedRequestParams, list_resource_templates)
     lowlevel.add_request_handler("resources/read", ReadResourceRequestParams, read_resource)
+    metrics.known_methods.update(spec.name for spec in TOOLS)
     for spec in TOOLS:
         server.add_tool(
             spec.handler,

@@ -16,6 +16,7 @@ from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from alloy import metrics
 from alloy.database import DATABASE_OUTAGE, outage_message
 from mcp_gateway.auth.caller import CALLER_SCOPE_KEY, Caller
 from mcp_gateway.auth.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
@@ -304,6 +305,7 @@ async def database_unavailable(send: Send, scope: Scope, message: str) -> None:
 
 
 async def too_many_requests(send: Send, scope: Scope, refusal: rate_limits.Refusal) -> None:
+    metrics.rate_limited.labels(limit=refusal.limit).inc()
     """429 with Retry-After, and a JSON-RPC error for the request's own id that says when to retry."""
     body = _rpc_error(RATE_LIMITED, refusal.message, scope.get(REQUEST_ID_SCOPE_KEY))
     body["error"]["data"] = {"retry_after_seconds": refusal.retry_after}

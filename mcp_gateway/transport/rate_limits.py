@@ -150,6 +150,7 @@ failed_credentials = SharedCounters("failed-credentials")
 class Refusal:
     retry_after: int
     message: str
+    limit: str  # which: "calls" or "refused_credentials" (alloy/metrics.py counts them apart)
 
 
 async def check_call(credential_fingerprint: str) -> Refusal | None:
@@ -159,7 +160,9 @@ async def check_call(credential_fingerprint: str) -> Refusal | None:
         return None
     if await calls.count(credential_fingerprint) >= limit:
         seconds = WINDOW.retry_after()
-        return Refusal(seconds, f"Too many calls with this credential: at most {limit} a minute; retry in {seconds} s.")
+        return Refusal(
+            seconds, f"Too many calls with this credential: at most {limit} a minute; retry in {seconds} s.", "calls"
+        )
     calls.add(credential_fingerprint)
     return None
 
@@ -174,7 +177,7 @@ async def check_address(address: str) -> Refusal | None:
         f"Too many refused credentials from your address: at most {limit} a minute; retry in {seconds} s "
         "with a valid MCP key or access token."
     )
-    return Refusal(seconds, message)
+    return Refusal(seconds, message, "refused_credentials")
 
 
 def record_refused_credential(address: str) -> None:

@@ -5,6 +5,7 @@ clients: the `mcp` SDK, mcp-remote and the MCP Inspector CLI (installed by `make
 tests/e2e/package.json).
 """
 
+import http.client
 import os
 import socket
 import subprocess
@@ -87,6 +88,49 @@ def start_server(log_path: Path, workers: int = 2, **environment: str):
             process.kill()
             pytest.fail(f"uvicorn did not start:\n{log_path.read_text()}")
         time.sleep(0.2)
+
+
+def start_gunicorn(log_path: Path, static_root: Path, workers: int = 2, **environment: str):
+    """`gunicorn -c alloy/gunicorn.conf.py` (as `make serve` runs it) on the test database; (master, port)
+    once every worker is up and it answers."""
+    port = free_port()
+    env = server_environment(
+        port,
+        STATIC_ROOT=str(static_root),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        **environment,
+    )
+    with log_path.open("w") as log:
+        master = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "alloy/gunicorn.conf.py", "alloy.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while len(workers_of(master)) < workers or not answers(port):
+        if master.poll() is not None or time.monotonic() > deadline:
+            master.kill()
+            pytest.fail(f"gunicorn did not start:\n{log_path.read_text()}")
+        time.sleep(0.2)
+    return master, port
+
+
+def workers_of(master: subprocess.Popen) -> set[int]:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
+    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
+def answers(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/admin/login/")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
 
 
 def stop_server(process: subprocess.Popen) -> None:

@@ -13,8 +13,6 @@ import io
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,7 +22,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from mcp_gateway.keys.services import mcp_key_create
-from tests.e2e.conftest import ROOT, free_port, server_environment
+from tests.e2e.conftest import start_gunicorn, workers_of
 from tests.factories import OAuthApplicationFactory, make_access_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,47 +33,10 @@ WORKERS = 2
 @pytest.fixture
 def gunicorn(tmp_path, static_root):
     """(master process, port): `gunicorn -c alloy/gunicorn.conf.py` with two workers on the test database."""
-    port = free_port()
-    env = server_environment(
-        port,
-        STATIC_ROOT=str(static_root),
-        HOST="127.0.0.1",
-        PORT=str(port),
-        WEB_CONCURRENCY=str(WORKERS),
-        GRACEFUL_TIMEOUT="10",
-    )
-    log = (tmp_path / "gunicorn.log").open("w")
-    master = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "alloy/gunicorn.conf.py", "alloy.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while len(workers_of(master)) < WORKERS or not answers(port):
-        if master.poll() is not None or time.monotonic() > deadline:
-            master.kill()
-            pytest.fail(f"gunicorn did not start:\n{(tmp_path / 'gunicorn.log').read_text()}")
-        time.sleep(0.2)
+    master, port = start_gunicorn(tmp_path / "gunicorn.log", static_root, workers=WORKERS, GRACEFUL_TIMEOUT="10")
     yield master, port
     master.terminate()
     master.wait(timeout=20)
-    log.close()
-
-
-def workers_of(master: subprocess.Popen) -> set[int]:
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
-    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
-
-
-def answers(port: int) -> bool:
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        connection.request("GET", "/admin/login/")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
 
 
 def worker_holding(local_port: int, server_port: int, workers: set[int]) -> int | None:
