@@ -62,8 +62,8 @@ view: $(VIEW_INSTALLED)
 
 test: $(INSTALLED) $(NODE_INSTALLED) $(VIEW_INSTALLED)
 	scripts/ensure-services.sh
-	scripts/ensure-chromium.sh
-	scripts/ensure-prometheus.sh
+	scripts/ensure-debian-package.sh /usr/bin/chromium chromium "the browser tests"
+	scripts/ensure-debian-package.sh /usr/bin/prometheus prometheus "the metrics test"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DATABASE_URL=sqlite:///:memory: $(BIN)/mypy
