@@ -209,6 +209,10 @@ class McpCall(models.Model):
             models.Index(fields=["workspace", "application", "-id"], name="mcpcall_ws_app_idx"),
             models.Index(fields=["workspace", "session_id", "-id"], name="mcpcall_ws_session_idx"),
             models.Index(fields=["at"], name="mcpcall_at_idx"),  # pruning
+            # A key's last refusal (the keys page): an index probe, however many calls the key made.
+            models.Index(
+                fields=["mcp_key", "-id"], name="mcpcall_key_refused_idx", condition=models.Q(outcome="refused")
+            ),
         ]
 
     def __str__(self) -> str:

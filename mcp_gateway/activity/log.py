@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from alloy import metrics
 from mcp_gateway.auth.caller import Caller
-from mcp_gateway.models import McpCall
+from mcp_gateway.models import McpCall, McpKey
 from sessions_app.errors import InvalidSessionLink
 from sessions_app.links import parse_session_ref
 from sessions_app.storable import storable
@@ -163,6 +163,25 @@ class ActivityLog:
 
 
 activity_log = ActivityLog()
+
+
+def record_refused_key(key: McpKey) -> None:
+    """A request refused at the door with a key that was revoked or has expired, in its workspace's log
+    (no tool: the request was not read), so an owner sees which key is still in use."""
+    activity_log.record(
+        CallRecord(
+            at=timezone.now(),
+            workspace_id=key.workspace_id,
+            mcp_key_id=key.pk,
+            application_id=None,
+            user_id=None,
+            credential=storable(str(key), max_length=200),
+            tool="",
+            session_id="",
+            outcome=McpCall.Outcome.REFUSED,
+            duration_ms=0.0,
+        )
+    )
 
 
 def record_request(caller: Caller, *, method: str, session_ref: str | None, outcome: str, seconds: float) -> None:

@@ -67,6 +67,19 @@ def principal_for_key(*, key: str, key_hash: str | None = None) -> Principal:
     )
 
 
+def refused_key(*, key: str) -> McpKey | None:
+    """The key a refused MCP key is, when the whole key matches one that was revoked or has expired (not a
+    guess: a guess matches no hash), so its workspace's owners can see it is still in use somewhere."""
+    try:
+        parsed = parse_key(key)
+    except MalformedKey:
+        return None
+    row = McpKey.objects.filter(prefix=parsed.lookup).first()
+    if row is None or not hmac.compare_digest(hash_key(parsed.key), row.key_hash):
+        return None
+    return row
+
+
 def principal_for_access_token(*, token: str) -> Principal:
     """The principal an OAuth access token stands for: one indexed query (by the token's SHA-256).
 

@@ -18,10 +18,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alloy import metrics
 from alloy.database import DATABASE_OUTAGE, outage_message
+from mcp_gateway.activity.log import record_refused_key
 from mcp_gateway.auth.caller import CALLER_SCOPE_KEY, Caller
 from mcp_gateway.auth.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
 from mcp_gateway.auth.key_format import is_well_formed_key, looks_like_key
-from mcp_gateway.auth.resolve import InsufficientScope, InvalidCredential
+from mcp_gateway.auth.resolve import InsufficientScope, InvalidCredential, refused_key
 from mcp_gateway.protocol.workers import run_in_worker
 from mcp_gateway.transport import rate_limits
 
@@ -274,6 +275,8 @@ class CredentialAuth(HttpMiddleware):
                 refusals.append((403, "insufficient_scope", str(error)))
             except InvalidCredential as error:
                 refusals.append((401, "invalid_token", str(error)))
+                if is_well_formed_key(credential):
+                    await _note_refused_key(credential)
             else:
                 principals.put(cache_key, principal)
                 return cache_key, Caller(principal, confirmed=True)
@@ -284,6 +287,20 @@ class CredentialAuth(HttpMiddleware):
             rate_limits.record_refused_credential(address)
         await _refuse(send, *refusals[0])  # the first credential's: what the client should act on
         return None
+
+
+async def _note_refused_key(key: str) -> None:
+    """A revoked or expired key in use goes in its workspace's activity log; the refusal is answered
+    whether or not that could be written."""
+    try:
+        await run_in_worker(_record_if_known, key)
+    except DATABASE_OUTAGE as error:
+        logger.warning("Database unavailable while noting a refused key: %s", error)
+
+
+def _record_if_known(key: str) -> None:
+    if (row := refused_key(key=key)) is not None:
+        record_refused_key(row)
 
 
 def _credentials(headers: Headers) -> list[str]:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from mcp_gateway.activity.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list
 from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, first_sending, new_form_id
 from mcp_gateway.keys.forms_sent_once import FIELD as FORM_ID_FIELD
-from mcp_gateway.keys.selectors import mcp_keys_list
+from mcp_gateway.keys.selectors import mcp_keys_list, mcp_keys_with_last_refusal
 from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
@@ -45,7 +45,7 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         membership,
         "mcp",
-        keys=mcp_keys_list(workspace=membership.workspace),
+        keys=mcp_keys_with_last_refusal(workspace=membership.workspace),
         lifetimes=McpKey.LIFETIME_DAYS,
         default_lifetime=McpKey.DEFAULT_LIFETIME_DAYS,
         created=created,

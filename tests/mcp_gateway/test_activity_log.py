@@ -14,6 +14,8 @@ from mcp.shared.exceptions import MCPError
 from mcp_gateway.activity import selectors
 from mcp_gateway.activity.log import CallRecord, activity_log
 from mcp_gateway.activity.selectors import ActivityFilters
+from mcp_gateway.auth.key_format import generate_key
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey, OAuthApplication
 from mcp_gateway.protocol.workers import run_in_worker
 from tests.factories import make_access_token, signed_in
@@ -216,3 +218,24 @@ def test_prune_deletes_what_is_older_than_the_retention(workspace, settings):
     call_command("prune_mcp_activity", stdout=out)
     assert "Deleted 1 MCP call(s) older than 90 days" in out.getvalue()
     assert McpCall.objects.count() == 1
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_a_revoked_or_expired_key_in_use_is_recorded_and_shown_on_the_keys_page(http, workspace, owner):
+    """A revoked key still configured somewhere left no trace an owner could see."""
+    revoked = await run_in_worker(mcp_key_create, workspace=workspace, name="Old laptop", created_by=owner)
+    await run_in_worker(mcp_key_revoke, key=revoked.record)
+    guessed = generate_key()  # well formed, but no key's: nothing to record, and nothing is
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    headers = {"accept": "application/json", "content-type": "application/json", "mcp-protocol-version": "2025-11-25"}
+    for key in (revoked.key, guessed):
+        async with http(**headers, **{"X-MCP-API-Key": key}) as client:
+            assert (await client.post("/mcp", json=body)).status_code == 401
+    await run_in_worker(activity_log.flush)
+    calls = await run_in_worker(lambda: list(McpCall.objects.values("mcp_key_id", "outcome", "tool", "credential")))
+    assert calls == [
+        {"mcp_key_id": revoked.record.pk, "outcome": "refused", "tool": "", "credential": str(revoked.record)}
+    ]
+    page = await run_in_worker(lambda: signed_in(owner).get("/acme/settings/mcp/").content.decode())
+    assert "refused <time" in page
