@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, first_sending, new_form_id
-from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
+from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, mark_sent, new_form_id, was_sent
+from mcp_gateway.keys.services import key_name_problem, mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet
 from workspaces.access import person_of
 
@@ -59,8 +59,14 @@ class McpKeyCreationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
-        if not self.errors and not first_sending(self.request, self.cleaned_data.get("form_id", "")):
+        form_id = self.cleaned_data.get("form_id", "")
+        if was_sent(self.request, form_id):  # a reload of the page that showed the key: say so first
             raise forms.ValidationError(ALREADY_SENT)
+        workspace, name = self.cleaned_data.get("workspace"), self.cleaned_data.get("name", "").strip()
+        if workspace is not None and (problem := key_name_problem(workspace=workspace, name=name)):
+            self.add_error("name", problem)
+        if not self.errors:
+            mark_sent(self.request, form_id)
         return cleaned
 
 

@@ -26,12 +26,20 @@ def new_form_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def was_sent(request: HttpRequest, form_id: str) -> bool:
+    """Whether the form `form_id` already created a key for this person."""
+    return bool(form_id) and form_id in request.session.get(SESSION_KEY, [])
+
+
+def mark_sent(request: HttpRequest, form_id: str) -> None:
+    if form_id:
+        sent: list[str] = request.session.get(SESSION_KEY, [])
+        request.session[SESSION_KEY] = [*sent[-(REMEMBERED - 1) :], form_id]
+
+
 def first_sending(request: HttpRequest, form_id: str) -> bool:
     """Whether this is the first time the form `form_id` is sent by this person (and note that it was)."""
-    if not form_id:
-        return True
-    sent: list[str] = request.session.get(SESSION_KEY, [])
-    if form_id in sent:
+    if was_sent(request, form_id):
         return False
-    request.session[SESSION_KEY] = [*sent[-(REMEMBERED - 1) :], form_id]
+    mark_sent(request, form_id)
     return True

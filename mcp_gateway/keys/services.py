@@ -37,15 +37,25 @@ class CreatedKey:
     record: McpKey
 
 
+def key_name_problem(*, workspace: Workspace, name: str) -> str | None:
+    """What is wrong with `name` (stripped) for a new key of `workspace`, in a sentence; None if nothing."""
+    if not name:
+        return "A key needs a name that says what it is for."
+    if len(name) > KEY_NAME_MAX_LENGTH:
+        return f"A key's name can be at most {KEY_NAME_MAX_LENGTH} characters."
+    # Two live keys of one name cannot be told apart in the list, the activity log or a revocation.
+    if McpKey.objects.filter(workspace=workspace, name__iexact=name).active().exists():
+        return f"This workspace already has a key named {name!r}; choose another name."
+    return None
+
+
 def mcp_key_create(
     *, workspace: Workspace, name: str, created_by: User | None = None, expires_in_days: int | None = None
 ) -> CreatedKey:
     """A new key, valid for `expires_in_days` (one of McpKey.LIFETIME_DAYS) or, with None, until revoked."""
     name = name.strip()
-    if not name:
-        raise InvalidKeyRequest("A key needs a name that says what it is for.")
-    if len(name) > KEY_NAME_MAX_LENGTH:
-        raise InvalidKeyRequest(f"A key's name can be at most {KEY_NAME_MAX_LENGTH} characters.")
+    if problem := key_name_problem(workspace=workspace, name=name):
+        raise InvalidKeyRequest(problem)
     if expires_in_days is not None and expires_in_days not in McpKey.LIFETIME_DAYS:
         raise InvalidKeyRequest(_lifetimes_accepted(expires_in_days))
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None

@@ -75,5 +75,15 @@ def test_reloading_the_created_page_does_not_create_a_second_key(staff_client, w
     # The form opened again creates a new key.
     form = staff_client.get(reverse("admin:mcp_gateway_mcpkey_add")).content.decode()
     form_id = re.search(r'name="form_id" value="([^"]+)"', form).group(1)
-    staff_client.post(reverse("admin:mcp_gateway_mcpkey_add"), sent | {"form_id": form_id})
+    staff_client.post(reverse("admin:mcp_gateway_mcpkey_add"), sent | {"form_id": form_id, "name": "Other"})
     assert McpKey.objects.count() == 2
+
+
+def test_the_admin_refuses_a_second_live_key_of_the_same_name_on_its_form(staff_client, workspace):
+    mcp_key_create(workspace=workspace, name="Claude Desktop")
+    response = staff_client.post(
+        reverse("admin:mcp_gateway_mcpkey_add"), {"workspace": workspace.pk, "name": " claude desktop "}
+    )
+    assert response.status_code == 200
+    assert "already has a key named" in response.content.decode()
+    assert McpKey.objects.count() == 1

@@ -14,17 +14,31 @@ from django.utils.timesince import timesince, timeuntil
 register = template.Library()
 
 
-@register.filter
-def when(value: datetime | None) -> SafeString | str:
-    if value is None:
-        return ""
+def _exact_and_relative(value: datetime, *, depth: int) -> tuple[str, str]:
+    """("2027-03-03 10:00 UTC", "in 2 months"): the moment in the current zone, and how far off it is."""
     moment = timezone.localtime(value) if timezone.is_aware(value) else value
     exact = moment.strftime("%Y-%m-%d %H:%M ") + (moment.tzname() or "UTC")
     now = timezone.now() if timezone.is_aware(value) else datetime.now()
     if abs((now - value).total_seconds()) < 60:
-        relative = "just now"
-    elif value <= now:
-        relative = f"{timesince(value, now, depth=1)} ago"
-    else:
-        relative = f"in {timeuntil(value, now, depth=1)}"
+        return exact, "just now"
+    if value <= now:
+        return exact, f"{timesince(value, now, depth=depth)} ago"
+    return exact, f"in {timeuntil(value, now, depth=depth)}"
+
+
+@register.filter
+def on(value: datetime | None) -> SafeString | str:
+    """A moment people plan by (a key's expiry): the exact date and time, how far off it is on hover."""
+    if value is None:
+        return ""
+    exact, relative = _exact_and_relative(value, depth=2)
+    return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), relative, exact)
+
+
+@register.filter
+def when(value: datetime | None) -> SafeString | str:
+    """A moment people place in time (created, last used): how long ago, the exact moment on hover."""
+    if value is None:
+        return ""
+    exact, relative = _exact_and_relative(value, depth=1)
     return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, relative)

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from mcp_gateway.auth.resolve import InvalidCredential, principal_for_key
-from mcp_gateway.keys.services import mcp_key_create
+from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey, OAuthAccessToken
 from tests.factories import OAuthApplicationFactory, make_access_token, signed_in
 
@@ -51,7 +51,7 @@ def test_reloading_the_page_that_shows_a_new_key_does_not_create_another(owner, 
     # The page it answers with carries a new form, which creates a key.
     form_id = re.search(r'name="form_id" value="([^"]+)"', again.content.decode()).group(1)
     assert form_id != sent["form_id"]
-    client.post("/acme/settings/mcp/", sent | {"form_id": form_id})
+    client.post("/acme/settings/mcp/", sent | {"form_id": form_id, "name": "Claude Code"})
     assert McpKey.objects.count() == 2
 
 
@@ -109,3 +109,19 @@ def test_members_are_not_offered_the_activity_and_are_told_why_at_its_address(me
     assert "Only owners and admins" in refused.content.decode()
     owners_page = signed_in(owner).get("/acme/settings/mcp/").content.decode()
     assert "/acme/settings/mcp/activity/" in owners_page
+
+
+def test_a_second_live_key_of_the_same_name_is_refused_and_expiry_is_an_exact_date(owner, workspace):
+    client = signed_in(owner)
+    client.post("/acme/settings/mcp/", {"name": "Claude Desktop", "expires_in_days": "90"})
+    again = client.post("/acme/settings/mcp/", {"name": "claude desktop", "expires_in_days": "90"})
+    assert again.status_code == 400
+    assert "already has a key named &#x27;claude desktop&#x27;; choose another name" in again.content.decode()
+    assert McpKey.objects.count() == 1
+    expires = McpKey.objects.get().expires_at
+    page = client.get("/acme/settings/mcp/").content.decode()
+    assert f">{expires:%Y-%m-%d %H:%M} UTC</time>" in page  # "in 2 months" was all it said
+    # Once that key is revoked, its name is free again.
+    mcp_key_revoke(key=McpKey.objects.get())
+    client.post("/acme/settings/mcp/", {"name": "Claude Desktop"})
+    assert McpKey.objects.count() == 2
