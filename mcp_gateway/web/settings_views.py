@@ -10,12 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from mcp_gateway.activity.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list
 from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, first_sending, new_form_id
 from mcp_gateway.keys.forms_sent_once import FIELD as FORM_ID_FIELD
 from mcp_gateway.keys.selectors import mcp_keys_list, mcp_keys_with_last_refusal
-from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create, mcp_key_delete
+from mcp_gateway.keys.services import (
+    InvalidKeyRequest,
+    lifetime_from_text,
+    mcp_key_create,
+    mcp_key_delete,
+    mcp_key_revoke,
+)
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.web.client_config import claude_desktop_config
@@ -41,11 +48,15 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except InvalidKeyRequest as problem:
             error = str(problem)
+    keys = list(mcp_keys_with_last_refusal(workspace=membership.workspace))
     context = settings_context(
         request,
         membership,
         "mcp",
-        keys=mcp_keys_with_last_refusal(workspace=membership.workspace),
+        live_keys=[key for key in keys if key.status == "active"],
+        # Revoked and expired keys stay listed (their prefix and last refusal tell where one is still
+        # configured) but folded away, so the live ones are what the page shows.
+        past_keys=[key for key in keys if key.status != "active"],
         lifetimes=McpKey.LIFETIME_DAYS,
         default_lifetime=McpKey.DEFAULT_LIFETIME_DAYS,
         created=created,
@@ -74,6 +85,20 @@ def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpRes
         return redirect("mcp-settings", slug=slug)
     context = settings_context(request, membership, "mcp", key=key)
     return render(request, "mcp_gateway/settings/mcp_delete.html", context)
+
+
+@login_required
+@require_POST
+def mcp_key_revoke_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
+    """Revoke a key at once (it stays listed, folded with the other past keys); Delete removes it."""
+    membership = member_or_404(request, slug)
+    manager_or_403(membership, "revoke MCP keys")
+    key = mcp_keys_list(workspace=membership.workspace).filter(pk=key_id).first()
+    if key is None:
+        raise Http404("No such key.")
+    mcp_key_revoke(key=key)
+    messages.success(request, f"Revoked the key {key.name}; it stops working on its next request.")
+    return redirect("mcp-settings", slug=slug)
 
 
 @login_required

@@ -125,3 +125,28 @@ def test_a_second_live_key_of_the_same_name_is_refused_and_expiry_is_an_exact_da
     mcp_key_revoke(key=McpKey.objects.get())
     client.post("/acme/settings/mcp/", {"name": "Claude Desktop"})
     assert McpKey.objects.count() == 2
+
+
+def test_revoke_is_apart_from_delete_and_past_keys_are_folded_away(owner, member, workspace, other_workspace):
+    live = mcp_key_create(workspace=workspace, name="Desk").record
+    old = mcp_key_create(workspace=workspace, name="Old laptop").record
+    theirs = mcp_key_create(workspace=other_workspace, name="Theirs").record
+    client = signed_in(owner)
+    assert client.get(f"/acme/settings/mcp/{old.pk}/revoke/").status_code == 405  # a POST only
+    assert signed_in(member).post(f"/acme/settings/mcp/{old.pk}/revoke/").status_code == 403
+    assert client.post(f"/acme/settings/mcp/{theirs.pk}/revoke/").status_code == 404
+    done = client.post(f"/acme/settings/mcp/{old.pk}/revoke/", follow=True).content.decode()
+    assert "Revoked the key Old laptop; it stops working on its next request." in done
+    old.refresh_from_db()
+    assert old.revoked_at is not None
+    live.refresh_from_db()
+    assert live.revoked_at is None
+    listing = done.split("<h2>Keys</h2>", 1)[1]  # past the message that names the key
+    folded = listing.split("<summary>Revoked and expired keys (1)</summary>", 1)
+    assert len(folded) == 2
+    assert "Old laptop" in folded[1]
+    assert "Old laptop" not in folded[0]
+    assert "Desk" in folded[0]
+    assert "Desk" not in folded[1]
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
