@@ -27,6 +27,7 @@ from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.web.client_config import claude_desktop_config
 from workspaces.access import manager_or_403, member_or_404, person_of
+from workspaces.models import Membership
 from workspaces.views import settings_context
 
 
@@ -74,11 +75,7 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
-    membership = member_or_404(request, slug)
-    manager_or_403(membership, "delete MCP keys")
-    key = mcp_keys_list(workspace=membership.workspace).filter(pk=key_id).first()
-    if key is None:
-        raise Http404("No such key.")
+    membership, key = _managed_key(request, slug, key_id, "delete MCP keys")
     if request.method == "POST":
         mcp_key_delete(key=key)
         messages.success(request, f"Deleted the key {key.name}; it no longer works.")
@@ -91,14 +88,20 @@ def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpRes
 @require_POST
 def mcp_key_revoke_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
     """Revoke a key at once (it stays listed, folded with the other past keys); Delete removes it."""
-    membership = member_or_404(request, slug)
-    manager_or_403(membership, "revoke MCP keys")
-    key = mcp_keys_list(workspace=membership.workspace).filter(pk=key_id).first()
-    if key is None:
-        raise Http404("No such key.")
+    _, key = _managed_key(request, slug, key_id, "revoke MCP keys")
     mcp_key_revoke(key=key)
     messages.success(request, f"Revoked the key {key.name}; it stops working on its next request.")
     return redirect("mcp-settings", slug=slug)
+
+
+def _managed_key(request: HttpRequest, slug: str, key_id: int, action: str) -> tuple[Membership, McpKey]:
+    """The person's membership and the workspace's key `key_id`, for an owner or admin; else 403 or 404."""
+    membership = member_or_404(request, slug)
+    manager_or_403(membership, action)
+    key = mcp_keys_list(workspace=membership.workspace).filter(pk=key_id).first()
+    if key is None:
+        raise Http404("No such key.")
+    return membership, key
 
 
 @login_required
