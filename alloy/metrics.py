@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
-
-# The outcomes of the activity log (McpCall.Outcome) plus those the transport answers itself.
-OUTCOMES = ("ok", "error", "invalid", "refused", "rate_limited", "unavailable")
 
 # The tool names and methods the server serves (mcp_gateway/protocol/server.py adds them as it is built).
 known_methods: set[str] = {"resources/read"}
@@ -82,6 +79,4 @@ def exposition() -> bytes:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)
-    from prometheus_client import REGISTRY
-
     return generate_latest(REGISTRY)
