@@ -52,6 +52,9 @@ activity_dropped = Counter(
 rate_limited = Counter(
     "alloy_rate_limit_refusals", "Requests answered 429, by limit (calls, refused_credentials).", ["limit"]
 )
+replica_fallbacks = Counter(
+    "alloy_db_replica_fallbacks", "Units of reads a replica failed, run again on the primary, by replica.", ["replica"]
+)
 sign_in_lockouts = Counter("alloy_sign_in_lockouts", "Sign-ins refused because an account is locked for an address.")
 
 

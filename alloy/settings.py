@@ -103,35 +103,51 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'alloy.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's psycopg pool: connections are reused across requests and threads without
-    # persistent per-thread connections (the pool requires CONN_MAX_AGE = 0).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        # Server-side parameters, and statements run this many times on a connection kept prepared:
-        # PostgreSQL then stops re-planning the tools' reads (2 ms a call for the chat page, measured).
-        server_side_binding=True,
-        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
-    )
-    # A connection is either there at once or the database is down: the pool holds more connections
-    # than the threads that take them (ALLOY_MCP_WORKER_THREADS, plus one for the pages), so a wait
-    # for one is an outage, answered 503 within this many seconds rather than after the default 30.
-    DATABASES["default"]["OPTIONS"]["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),
-    }
-    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
 # Seconds one statement of a request may take, its waits for locks included (0: no limit): past it the
 # request answers 503 (alloy/database.py) and its worker is free again, so one long migration or stuck
 # transaction cannot hold every worker. manage.py commands run without one (a migration may take long).
 DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=5)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_STATEMENT_TIMEOUT > 0:
-    budget = f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}ms"
-    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={budget} -c lock_timeout={budget}"
+
+
+def _database(url: str) -> dict:
+    """A database as DATABASE_URL (or a replica's URL) names it, with how this service uses PostgreSQL."""
+    database = env.db_url_config(url)
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    # Django's psycopg pool: connections are reused across requests and threads without
+    # persistent per-thread connections (the pool requires CONN_MAX_AGE = 0).
+    database["CONN_MAX_AGE"] = 0
+    database.setdefault("OPTIONS", {}).update(
+        # Server-side parameters, and statements run this many times on a connection kept prepared:
+        # PostgreSQL then stops re-planning the tools' reads (2 ms a call for the chat page, measured).
+        server_side_binding=True,
+        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
+        # A connection is either there at once or the database is down: the pool holds more connections
+        # than the threads that take them (ALLOY_MCP_WORKER_THREADS, plus one for the pages), so a wait
+        # for one is an outage, answered 503 within this many seconds rather than after the default 30
+        # (for a replica: the reads go to the primary instead, alloy/replicas.py).
+        pool={
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),
+        },
+    )
+    database["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
+    if DATABASE_STATEMENT_TIMEOUT > 0:
+        budget = f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}ms"
+        database["OPTIONS"]["options"] = f"-c statement_timeout={budget} -c lock_timeout={budget}"
+    return database
+
+
+DATABASES = {"default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'alloy.sqlite3'}"))}
+# Streaming standbys of the primary (comma-separated URLs): the tools' and pages' session reads go to them,
+# everything else to the primary (alloy/replicas.py). Aliases replica_1, replica_2, …; the tests mirror
+# them onto the primary's test database rather than create them.
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica_{_number}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["alloy.replicas.ReplicaRouter"]
+# Seconds a replica that failed is left out before reads try it again.
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=10)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # /metrics (alloy/metrics.py) answers only `Authorization: Bearer <this>`; empty: /metrics is not served.

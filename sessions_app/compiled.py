@@ -18,8 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.db.models import QuerySet
+
+from alloy.replicas import read_connection
 
 
 class CompiledQuery:
@@ -59,6 +60,6 @@ class CompiledQuery:
             params[position] = type(template[position])(values[name])
         if self._limit:
             params.append(values["limit"])
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

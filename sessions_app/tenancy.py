@@ -23,6 +23,9 @@ Three ways in:
   sees nothing, and the scope reports it. Inside a transaction (a test's, a command's) the pipeline
   wraps the read in a savepoint it rolls back, so the wall still ends with the read.
 - `every_workspace`, a block (a transaction) that sees the whole platform: the admin, imports, commands.
+
+The first two work on the connection reads take: a replica's inside `alloy.replicas.on_a_replica`. There a
+walled read's condition is checked once on the primary instead of riding along (a standby lags).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from alloy.replicas import read_connection
 
 SETTING = "alloy.workspace_id"
 SHUT = "0"  # no workspace has id 0: a shut wall shows no rows
@@ -53,20 +58,22 @@ def every_workspace() -> AbstractContextManager[None]:
 @contextmanager
 def _scope(setting: str, value: str) -> Iterator[None]:
     """A transaction (a savepoint inside one) with `setting` set; what was set before comes back after.
-    On PostgreSQL; elsewhere there is no wall, and the block is just a transaction."""
-    nested = connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor != "postgresql":
+    On PostgreSQL; elsewhere there is no wall, and the block is just a transaction. On the connection
+    reads take (a replica inside `alloy.replicas.on_a_replica`)."""
+    database = read_connection()
+    nested = database.in_atomic_block
+    with transaction.atomic(using=database.alias):
+        if database.vendor != "postgresql":
             yield
             return
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute("SELECT current_setting(%s, true), set_config(%s, %s, true)", [setting, setting, value])
             before = cursor.fetchone()[0] or ""
         yield
         # Only without an exception (a savepoint's rollback restores the setting), and only inside an
         # enclosing transaction (a transaction of the block's own takes the setting with it).
         if nested and before != value:
-            with connection.cursor() as cursor:
+            with database.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
 
 
@@ -130,8 +137,9 @@ class WalledReads:
         return result
 
     def check_condition(self) -> None:
-        """Without row-level security (SQLite, `make run`): the condition alone, once."""
-        with connection.cursor() as cursor:
+        """The condition alone, once, on the primary: without row-level security (SQLite, `make run`), or
+        before reads on a replica."""
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(f"SELECT {self.condition}", self.condition_params)
             self.condition_held = bool(cursor.fetchone()[0])
         self.checks += 1
@@ -173,14 +181,23 @@ def walled_reads(
     `condition` is an SQL boolean expression (with `%s` for `condition_params`) checked with every
     read; only reads may run inside.
     """
+    database = read_connection()
     reads = WalledReads(workspace_id, condition, condition_params)
-    if connection.vendor != "postgresql":
+    if database.vendor != "postgresql":
         reads.check_condition()
         yield reads
         return
+    if database.alias != DEFAULT_DB_ALIAS:
+        # On a replica (alloy/replicas.py) the condition — a credential's liveness — is checked once, on the
+        # primary, where a revocation is the moment it commits; the replica's reads get the wall alone,
+        # shut if the check failed. One round trip more, on the primary, and none of the standby's lag.
+        reads.check_condition()
+        checked = reads
+        reads = WalledReads(int(workspace_id) if checked.condition_held else int(SHUT), "TRUE", ())
+        reads.condition_held, reads.checks = checked.condition_held, checked.checks
     # Not `connection.execute_wrapper()`: it pops the last wrapper, which may be another one added meanwhile.
-    connection.execute_wrappers.append(reads)
+    database.execute_wrappers.append(reads)
     try:
         yield reads
     finally:
-        connection.execute_wrappers.remove(reads)
+        database.execute_wrappers.remove(reads)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from alloy.replicas import on_a_replica
 from sessions_app import selectors
 from sessions_app.diff_view import DiffLayout, diff_layout
 from sessions_app.errors import InvalidArgument, SessionContextError
@@ -50,15 +51,19 @@ def home(request: HttpRequest) -> HttpResponse:
     # An invalid form still cleans its valid fields: a bad filter keeps the chosen workspace, unfiltered.
     filters = form.cleaned_data if form.is_valid() else {}
     workspace = next((w for w in workspaces if w.slug == form.cleaned_data.get("workspace")), workspaces[0])
-    with only_workspace(workspace.pk):
-        page = selectors.session_list(
-            workspace=workspace,
-            query=filters.get("q") or None,
-            kind=filters.get("kind") or None,
-            status=filters.get("status") or None,
-            start=filters.get("after"),
-            limit=SESSIONS_PER_PAGE,
-        )
+
+    def read_page():
+        with only_workspace(workspace.pk):
+            return selectors.session_list(
+                workspace=workspace,
+                query=filters.get("q") or None,
+                kind=filters.get("kind") or None,
+                status=filters.get("status") or None,
+                start=filters.get("after"),
+                limit=SESSIONS_PER_PAGE,
+            )
+
+    page = on_a_replica(read_page)  # on a replica when there is one (alloy/replicas.py)
     following = _query(request.GET, after=page_key(page.following)) if page.following else None
     context |= {
         "workspace": workspace,
@@ -158,9 +163,14 @@ def session_page(request: HttpRequest, slug: str, session_id: str, kind: str) ->
     file keeps the chat where the reader left it. Without scripts every link is a plain page load.
     """
     membership = member_or_404(request, slug)
-    # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows.
-    with only_workspace(membership.workspace.pk):
-        return _session_page(request, membership.workspace, session_id, kind)
+
+    # The database wall too (sessions_app/tenancy.py): every read below sees only this workspace's rows,
+    # on a replica when there is one (alloy/replicas.py).
+    def read_page() -> HttpResponse:
+        with only_workspace(membership.workspace.pk):
+            return _session_page(request, membership.workspace, session_id, kind)
+
+    return on_a_replica(read_page)
 
 
 def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, kind: str) -> HttpResponse:

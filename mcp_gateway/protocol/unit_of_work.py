@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from alloy.database import DATABASE_OUTAGE, outage_message
+from alloy.replicas import on_a_replica
 from mcp_gateway.auth.caller import Caller
 from mcp_gateway.auth.credentials import liveness_condition
 from mcp_gateway.auth.principal import Principal
@@ -50,7 +51,8 @@ def in_workspace(caller: Caller, work: Callable[[Principal], Any]) -> Any:
     SessionContextError. The first two are told to the caller as well (refused, outage), so CredentialAuth
     answers 401 or 503 instead of whatever the handler returns."""
     try:
-        return _walled(caller.principal, work, caller)
+        # The session reads on a replica when there is one (alloy/replicas.py), the liveness check on the primary.
+        return on_a_replica(lambda: _walled(caller.principal, work, caller))
     except CredentialNotLive:
         caller.refuse()
         raise

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
+from alloy.replicas import read_connection
 from workspaces.models import Workspace
 
 
@@ -45,6 +46,6 @@ def title_matches(
         sql += " AND (updated_at < %s OR (updated_at = %s AND session_id <= %s))"
         params += [start[0], start[0], start[1]]
     sql += " ORDER BY updated_at DESC, session_id DESC LIMIT %s"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return Q(pk__in=[row[0] for row in cursor.fetchall()])

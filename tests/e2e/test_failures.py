@@ -1,21 +1,15 @@
 """What a client sees when the server's database is down: a clear 503, never a 500 or a trace."""
 
-import contextlib
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx2
 import pytest
 
 from mcp_gateway.auth.key_format import generate_key
-from tests.e2e.conftest import ROOT, free_port, start_server, stop_server
+from tests.e2e.conftest import start_server, stop_server
+from tests.e2e.own_postgres import OwnPostgres, manage, own_directory, stopped_at_the_end
 
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
 
@@ -48,62 +42,13 @@ def test_an_unreachable_database_gets_503_with_a_plain_message(server_without_da
     assert "Traceback" not in response.text
 
 
-class OwnPostgres:
-    """A PostgreSQL cluster of this test's own (not the shared one), which it may stop and start."""
-
-    BIN = Path("/usr/lib/postgresql") / (sorted(Path("/usr/lib/postgresql").glob("*"))[-1].name) / "bin"
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.port = free_port()
-        # initdb and postgres refuse to run as root: run them as the postgres account then.
-        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        if self.as_owner:
-            shutil.chown(directory, "postgres")
-        self._run("initdb", "-D", str(directory / "data"), "-A", "trust", "-U", "postgres", "--no-sync")
-
-    def _run(self, tool: str, *arguments: str) -> None:
-        subprocess.run([*self.as_owner, str(self.BIN / tool), *arguments], check=True, capture_output=True)
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.directory / "data"),
-            "-o",
-            options,
-            "-l",
-            str(self.directory / "log"),
-            "-w",
-            "start",
-        )
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "immediate", "-w", "stop")
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-
-
 @pytest.fixture
 def own_postgres():
-    directory = Path(tempfile.mkdtemp(prefix="alloy-pg-"))
-    database = OwnPostgres(directory)
-    database.start()
-    yield database
-    with contextlib.suppress(subprocess.CalledProcessError):
-        database.stop()
-    shutil.rmtree(directory, ignore_errors=True)
-
-
-def manage(url: str, *arguments: str) -> str:
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "alloy.settings", "DATABASE_URL": url, "DEBUG": "true"}
-    done = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, check=True, capture_output=True, text=True
-    )
-    return done.stdout.strip()
+    with own_directory() as directory:
+        database = OwnPostgres.new(directory)
+        database.start()
+        yield database
+        stopped_at_the_end(database)
 
 
 @dataclass
