@@ -64,6 +64,8 @@ test: $(INSTALLED) $(NODE_INSTALLED) $(VIEW_INSTALLED)
 	scripts/ensure-services.sh
 	scripts/ensure-debian-package.sh /usr/bin/chromium chromium "the browser tests"
 	scripts/ensure-debian-package.sh /usr/bin/prometheus prometheus "the metrics test"
+	scripts/ensure-debian-package.sh /usr/sbin/pgbouncer pgbouncer "the connection pooler test"
+	scripts/ensure-debian-package.sh /usr/sbin/haproxy haproxy "the two-host load balancer test"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DATABASE_URL=sqlite:///:memory: $(BIN)/mypy

@@ -107,6 +107,11 @@ TEMPLATES = [
 # request answers 503 (alloy/database.py) and its worker is free again, so one long migration or stuck
 # transaction cannot hold every worker. manage.py commands run without one (a migration may take long).
 DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=5)
+# Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction): consecutive transactions of a
+# connection may run on different server connections, and PgBouncer before 1.21 refuses startup options.
+# So no statements are kept prepared, and the statement budget is not sent: the pooler sets it
+# (connect_query, README "How it scales"). Unnamed server-side statements and pipelines still work.
+DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
 
 
 def _database(url: str) -> dict:
@@ -121,7 +126,7 @@ def _database(url: str) -> dict:
         # Server-side parameters, and statements run this many times on a connection kept prepared:
         # PostgreSQL then stops re-planning the tools' reads (2 ms a call for the chat page, measured).
         server_side_binding=True,
-        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
+        prepare_threshold=None if DATABASE_TRANSACTION_POOLING else env.int("DATABASE_PREPARE_THRESHOLD", default=5),
         # A connection is either there at once or the database is down: the pool holds more connections
         # than the threads that take them (ALLOY_MCP_WORKER_THREADS, plus one for the pages), so a wait
         # for one is an outage, answered 503 within this many seconds rather than after the default 30
@@ -133,7 +138,7 @@ def _database(url: str) -> dict:
         },
     )
     database["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
-    if DATABASE_STATEMENT_TIMEOUT > 0:
+    if DATABASE_STATEMENT_TIMEOUT > 0 and not DATABASE_TRANSACTION_POOLING:
         budget = f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}ms"
         database["OPTIONS"]["options"] = f"-c statement_timeout={budget} -c lock_timeout={budget}"
     return database

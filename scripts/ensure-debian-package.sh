@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ensure-debian-package.sh BINARY PACKAGE PURPOSE: install Debian's PACKAGE when BINARY is missing (as root;
 # otherwise say what to install). What the tests drive from Debian: chromium (the page tests: Playwright's
-# own browser downloads fail here) and prometheus (the metrics test starts its own, on a free port).
+# own browser downloads fail here), prometheus, pgbouncer and haproxy (their tests start their own, on free
+# ports; a package's service is not started here, nothing runs systemd).
 set -euo pipefail
 binary=$1 package=$2 purpose=$3
 if [ -x "$binary" ]; then

@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 
 from tests.e2e.people import PASSWORD
+from tests.factories import pasted_link
 
 E2E_DIR = Path(__file__).resolve().parent
 ROOT = E2E_DIR.parents[1]
@@ -185,3 +186,15 @@ def node_tool(*parts: str) -> str:
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make test` (it installs tests/e2e/package.json).")
     return str(path)
+
+
+def calls_for(prototype, dev) -> list[tuple[str, dict]]:
+    """A call of each tool but search_session, on the factories' prototype and dev sessions."""
+    return [
+        ("get_session", {"session": pasted_link(dev)}),
+        ("list_sessions", {"limit": 5}),
+        ("get_chat_history", {"session": prototype.public_id, "limit": 2}),
+        ("list_session_files", {"session": pasted_link(prototype)}),
+        ("get_file_content", {"session": prototype.public_id, "path": "src/App.jsx"}),
+        ("get_file_diff", {"session": dev.public_id, "path": "api/views.py"}),
+    ]

@@ -27,6 +27,17 @@ def _option_value(html: str, label: str) -> str:
     return match.group(1)
 
 
+def signed_in(base_url: str, email: str, *, password: str = PASSWORD) -> httpx2.Client:
+    """A client signed in to the web app, as a person's browser is after the sign-in page."""
+    browser = httpx2.Client(base_url=base_url, timeout=30)
+    fields = _form_fields(browser.get("/login/").text)
+    response = browser.post(
+        "/login/", data={**fields, "username": email, "password": password}, headers={"referer": f"{base_url}/login/"}
+    )
+    assert response.status_code == 302, "sign-in failed"
+    return browser
+
+
 async def sign_in_and_consent(
     authorize_url: str, *, email: str, workspace_label: str, allow: bool = True, password: str = PASSWORD
 ) -> httpx2.URL:

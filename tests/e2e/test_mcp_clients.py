@@ -19,8 +19,7 @@ from mcp_gateway.auth.key_format import generate_key
 from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
 from mcp_gateway.protocol.workers import run_in_worker
-from tests.e2e.conftest import NODE_MODULES, node_tool
-from tests.factories import pasted_link
+from tests.e2e.conftest import NODE_MODULES, calls_for, node_tool
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
@@ -38,17 +37,6 @@ TOOLS = {
 @pytest.fixture
 def key(workspace, owner):
     return mcp_key_create(workspace=workspace, name="e2e", created_by=owner).key
-
-
-def calls_for(prototype, dev) -> list[tuple[str, dict]]:
-    return [
-        ("get_session", {"session": pasted_link(dev)}),
-        ("list_sessions", {"limit": 5}),
-        ("get_chat_history", {"session": prototype.public_id, "limit": 2}),
-        ("list_session_files", {"session": pasted_link(prototype)}),
-        ("get_file_content", {"session": prototype.public_id, "path": "src/App.jsx"}),
-        ("get_file_diff", {"session": dev.public_id, "path": "api/views.py"}),
-    ]
 
 
 async def exercise(client: Client, prototype, dev) -> None:

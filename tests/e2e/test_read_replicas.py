@@ -1,7 +1,6 @@
 """Read replicas with a real streaming standby: the session reads go to it, a revoked key is refused on the
 very next request, and a standby that stops costs the caller nothing but a moment."""
 
-import re
 import time
 from html import unescape
 
@@ -11,6 +10,7 @@ import pytest
 from sessions_app.management.commands.seed_demo import DEMO_PASSWORD
 from tests.e2e.conftest import start_server, stop_server
 from tests.e2e.own_postgres import OwnPostgres, manage, own_directory, stopped_at_the_end
+from tests.e2e.people import signed_in
 
 HEADERS = {"accept": "application/json, text/event-stream"}
 # The backends of the app's database whose last statement read the chat (pg_stat_activity keeps it).
@@ -49,19 +49,6 @@ def chat_of(client: httpx2.Client, key: str, link: str) -> list[dict]:
     return result["structuredContent"]["messages"]
 
 
-def signed_in(base_url: str, email: str) -> httpx2.Client:
-    browser = httpx2.Client(base_url=base_url, timeout=30)
-    page = browser.get("/login/")
-    token = unescape(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1))
-    response = browser.post(
-        "/login/",
-        data={"csrfmiddlewaretoken": token, "username": email, "password": DEMO_PASSWORD},
-        headers={"referer": f"{base_url}/login/"},
-    )
-    assert response.status_code == 302, response.text[:500]
-    return browser
-
-
 def test_session_reads_go_to_the_standby_keys_to_the_primary_and_a_stopped_standby_falls_back(
     primary_and_standby, tmp_path
 ):
@@ -88,7 +75,7 @@ def test_session_reads_go_to_the_standby_keys_to_the_primary_and_a_stopped_stand
             assert primary.sql(CHAT_READERS, "alloy") == "0"
 
             # A page reads there too.
-            browser = signed_in(base_url, "owner@demo.alloy.app")
+            browser = signed_in(base_url, "owner@demo.alloy.app", password=DEMO_PASSWORD)
             page = browser.get(page_path)
             assert page.status_code == 200
             assert session["title"] in unescape(page.text)
