@@ -91,10 +91,10 @@ def start_server(log_path: Path, workers: int = 2, **environment: str):
         time.sleep(0.2)
 
 
-def start_gunicorn(log_path: Path, static_root: Path, workers: int = 2, **environment: str):
-    """`gunicorn -c alloy/gunicorn.conf.py` (as `make serve` runs it) on the test database; (master, port)
-    once every worker is up and it answers."""
-    port = free_port()
+def start_gunicorn(log_path: Path, static_root: Path, workers: int = 2, port: int | None = None, **environment: str):
+    """`gunicorn -c alloy/gunicorn.conf.py` (as `make serve` runs it) on the test database, on `port` or a free
+    one; (master, port) once every worker is up and it answers."""
+    port = port or free_port()
     env = server_environment(
         port,
         STATIC_ROOT=str(static_root),
@@ -103,7 +103,7 @@ def start_gunicorn(log_path: Path, static_root: Path, workers: int = 2, **enviro
         WEB_CONCURRENCY=str(workers),
         **environment,
     )
-    with log_path.open("w") as log:
+    with log_path.open("a") as log:
         master = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "alloy/gunicorn.conf.py", "alloy.asgi:application"],
             cwd=ROOT,
