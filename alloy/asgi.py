@@ -7,6 +7,7 @@
   SDK's session manager must run for the whole life of the process.
 """
 
+import gc
 import logging
 import os
 import sys
@@ -49,6 +50,11 @@ class FrontDoor:
             logger.exception("The MCP gateway did not start")
             await send({"type": "lifespan.startup.failed", "message": str(error)})
             return
+        # What start-up made (Django, the SDK, pydantic's models: 150,000 objects) lives as long as the
+        # process. Frozen, the collector stops scanning it: a full collection under load took 80 ms
+        # with it, a stall of every call in flight (the p99 of make bench's 32 connections).
+        gc.collect()
+        gc.freeze()
         await send({"type": "lifespan.startup.complete"})
         await receive()  # lifespan.shutdown
         await running.__aexit__(None, None, None)

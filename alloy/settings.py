@@ -41,6 +41,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[ALLOY_PUBLIC_UR
 ALLOY_LINK_HOSTS = [host.lower() for host in env.list("ALLOY_LINK_HOSTS", default=["alloy.app", _public_host])]
 # The largest text any MCP tool result may carry; longer content is paged or truncated explicitly.
 ALLOY_MCP_MAX_RESULT_CHARS = env.int("ALLOY_MCP_MAX_RESULT_CHARS", default=40_000)
+# Validate every tool result against the tool's output schema before sending it: the tests do (in process
+# and end to end); production leaves it off, as it costs 4% of a call and the results are built to the schema.
+ALLOY_MCP_CHECK_RESULTS = env.bool("ALLOY_MCP_CHECK_RESULTS", default=False)
 # Browser origins allowed to call /mcp (requests without an Origin header, like Claude's, always are).
 ALLOY_MCP_ALLOWED_ORIGINS = env.list("ALLOY_MCP_ALLOWED_ORIGINS", default=[ALLOY_PUBLIC_URL])
 # The largest request body /mcp accepts, in bytes (tool calls are small).

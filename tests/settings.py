@@ -12,6 +12,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://alloy@127.0.0.1:5432/alloy_mcp
 os.environ.setdefault("DATABASE_POOL_MIN_SIZE", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("ALLOY_PUBLIC_URL", "https://mcp.alloy.test")
+# Every tool result is checked against its output schema (production leaves that to these tests).
+os.environ.setdefault("ALLOY_MCP_CHECK_RESULTS", "true")
 
 from alloy.settings import *  # noqa: F403
 

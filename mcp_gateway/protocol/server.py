@@ -54,7 +54,7 @@ from mcp_gateway.protocol.resources import (
     read_resource,
     template_completions,
 )
-from mcp_gateway.protocol.sdk import low_level_server, stop_serving
+from mcp_gateway.protocol.sdk import low_level_server, registered_tool, stop_checking_results, stop_serving
 from mcp_gateway.protocol.session_view import TOOL_UI_META
 from mcp_gateway.protocol.tools import TOOLS
 from mcp_gateway.protocol.unit_of_work import CredentialNotLive, read_in_workspace
@@ -96,6 +96,13 @@ class AlloyMCPServer(MCPServer):
     unknown tool with a JSON-RPC error (INVALID_PARAMS) that lists the tools."""
 
     _accepted_arguments: dict[str, list[str]] | None = None
+
+    def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
+        """The schema the SDK checks a 2026-07-28 call's `Mcp-Param-*` headers against: none, as no tool
+        mirrors an argument into a header (`x-mcp-header`; a test holds it). Without this the SDK walks the
+        tool's whole input schema twice on every call to find that out: 5% of a call's time at 32
+        connections (py-spy, make bench)."""
+        return None
 
     async def list_prompts(self) -> list[Prompt]:
         return [
@@ -248,6 +255,10 @@ def build_server() -> AlloyMCPServer:
             meta=TOOL_UI_META if spec.shows_session else None,
             structured_output=True,
         )
+        if not settings.ALLOY_MCP_CHECK_RESULTS:
+            # The output schema is still advertised; the SDK only stops validating each result against it
+            # (4% of a call at 32 connections). The tests run with the check on, in process and end to end.
+            stop_checking_results(registered_tool(server, spec.name))
     return server
 
 

@@ -64,6 +64,8 @@ def server_environment(port: int, **environment: str) -> dict[str, str]:
         # own tests (tests/e2e/test_rate_limits.py), which set these.
         "ALLOY_MCP_FAILED_CREDENTIALS_PER_MINUTE": "10000",
         "ALLOY_MCP_CALLS_PER_MINUTE": "1000000",
+        # Every result the servers send is checked against its tool's output schema.
+        "ALLOY_MCP_CHECK_RESULTS": "true",
         **environment,
     }
 

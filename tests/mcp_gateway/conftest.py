@@ -177,14 +177,15 @@ def tool(db):
     """`tool(key, name, arguments)`: the tool's unit of work, here and now; returns its result.
 
     The arguments are validated by the model the SDK builds from the handler's signature (defaults
-    filled in), so what the handler would pass is what runs. Refused arguments raise pydantic's
-    ValidationError: the sentence Claude reads for them is the server's, tested through `call`."""
+    filled in), so what the handler would pass is what runs, and a successful result is checked against the
+    tool's output schema as the SDK checks it. Refused arguments raise pydantic's ValidationError: the
+    sentence Claude reads for them is the server's, tested through `call`."""
 
     def call_directly(key: str, name: str, arguments: dict) -> CallToolResult:
         spec = TOOLS_BY_NAME[name]
-        model = func_metadata(spec.handler, skip_names=["ctx"]).arg_model
-        validated = model.model_validate(arguments).model_dump_one_level()
-        return tool_call(Caller(authenticate(key)), spec, validated)
+        metadata = func_metadata(spec.handler, skip_names=["ctx"], structured_output=True)
+        validated = metadata.arg_model.model_validate(arguments).model_dump_one_level()
+        return metadata.convert_result(tool_call(Caller(authenticate(key)), spec, validated))
 
     return call_directly
 
