@@ -5,11 +5,13 @@
 
 It builds its own PostgreSQL database (BENCH_DATABASE, default alloy_bench, owned by the non-superuser role `alloy`, so
 row-level security applies as in production), imports the sessions below through the real import
-path, then starts two single-process uvicorn servers (Alloy on BENCH_PORT, default 8765, the floor on
-the port after it), both pinned to core 0:
+path, then starts three single-process uvicorn servers (Alloy on BENCH_PORT, default 8765, the floor and the
+plain build on the two ports after it), all pinned to core 0:
 
 - the floor: `scripts/floor_server.py`, the SDK's `MCPServer` with one no-op tool, stateless, JSON
   responses, no auth, no database — what any server on this SDK costs per call on this machine;
+- the plain build: `scripts/plain_server.py`, what a user would write instead — the SDK and the Django ORM
+  through `sync_to_async`, the same key check, wall and page;
 - Alloy: `alloy.asgi:application` with production settings.
 
 wrk (installed with apt-get when missing) drives them from core 1 with a Lua script that counts any
@@ -49,7 +51,7 @@ DATABASE = os.environ.get("BENCH_DATABASE") or "alloy_bench"
 if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE):
     sys.exit(f"BENCH_DATABASE must be a plain database name (a-z, 0-9, _), not {DATABASE!r}.")
 ALLOY_PORT = int(os.environ.get("BENCH_PORT") or 8765)
-FLOOR_PORT = ALLOY_PORT + 1
+FLOOR_PORT, PLAIN_PORT = ALLOY_PORT + 1, ALLOY_PORT + 2
 SERVER_CORE, LOAD_CORE = "0", "1"
 # Each floor/Alloy pair is measured in alternating rounds, so a drift in the machine's speed (seen here:
 # ±30% within minutes) hits both sides of a ratio alike.
@@ -182,7 +184,10 @@ def ensure_wrk() -> str:
     print("Installing wrk with apt-get…", flush=True)
     subprocess.run(["apt-get", "update", "-qq"], check=True)
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        ["apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        stdout=subprocess.DEVNULL,  # dpkg's progress, which -qq does not quiet
     )
     return shutil.which("wrk") or "wrk"
 
@@ -571,27 +576,37 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3, help="Seconds of load per round (default 3).")
     parser.add_argument("--reuse", action="store_true", help="Keep the database of the previous run.")
     options = parser.parse_args()
-    rows_to_measure = 2 * 2 * 2  # credentials, eras, connection counts; each row beside its floor row
+    rows_to_measure = 3 * 2 * 2  # builds (Alloy with each credential, plain), eras, connections; each beside the floor
     seconds = options.seconds * (rows_to_measure * 2 * ROUNDS + 2 * 16)
     print(
         f"Plan: {rows_to_measure} tool-call rows, each in {ROUNDS} rounds of {options.seconds} s beside the SDK's "
         f"no-op server, then pages of small and huge sessions, a search beside 51 MB, memory over 20,000 calls "
         f"(about {seconds // 60 + 2} minutes after the database is ready). Alloy on port {ALLOY_PORT}, the floor "
-        f"on {FLOOR_PORT}, database {DATABASE}.",
+        f"on {FLOOR_PORT}, the plain SDK + Django ORM build on {PLAIN_PORT}, database {DATABASE}.",
         flush=True,
     )
     wrk = ensure_wrk()
     key, token = prepare(reuse=options.reuse)
     with_key, with_token = {"X-MCP-API-Key": key}, {"Authorization": f"Bearer {token}"}
     floor_url, url = f"http://127.0.0.1:{FLOOR_PORT}/mcp", f"http://127.0.0.1:{ALLOY_PORT}/mcp"
+    plain_url = f"http://127.0.0.1:{PLAIN_PORT}/mcp"
     noop = Call("SDK no-op tool (floor)", "tools/call", "noop", {})
     chat_page = Call("get_chat_history, 20 messages", "tools/call", "get_chat_history", {"session": CHAT, "limit": 20})
     rows: list[tuple[str, str, int, Measured, Measured | None]] = []
     # Both servers run throughout, each pinned to the server core (the idle one costs nothing), and
     # every Alloy row is measured right after the floor row it is compared with: the machine's speed
     # drifts over minutes, so only figures taken side by side make an honest ratio.
-    with Server("scripts.floor_server:app", FLOOR_PORT), Server("alloy.asgi:application", ALLOY_PORT) as alloy:
-        for credential_name, credential in (("MCP key", with_key), ("OAuth token", with_token)):
+    builds = (
+        (f"{chat_page.label} (MCP key)", url, with_key),
+        (f"{chat_page.label} (OAuth token)", url, with_token),
+        ("plain SDK + Django ORM, the same page (MCP key)", plain_url, with_key),
+    )
+    with (
+        Server("scripts.floor_server:app", FLOOR_PORT),
+        Server("scripts.plain_server:app", PLAIN_PORT),
+        Server("alloy.asgi:application", ALLOY_PORT) as alloy,
+    ):
+        for name, build_url, credential in builds:
             for era in (MODERN, LEGACY):
                 for connections in (1, 32):
                     base, measured = [], []
@@ -601,10 +616,18 @@ def main() -> None:
                             measure(wrk, floor_url, noop, era, {}, connections, options.seconds, warm_up=warm_up)
                         )
                         measured.append(
-                            measure(wrk, url, chat_page, era, credential, connections, options.seconds, warm_up=warm_up)
+                            measure(
+                                wrk,
+                                build_url,
+                                chat_page,
+                                era,
+                                credential,
+                                connections,
+                                options.seconds,
+                                warm_up=warm_up,
+                            )
                         )
                     base, measured = combined(base), combined(measured)
-                    name = f"{chat_page.label} ({credential_name})"
                     rows += [(noop.label, era, connections, base, None), (name, era, connections, measured, base)]
                     ratio = measured.calls_per_second / base.calls_per_second
                     print(f"  {name:<42} {era} c={connections:<2} {measured.calls_per_second:6.0f}/s  {ratio:.2f}")

@@ -21,18 +21,21 @@ def noop() -> str:
     return "ok"
 
 
-mcp_app = server.streamable_http_app(
-    streamable_http_path="/mcp",
-    stateless_http=True,
-    json_response=True,
-    transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-)
+def stateless_app(mcp_server: MCPServer) -> Starlette:
+    """`mcp_server` served as Alloy serves: stateless Streamable HTTP at /mcp, JSON responses, no host checks."""
+    mcp_app = mcp_server.streamable_http_app(
+        streamable_http_path="/mcp",
+        stateless_http=True,
+        json_response=True,
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        async with mcp_server.session_manager.run():
+            yield
+
+    return Starlette(routes=mcp_app.routes, lifespan=lifespan)
 
 
-@contextlib.asynccontextmanager
-async def lifespan(_app):
-    async with server.session_manager.run():
-        yield
-
-
-app = Starlette(routes=mcp_app.routes, lifespan=lifespan)
+app = stateless_app(server)
