@@ -97,12 +97,21 @@ class AlloyMCPServer(MCPServer):
 
     _accepted_arguments: dict[str, list[str]] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._header_schemas: dict[str, dict[str, Any] | None] = {}
+
     def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
-        """The schema the SDK checks a 2026-07-28 call's `Mcp-Param-*` headers against: none, as no tool
-        mirrors an argument into a header (`x-mcp-header`; a test holds it). Without this the SDK walks the
-        tool's whole input schema twice on every call to find that out: 5% of a call's time at 32
-        connections (py-spy, make bench)."""
-        return None
+        """The schema the SDK checks a 2026-07-28 call's `Mcp-Param-*` headers against, only for a tool that
+        mirrors an argument into a header (`x-mcp-header`). For the others the SDK would walk the whole input
+        schema twice on every call to find no header: 5% of a call at 32 connections (py-spy, make bench).
+        Worked out once a tool; a name that is no tool is not remembered, so callers cannot grow the cache."""
+        if name not in self._header_schemas:
+            schema = super()._tool_input_schema(name)
+            if schema is None:
+                return None
+            self._header_schemas[name] = schema if _declares_header(schema) else None
+        return self._header_schemas[name]
 
     async def list_prompts(self) -> list[Prompt]:
         return [
@@ -221,6 +230,15 @@ async def complete_argument(ctx: ServerRequestContext, params: CompleteRequestPa
     except (CredentialNotLive, *DATABASE_OUTAGE):  # CredentialAuth answers 401 or 503
         return empty
     return CompleteResult(completion=Completion(values=values, has_more=False))
+
+
+def _declares_header(schema: object) -> bool:
+    """Whether `x-mcp-header` appears anywhere in a JSON schema."""
+    if isinstance(schema, dict):
+        return "x-mcp-header" in schema or any(_declares_header(value) for value in schema.values())
+    if isinstance(schema, list):
+        return any(_declares_header(value) for value in schema)
+    return False
 
 
 def _plain_validation(tool: str, error: ValidationError) -> str:

@@ -1,13 +1,15 @@
 """What mcp_gateway/protocol/sdk.py reaches inside the mcp SDK is still there: an upgrade that moves it fails here."""
 
+from typing import Annotated
+
 import pytest
 from mcp.server import MCPServer
 from mcp.server.lowlevel import Server
 from mcp_types import CallToolResult
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from mcp_gateway.protocol.sdk import low_level_server, registered_tool, stop_checking_results, stop_serving
-from mcp_gateway.protocol.server import build_server
+from mcp_gateway.protocol.server import AlloyMCPServer, build_server
 from mcp_gateway.protocol.tools import TOOLS
 
 
@@ -61,18 +63,23 @@ def test_the_servers_tools_check_results_only_where_settings_say(settings):
         assert registered_tool(unchecked, spec.name).output_schema == registered_tool(checked, spec.name).output_schema
 
 
-def _keys(schema: object) -> set[str]:
-    if isinstance(schema, dict):
-        return set(schema) | {key for value in schema.values() for key in _keys(value)}
-    if isinstance(schema, list):
-        return {key for value in schema for key in _keys(value)}
-    return set()
+def test_mcp_param_headers_are_checked_only_for_a_tool_that_declares_one():
+    """The SDK checks a call's Mcp-Param-* headers against the schema AlloyMCPServer gives it: the schema of a
+    tool that mirrors an argument into a header, nothing for the others (no header to check) or for no tool."""
+    server = AlloyMCPServer(name="probe")
+
+    def routed(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Region"})]) -> str:
+        return region
+
+    server.add_tool(routed, name="routed")
+    server.add_tool(lambda text: text, name="plain")
+    assert server._tool_input_schema("routed")["properties"]["region"]["x-mcp-header"] == "Region"
+    assert server._tool_input_schema("plain") is None
+    assert server._tool_input_schema("no-such-tool") is None
+    assert "no-such-tool" not in server._header_schemas
 
 
-def test_no_tool_mirrors_an_argument_into_a_header():
-    """Why AlloyMCPServer gives the SDK no input schema to check Mcp-Param-* headers against: with no
-    `x-mcp-header` anywhere, there is no header to check. A tool that adds one must drop that shortcut."""
+def test_no_alloy_tool_has_its_headers_checked():
     server = build_server()
     for spec in TOOLS:
-        assert "x-mcp-header" not in _keys(registered_tool(server, spec.name).parameters)
         assert server._tool_input_schema(spec.name) is None
