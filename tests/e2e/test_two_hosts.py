@@ -30,6 +30,9 @@ defaults
     # A call that found its host gone (refused, reset, no answer) goes to the other one: the tools are reads.
     retries 2
     option redispatch 1
+    # The whole request is read before it is sent on, so it can be sent again: without this, about one
+    # restart in two lost a call whose host closed its connection as it stopped ("Server disconnected").
+    option http-buffer-request
     retry-on conn-failure empty-response response-timeout
 frontend alloy
     bind 127.0.0.1:{port}
@@ -228,7 +231,7 @@ def test_one_host_killed_under_load_costs_no_call_that_a_retry_does_not_hide(two
     assert balancer.states()["b"] == "UP"
 
 
-def test_a_rolling_restart_of_both_hosts_fails_no_call_past_a_retry(two_hosts, workspace, prototype):
+def test_a_rolling_restart_of_both_hosts_fails_no_call(two_hosts, workspace, prototype):
     balancer, hosts = two_hosts
     load = Load(
         f"http://127.0.0.1:{balancer.port}", mcp_key_create(workspace=workspace, name="load").key, prototype.public_id
@@ -237,6 +240,9 @@ def test_a_rolling_restart_of_both_hosts_fails_no_call_past_a_retry(two_hosts, w
     def restart_each() -> None:
         for host in hosts:
             host.stop()
+            # Started again only once the balancer has seen it go: else its "UP" can be the state from before
+            # the stop, and the next host is stopped while this one is about to be marked down (both down).
+            balancer.wait_until(lambda states, name=host.name: states[name] == "DOWN")
             host.start()
             balancer.wait_until(lambda states, name=host.name: states[name] == "UP")
 
@@ -246,11 +252,7 @@ def test_a_rolling_restart_of_both_hosts_fails_no_call_past_a_retry(two_hosts, w
         f"{load.failed_after_retry} after one retry {sorted(set(load.reasons))}"
     )
     assert load.calls > 50
-    # About one run in two, one first try of some 3,500 fails with "Server disconnected without sending a
-    # response" (its connection closed as a host stopped, cause in HAProxy or gunicorn not found yet); the
-    # client's retry of the idempotent read hides it.
-    assert len(load.failed_first) <= 2
-    assert load.failed_after_retry == 0
+    assert load.failed_first == []
 
 
 def test_the_call_limit_holds_across_both_hosts(behind_haproxy, workspace, prototype):
