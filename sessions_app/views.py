@@ -20,6 +20,7 @@ from sessions_app.forms import SessionFilterForm, page_key
 from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
 from sessions_app.markdown import chat_html
 from sessions_app.models import Session, SessionFile
+from sessions_app.pagination import Page
 from sessions_app.tenancy import only_workspace
 from workspaces.access import member_or_404, person_of
 from workspaces.models import User, Workspace
@@ -38,6 +39,11 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
 # Query parameters that say what the files pane shows; the chat's own (`from`) survive opening a file.
 FILE_PARAMETERS = ("file", "version", "lines_from")
 PANE_PARAMETER = "pane"
+# `?wide=1`: the files pane across the page, the chat folded away (a dev session's diffs get the room).
+WIDE_PARAMETER = "wide"
+# `?layout=unified`: this page's diffs unified whatever the person's choice; the page's script asks for it
+# on screens narrower than a split diff can be read on (static/alloy.js).
+LAYOUT_PARAMETER = "layout"
 
 
 @login_required
@@ -123,6 +129,8 @@ class FileTreeNode:
 
 
 def file_tree(entries: list[TreeEntry]) -> FileTreeNode:
+    """The files as folders; a chain of folders that each hold only the next one is one step
+    (`src/main/java/`), as code hosts show it, so a deep path does not cost a row per folder."""
     root = FileTreeNode(name="")
     for entry in entries:
         node = root
@@ -130,6 +138,13 @@ def file_tree(entries: list[TreeEntry]) -> FileTreeNode:
         for folder in folders:
             node = node.folders.setdefault(folder, FileTreeNode(name=folder))
         node.files.append(entry)
+    todo = list(root.folders.values())
+    while todo:  # a loop, not recursion: a path may be 500 folders deep
+        node = todo.pop()
+        while len(node.folders) == 1 and not node.files:
+            (only,) = node.folders.values()
+            node.name, node.folders, node.files = f"{node.name}/{only.name}", only.folders, only.files
+        todo.extend(node.folders.values())
     return root
 
 
@@ -185,6 +200,7 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     params = request.GET
     changes_link = _query(params, **dict.fromkeys(FILE_PARAMETERS))  # the pane without a file open
     file_links = changes_link + ("&" if changes_link != "?" else "")
+    wide = params.get(WIDE_PARAMETER) == "1"
     context = {
         "session": session,
         "files": files,
@@ -192,14 +208,16 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
         "file_links": file_links,
         "more_files": _query(params, files_from=files.following.path) if files.following else None,
         "pygments_css": stylesheet(),
+        "wide": wide,
+        "wide_link": _query(params, **{WIDE_PARAMETER: None if wide else "1"}),
     }
     if path := params.get("file"):
         context |= _file_context(request, workspace, session, path)
     elif session.kind == Session.Kind.DEV:
-        context |= _changes_context(request, workspace, session)
+        context |= _changes_context(request, workspace, session, files)
     context["tree"] = file_tree([_tree_entry(file, context, params, file_links) for file in files.items])
-    if params.get(PANE_PARAMETER) == "files":  # the pane alone: the chat is not read
-        return render(request, "sessions_app/files_pane.html", context)
+    if params.get(PANE_PARAMETER) == "files" or wide:  # the pane alone, or across the page: no chat read
+        return render(request, "sessions_app/session.html" if wide else "sessions_app/files_pane.html", context)
     start_index = _int_param(request, "from")
     _, chat = selectors.message_page(
         workspace=workspace, session_ref=session.public_id, start_index=start_index, limit=MESSAGES_PER_PAGE
@@ -290,8 +308,9 @@ def _laid_out(entries: list[selectors.DiffEntry], params: QueryDict) -> list[tup
     return laid_out
 
 
-def _changes_context(request: HttpRequest, workspace: Workspace, session: Session) -> dict:
-    """A page of a dev session's diffs, as the person last chose to read them (unified or split)."""
+def _changes_context(request: HttpRequest, workspace: Workspace, session: Session, files: Page[SessionFile]) -> dict:
+    """A page of a dev session's diffs, as the person last chose to read them (unified or split), under
+    a line of totals for the whole session (files changed, lines added and removed)."""
     params = request.GET
     ignore_whitespace = params.get("w") == "1"
     _, diffs = selectors.diff_page(
@@ -308,5 +327,11 @@ def _changes_context(request: HttpRequest, workspace: Workspace, session: Sessio
         "more_changes": _query(params, diffs_from=diffs.following.file.path) if diffs.following else None,
         "whitespace_link": _query(params, w=None if ignore_whitespace else "1"),
         "ignore_whitespace": ignore_whitespace,
-        "split": user.diff_view == User.DiffView.SPLIT,
+        # Where the layout buttons come back to: the whole page (never the pane alone), the person's choice.
+        "page_address": request.path + _query(params, **{LAYOUT_PARAMETER: None}),
+        "split": user.diff_view == User.DiffView.SPLIT and params.get(LAYOUT_PARAMETER) != "unified",
+        # The tree's page holds every changed file unless it was paged: add them up here, else ask the database.
+        "totals": selectors.ChangeTotals.of(files.items)
+        if not (files.following or params.get("files_from"))
+        else selectors.change_totals(session=session),
     }

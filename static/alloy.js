@@ -85,7 +85,8 @@ markLines();
 
 // The files pane of a session page opens files, changes and pages in place: the chat keeps its place.
 var filesPane = document.getElementById("files-pane");
-function openInPane(url, remember) {
+// `quiet`: swapped for the page's own reasons (not a click): no scrolling to the pane, no focus moved.
+function openInPane(url, remember, quiet) {
   var address = new URL(url, window.location.href);
   var fetched = new URL(address);
   fetched.searchParams.set("pane", "files");
@@ -101,14 +102,16 @@ function openInPane(url, remember) {
     var target = address.hash && document.getElementById(decodeURIComponent(address.hash.slice(1)));
     if (target) {
       target.scrollIntoView();
-    } else if (window.matchMedia("(max-width: 1100px)").matches) {
+    } else if (!quiet && window.matchMedia("(max-width: 1100px)").matches) {
       filesPane.scrollIntoView();  // one column: the pane is below the chat, bring it up
-    } else {
+    } else if (!quiet) {
       filesPane.scrollTop = 0;
     }
     markLines();
+    keepTreeFolded();
+    unifiedWhenNarrow();
     var heading = filesPane.querySelector(".viewer h2");
-    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: !!target }); }
+    if (heading && !quiet) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: !!target }); }
   }).catch(function () { window.location.assign(address); });
 }
 if (filesPane && window.fetch) {
@@ -120,3 +123,25 @@ if (filesPane && window.fetch) {
   });
   window.addEventListener("popstate", function () { openInPane(window.location.href, false); });
 }
+
+// The file tree folded away stays folded as the pane changes and on the next page.
+function keepTreeFolded() {
+  var tree = document.querySelector("details[data-tree]");
+  if (!tree) { return; }
+  if (window.localStorage.getItem("alloy.tree") === "folded") { tree.open = false; }
+  tree.addEventListener("toggle", function () {
+    window.localStorage.setItem("alloy.tree", tree.open ? "open" : "folded");
+  });
+}
+keepTreeFolded();
+
+// A split diff on a screen too narrow to read two columns: the same pane asked for unified
+// (the person's choice is kept; a wider screen shows it split again).
+var narrow = window.matchMedia("(max-width: 999px)");
+function unifiedWhenNarrow() {
+  if (!filesPane || !window.fetch || !narrow.matches || !filesPane.querySelector("table.diff-table.split")) { return; }
+  var address = new URL(window.location.href);
+  address.searchParams.set("layout", "unified");
+  openInPane(address.href, false, true);
+}
+unifiedWhenNarrow();

@@ -21,7 +21,9 @@ from sessions_app.selectors.chat import MAX_MESSAGES_PAGE, ChatMessage, ChatSess
 from sessions_app.selectors.diffs import MAX_CONTEXT_LINES, MAX_DIFFS_PAGE, DiffEntry, diff_page
 from sessions_app.selectors.files import (
     MAX_FILES_PAGE,
+    ChangeTotals,
     FileText,
+    change_totals,
     file_get,
     file_page,
     file_path_completions,
@@ -37,10 +39,12 @@ __all__ = [
     "MAX_FILES_PAGE",
     "MAX_MESSAGES_PAGE",
     "MAX_SESSIONS_PAGE",
+    "ChangeTotals",
     "ChatMessage",
     "ChatSession",
     "DiffEntry",
     "FileText",
+    "change_totals",
     "diff_page",
     "file_get",
     "file_page",

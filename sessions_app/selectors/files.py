@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from sessions_app.diffs import split_lines
 from sessions_app.errors import FileNotFound, InvalidArgument, InvalidSessionLink, SessionNotFound
@@ -51,6 +51,29 @@ def file_page(
     if start_path is not None:
         files = files.filter(path__gte=start_path)
     return session, Page.from_rows(list(files.order_by("path")[: limit + 1]), limit)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTotals:
+    """What a dev session changed, summed: files, and lines added and removed."""
+
+    files: int
+    additions: int
+    deletions: int
+
+    @classmethod
+    def of(cls, files: list[SessionFile]) -> ChangeTotals:
+        return cls(
+            files=len(files),
+            additions=sum(file.additions or 0 for file in files),
+            deletions=sum(file.deletions or 0 for file in files),
+        )
+
+
+def change_totals(*, session: Session) -> ChangeTotals:
+    """The totals of a session found through the caller's workspace (one query, whatever its size)."""
+    sums = session.files.aggregate(files=Count("pk"), additions=Sum("additions"), deletions=Sum("deletions"))
+    return ChangeTotals(files=sums["files"], additions=sums["additions"] or 0, deletions=sums["deletions"] or 0)
 
 
 def workspace_file_page(*, workspace: Workspace, offset: int = 0, limit: int = 100) -> Page[SessionFile]:

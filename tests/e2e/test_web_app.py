@@ -172,9 +172,15 @@ def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
         expect(page.locator("table.diff-table.unified").first).to_be_visible()
         inspect.check("dev-diff-unified")
         page.get_by_role("button", name="Split").click()
-        expect(page.locator("table.diff-table.split").first).to_be_visible()
+        # Split where two columns can be read; a narrower screen is given the same diff unified.
+        layout = "split" if width >= 1000 else "unified"
+        expect(page.locator(f"table.diff-table.{layout}").first).to_be_visible()
         inspect.check("dev-diff-split")
         page.get_by_role("button", name="Unified").click()  # the owner's choice back as it was
+        expect(page.get_by_role("button", name="Unified")).to_have_attribute("aria-pressed", "true")
+        page.get_by_role("link", name="Hide the chat: changes across the page").click()
+        expect(page.locator(".review.wide")).to_be_visible()
+        inspect.check("dev-changes-wide")
     assert not inspect.problems, "\n".join(inspect.problems)
 
 
@@ -242,6 +248,51 @@ def test_the_diff_layout_is_remembered_for_the_person(server, tour):
         expect(row.locator("td.num.added")).to_have_text("31")
         expect(row.locator("td.line.removed .chg")).to_have_text("60")  # the changed word, on each side
         expect(row.locator("td.line.added .chg")).to_have_text("120")
+
+
+def test_the_changes_get_the_width_of_the_page(server, tour):
+    """At 1280 px, with the chat folded away, the diff's code gets at least 900 px; the file tree folds away
+    (and stays folded on the next page) and stays in view while the page scrolls."""
+    with browser_page(server, width=1280) as page:
+        sign_in(page, server)
+        page.goto(tour["dev"])
+        code = page.locator(".diff .code-box").first
+        beside = code.bounding_box()["width"]
+        page.get_by_role("link", name="Hide the chat: changes across the page").click()
+        expect(page.locator(".chat-pane")).to_have_count(0)
+        wide = code.bounding_box()["width"]
+        assert wide >= 900, f"the diff is {wide} px wide at 1280 px (beside the chat: {beside} px)"
+        summary = page.locator("#changes-summary")
+        expect(summary).to_contain_text("3 files changed")
+        page.screenshot(path=str(ARTIFACTS / "dev-changes-wide-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 500})
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        assert page.evaluate("window.scrollY") > 400
+        assert 0 <= page.locator(".tree-box").bounding_box()["y"] <= 20  # sticky beside the diffs
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.locator(".tree-box > summary").click()  # fold the tree: the code takes its column
+        expect(page.locator("details[data-tree]")).not_to_have_attribute("open", "")
+        assert code.bounding_box()["width"] > wide + 100
+        page.reload()
+        expect(page.locator("details[data-tree]")).not_to_have_attribute("open", "")
+        page.locator(".tree-box > summary").click()
+        expect(page.locator("details[data-tree]")).to_have_attribute("open", "")
+
+
+def test_on_a_phone_a_split_diff_reads_unified(server, tour):
+    with browser_page(server, width=390) as page:
+        sign_in(page, server)
+        page.goto(tour["dev"])
+        page.get_by_role("button", name="Split").click()
+        expect(page.get_by_text("a split diff needs a wider screen")).to_be_visible()
+        expect(page.locator("table.diff-table.unified").first).to_be_visible()
+        expect(page.locator("table.diff-table.split")).to_have_count(0)
+        page.screenshot(path=str(ARTIFACTS / "dev-changes-390.png"), full_page=True)
+        # The person's choice is kept: a wide screen shows it split.
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        expect(page.locator("table.diff-table.split").first).to_be_visible()
+        page.get_by_role("button", name="Unified").click()
 
 
 def test_the_settings_menu_opens_on_a_phone(server, tour):
