@@ -11,6 +11,8 @@ from urllib.parse import quote, urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from alloy.replicas import on_a_replica
 from sessions_app import selectors
@@ -21,6 +23,7 @@ from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
 from sessions_app.markdown import chat_html
 from sessions_app.models import Session, SessionFile
 from sessions_app.pagination import Page
+from sessions_app.search.in_session import SearchHit, session_search
 from sessions_app.tenancy import only_workspace
 from workspaces.access import member_or_404, person_of
 from workspaces.models import User, Workspace
@@ -39,6 +42,8 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
 # Query parameters that say what the files pane shows; the chat's own (`from`) survive opening a file.
 FILE_PARAMETERS = ("file", "version", "lines_from")
 PANE_PARAMETER = "pane"
+SEARCH_PARAMETER = "q"
+SEARCH_HITS_PER_PAGE = 50
 # `?wide=1`: the files pane across the page, the chat folded away (a dev session's diffs get the room).
 WIDE_PARAMETER = "wide"
 # `?layout=unified`: this page's diffs unified whatever the person's choice; the page's script asks for it
@@ -210,6 +215,8 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
         "pygments_css": stylesheet(),
         "wide": wide,
         "wide_link": _query(params, **{WIDE_PARAMETER: None if wide else "1"}),
+        # A search keeps the file that is open.
+        "open_file_parameters": [(name, params[name]) for name in FILE_PARAMETERS if params.get(name)],
     }
     if path := params.get("file"):
         context |= _file_context(request, workspace, session, path)
@@ -218,18 +225,95 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     context["tree"] = file_tree([_tree_entry(file, context, params, file_links) for file in files.items])
     if params.get(PANE_PARAMETER) == "files" or wide:  # the pane alone, or across the page: no chat read
         return render(request, "sessions_app/session.html" if wide else "sessions_app/files_pane.html", context)
+    if query := params.get(SEARCH_PARAMETER, "").strip():
+        context |= _search_context(workspace, session, query, params)
+    else:
+        context |= _chat_context(request, workspace, session)
+    return render(request, "sessions_app/session.html", context)
+
+
+def message_address(params: QueryDict, index: int) -> str:
+    """Where message `index` is: the page of the chat that holds it, at its anchor. Pages start at multiples
+    of MESSAGES_PER_PAGE, so a message has one address (its permalink) whatever page linked to it."""
+    return _query(params, **{SEARCH_PARAMETER: None, "from": index - index % MESSAGES_PER_PAGE}) + f"#m{index}"
+
+
+def _chat_context(request: HttpRequest, workspace: Workspace, session: Session) -> dict:
+    """A page of the chat, where it sits in the whole (messages #50 to #99 of 130), each message with its
+    permalink."""
+    params = request.GET
     start_index = _int_param(request, "from")
     _, chat = selectors.message_page(
         workspace=workspace, session_ref=session.public_id, start_index=start_index, limit=MESSAGES_PER_PAGE
     )
-    context |= {
-        "messages_shown": [(message, chat_html(message.content), _is_long(message.content)) for message in chat.items],
-        "earlier_messages": _query(params, **{"from": max(0, start_index - MESSAGES_PER_PAGE)})
-        if start_index
-        else None,
+    earlier = max(0, start_index - MESSAGES_PER_PAGE)
+    no_params = QueryDict()  # a permalink is the message's page and anchor alone
+    return {
+        "messages_shown": [
+            (message, chat_html(message.content), _is_long(message.content), message_address(no_params, message.index))
+            for message in chat.items
+        ],
+        "messages_per_page": MESSAGES_PER_PAGE,
+        "first_shown": chat.items[0].index if chat.items else None,
+        "last_shown": chat.items[-1].index if chat.items else None,
+        "earlier_messages": _query(params, **{"from": earlier}) if start_index else None,
+        "earlier_range": (earlier, start_index - 1),
         "later_messages": _query(params, **{"from": chat.following.index}) if chat.following else None,
+        "later_index": chat.following.index if chat.following else None,
     }
-    return render(request, "sessions_app/session.html", context)
+
+
+@dataclass(frozen=True, slots=True)
+class HitLink:
+    """A search hit as the page lists it: what it is, where it goes, its snippet with the words marked."""
+
+    hit: SearchHit
+    href: str
+    snippet: SafeString
+
+
+def _search_context(workspace: Workspace, session: Session, query: str, params: QueryDict) -> dict:
+    """The session's hits for `query` (its chat, then its files), in place of the chat: each links to the
+    message on its page of the chat or to the line in its file."""
+    try:
+        page = session_search(
+            workspace=workspace, session_ref=session.public_id, query=query, limit=SEARCH_HITS_PER_PAGE
+        )
+    except InvalidArgument as error:
+        return {"query": query, "search_error": str(error)}
+    links = []
+    for hit in page.hits:
+        if hit.kind == "message":
+            href = message_address(params, hit.message_index or 0)
+        else:
+            line = hit.line or 1
+            href = (
+                _query(
+                    params,
+                    file=hit.path,
+                    version="before" if hit.version == "before" else None,
+                    lines_from=line - (line - 1) % FILE_LINES_PER_PAGE if line > FILE_LINES_PER_PAGE else None,
+                )
+                + f"#L{line}"
+            )
+        links.append(HitLink(hit=hit, href=href, snippet=marked(hit.snippet, page.words)))
+    return {
+        "query": query,
+        "hits": links,
+        "more_hits": page.following is not None,
+        "end_search": _query(params, **{SEARCH_PARAMETER: None}),
+    }
+
+
+def marked(text: str, words: list[str]) -> SafeString:
+    """`text` escaped, each occurrence of a word (any case) in <mark>."""
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(format_html("{}<mark>{}</mark>", text[last : match.start()], match.group()))
+        last = match.end()
+    parts.append(format_html("{}", text[last:]))
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def _tree_entry(file: SessionFile, context: dict, params: QueryDict, file_links: str) -> TreeEntry:

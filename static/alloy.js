@@ -46,6 +46,44 @@ document.querySelectorAll("[data-collapsible]").forEach(function (content) {
   content.after(button);
 });
 
+// A code block in a chat message gets a Copy button (its code, not the button's own text).
+document.querySelectorAll(".markdown pre").forEach(function (block) {
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy-code";
+  button.textContent = "Copy";
+  button.setAttribute("aria-label", "Copy this code");
+  button.setAttribute("aria-live", "polite");
+  button.addEventListener("click", function () {
+    var said = function (message) {
+      button.textContent = message;
+      window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+    };
+    var code = block.querySelector("code") || block;
+    navigator.clipboard.writeText(code.textContent).then(
+      function () { said("Copied"); },
+      function () { window.getSelection().selectAllChildren(code); said("Selected: press Ctrl+C"); }
+    );
+  });
+  block.classList.add("has-copy");
+  block.prepend(button);
+});
+
+// #m75 for a message on another page of the chat: load the page that holds it (pages start at multiples
+// of the page size, as the server's permalinks do).
+function showMessage() {
+  var match = /^#m(\d+)$/.exec(window.location.hash);
+  var chat = document.querySelector("[data-chat]");
+  if (!match || !chat || document.getElementById("m" + match[1])) { return; }
+  var index = Number(match[1]), size = Number(chat.dataset.pageSize);
+  if (index >= Number(chat.dataset.count)) { return; }
+  var address = new URL(window.location.href);
+  address.searchParams.set("from", String(index - index % size));
+  if (address.href !== window.location.href) { window.location.replace(address.href); }
+}
+window.addEventListener("hashchange", showMessage);
+showMessage();
+
 // Line links in a file: #L10 marks a line, #L10-L20 a range; shift-select a second line number for a range.
 function markLines() {
   var match = /^#L(\d+)(?:-L(\d+))?$/.exec(window.location.hash);

@@ -75,6 +75,10 @@ def tour(person, member, workspace, settings, server):
     add_file(dev, "api/limits.py", before=LIMITS_BEFORE, after=LIMITS_AFTER)
     add_file(dev, "api/bucket.py", before=None, after="def bucket(key):\n    ...\n")
     add_file(dev, "api/legacy_throttle.py", before="COUNTS = {}\n", after=None)
+    long_chat = SessionFactory(workspace=workspace, created_by=person, title="A long chat")
+    for index in range(120):
+        content = "We settled on a token bucket in Redis." if index == 75 else f"Message number {index}."
+        MessageFactory(session=long_chat, index=index, role="user" if index % 2 else "assistant", content=content)
     mcp_key_create(workspace=workspace, name="Claude Desktop")
     claude = OAuthApplicationFactory(redirect_uris=CALLBACK)
     settings.ALLOY_MCP_RESOURCE = f"{server}/mcp"
@@ -82,6 +86,7 @@ def tour(person, member, workspace, settings, server):
     return {
         "prototype": urlsplit(prototype.link()).path,
         "dev": urlsplit(dev.link()).path,
+        "long_chat": urlsplit(long_chat.link()).path,
         "client_id": claude.client_id,
     }
 
@@ -168,6 +173,9 @@ def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
         page.goto(tour["prototype"] + "?file=src/App.jsx")
         expect(page.locator("#L5")).to_contain_text("works without a backend")
         inspect.check("prototype-file-open")
+        page.goto(tour["long_chat"] + "?q=token+bucket")
+        expect(page.locator("ol.hits li")).to_have_count(1)
+        inspect.check("session-search")
         page.goto(tour["dev"])
         expect(page.locator("table.diff-table.unified").first).to_be_visible()
         inspect.check("dev-diff-unified")
@@ -293,6 +301,37 @@ def test_on_a_phone_a_split_diff_reads_unified(server, tour):
         page.reload()
         expect(page.locator("table.diff-table.split").first).to_be_visible()
         page.get_by_role("button", name="Unified").click()
+
+
+def test_a_message_on_another_page_opens_from_its_address_and_a_search_reaches_it(server, tour):
+    with browser_page(server, width=1280) as page:
+        sign_in(page, server)
+        page.goto(tour["long_chat"] + "#m75")  # message 75 is on the second page of 50
+        expect(page.locator("#m75")).to_be_in_viewport()
+        assert "from=50" in page.url
+        expect(page.get_by_text("Messages #50 to #99 of 120")).to_be_visible()
+        # Its permalink is the address it was reached at.
+        assert page.locator("#m75 a.permalink").get_attribute("href") == "?from=50#m75"
+        page.goto(tour["long_chat"])
+        page.get_by_label("Words to find in this session's chat and files").fill("token bucket")
+        page.get_by_role("button", name="Search").click()
+        expect(page.get_by_role("status")).to_contain_text("1 place with every word of “token bucket”")
+        expect(page.locator("ol.hits mark")).to_have_text(["token", "bucket"])
+        page.get_by_role("link", name="Message 75").click()
+        expect(page.locator("#m75")).to_be_in_viewport()
+        assert page.url.endswith("?from=50#m75")
+
+
+def test_code_in_a_chat_message_has_a_copy_button(server, tour):
+    with browser_page(server, width=1280) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        sign_in(page, server)
+        page.goto(tour["prototype"])
+        button = page.locator("#m1").get_by_role("button", name="Copy this code")
+        button.click()
+        expect(button).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()").strip() == "const [habits, setHabits] = useState([])"
+        expect(button).to_have_text("Copy", timeout=4000)
 
 
 def test_the_settings_menu_opens_on_a_phone(server, tour):
