@@ -154,7 +154,7 @@ class McpKeyAdmin(admin.ModelAdmin):
 class McpCallAdmin(admin.ModelAdmin):
     """The activity log, read-only: it records what happened."""
 
-    list_display = ["at", "workspace", "credential", "user", "tool", "session_id", "outcome", "duration_ms"]
+    list_display = ["at", "workspace", "credential", "user", "tool", "session_id", "outcome", "reason", "duration_ms"]
     list_filter = ["outcome", "tool", "workspace", "at"]
     search_fields = ["credential", "session_id", "user__email", "workspace__slug"]
     list_select_related = ["workspace", "user"]

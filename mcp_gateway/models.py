@@ -178,10 +178,10 @@ class McpCall(models.Model):
 
     class Outcome(models.TextChoices):
         OK = "ok", "answered"
-        ERROR = "error", "error result (e.g. not found)"
-        INVALID = "invalid", "invalid arguments or unknown tool"
-        REFUSED = "refused", "credential revoked or expired"
-        UNAVAILABLE = "unavailable", "database unavailable"
+        ERROR = "error", "not answered"
+        INVALID = "invalid", "invalid call"
+        REFUSED = "refused", "refused"
+        UNAVAILABLE = "unavailable", "unavailable"
 
     at = models.DateTimeField()
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
@@ -198,6 +198,9 @@ class McpCall(models.Model):
     session_id = models.CharField(max_length=64, blank=True, help_text="The session the call named, if any.")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     duration_ms = models.FloatField()
+    # Why a call was not answered, as the caller was told (the tool's error sentence, the refusal, the
+    # outage): it names at most what the call asked for, never what a session holds. Empty when answered.
+    reason = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = "MCP call"

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from alloy import metrics
 from mcp_gateway.auth.caller import Caller
+from mcp_gateway.auth.credentials import not_live_message
 from mcp_gateway.models import McpCall, McpKey
 from sessions_app.errors import InvalidSessionLink
 from sessions_app.links import parse_session_ref
@@ -59,6 +60,7 @@ class CallRecord(NamedTuple):
     session_id: str
     outcome: str
     duration_ms: float
+    reason: str
 
 
 _TABLE = McpCall._meta.db_table
@@ -180,18 +182,31 @@ def record_refused_key(key: McpKey) -> None:
             session_id="",
             outcome=McpCall.Outcome.REFUSED,
             duration_ms=0.0,
+            reason=_refused_key_reason(key),
         )
     )
 
 
-def record_request(caller: Caller, *, method: str, session_ref: str | None, outcome: str, seconds: float) -> None:
+def _refused_key_reason(key: McpKey) -> str:
+    """Why the door refused a key, for its owner: revoked or expired, and when."""
+    if key.revoked_at is not None:
+        return f"The key was revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC."
+    if key.expires_at is not None:
+        return f"The key expired on {key.expires_at:%Y-%m-%d %H:%M} UTC."
+    return "The key is no longer live."
+
+
+def record_request(
+    caller: Caller, *, method: str, session_ref: str | None, outcome: str, seconds: float, reason: str = ""
+) -> None:
     """Record one tool call or resource read (`method`: the tool's name, or "resources/read") in the
-    workspace's activity log, naming the session it asked about when `session_ref` is one. A request whose
-    credential was refused, or that the database failed, is recorded so whatever `outcome` the handler saw."""
+    workspace's activity log, naming the session it asked about when `session_ref` is one, and `reason`:
+    what the caller was told when it was not answered. A request whose credential was refused, or that the
+    database failed, is recorded so whatever `outcome` the handler saw."""
     if caller.refused:
-        outcome = McpCall.Outcome.REFUSED
+        outcome, reason = McpCall.Outcome.REFUSED, not_live_message(caller.principal)
     elif caller.database_outage:
-        outcome = McpCall.Outcome.UNAVAILABLE
+        outcome, reason = McpCall.Outcome.UNAVAILABLE, caller.database_outage
     metrics.count_request(
         method="resources/read" if method == "resources/read" else "tools/call",
         tool=method if method in metrics.known_methods else "unknown",
@@ -217,5 +232,6 @@ def record_request(caller: Caller, *, method: str, session_ref: str | None, outc
             session_id=session_id,
             outcome=outcome,
             duration_ms=round(seconds * 1000, 3),
+            reason=storable(reason, max_length=300) if reason else "",
         )
     )

@@ -105,21 +105,20 @@ async def read_resource(ctx: ServerRequestContext, params: ReadResourceRequestPa
     """The view, or a file (walled); recorded in the activity log whatever the outcome."""
     caller: Caller = caller_of(ctx.request)
     started = time.perf_counter()
-    outcome = McpCall.Outcome.INVALID
+    outcome, reason = McpCall.Outcome.INVALID, ""
     address = parse_file_uri(params.uri)
     try:
         if params.uri == VIEW_URI:
             outcome = McpCall.Outcome.OK
             return ReadResourceResult(contents=[view_contents()])
         if address is None:
-            raise MCPError(
-                code=INVALID_PARAMS, message=UNKNOWN_URI.format(uri=params.uri[:300]), data={"uri": params.uri[:300]}
-            )
+            reason = UNKNOWN_URI.format(uri=params.uri[:300])
+            raise MCPError(code=INVALID_PARAMS, message=reason, data={"uri": params.uri[:300]})
         try:
             result = await _walled(caller, lambda principal: _file_contents(principal, params.uri, address))
         except SessionContextError as error:
-            outcome = McpCall.Outcome.ERROR
-            raise MCPError(code=INVALID_PARAMS, message=str(error), data={"uri": params.uri}) from None
+            outcome, reason = McpCall.Outcome.ERROR, str(error)
+            raise MCPError(code=INVALID_PARAMS, message=reason, data={"uri": params.uri}) from None
         outcome = McpCall.Outcome.OK
         return result
     finally:
@@ -129,6 +128,7 @@ async def read_resource(ctx: ServerRequestContext, params: ReadResourceRequestPa
             session_ref=address.session if address else None,
             outcome=outcome,
             seconds=time.perf_counter() - started,
+            reason=reason,
         )
 
 

@@ -151,13 +151,20 @@ class AlloyMCPServer(MCPServer):
     ) -> CallToolResult | InputRequiredResult:
         """The call, recorded in the workspace's activity log whatever its outcome."""
         started = time.perf_counter()
-        outcome = McpCall.Outcome.INVALID
+        outcome, reason = McpCall.Outcome.INVALID, ""
         try:
             result = await self._call_tool(name, arguments, context)
-            outcome = McpCall.Outcome.ERROR if getattr(result, "is_error", False) else McpCall.Outcome.OK
+            if isinstance(result, CallToolResult) and result.is_error:
+                outcome, reason = McpCall.Outcome.ERROR, _first_text(result)
+            else:
+                outcome = McpCall.Outcome.OK
             return result
         except InvalidArguments as error:
-            return CallToolResult(content=[TextContent(type="text", text=str(error))], is_error=True)
+            reason = str(error)
+            return CallToolResult(content=[TextContent(type="text", text=reason)], is_error=True)
+        except MCPError as error:  # an unknown tool
+            reason = error.error.message
+            raise
         finally:
             caller = caller_of(context.request_context.request) if context is not None else None
             if caller is not None:
@@ -168,6 +175,7 @@ class AlloyMCPServer(MCPServer):
                     session_ref=session if isinstance(session, str) else None,
                     outcome=outcome,
                     seconds=time.perf_counter() - started,
+                    reason=reason,
                 )
 
     async def _call_tool(
@@ -195,6 +203,11 @@ class AlloyMCPServer(MCPServer):
             if not isinstance(error, UnexpectedToolError) and isinstance(error.__cause__, ValidationError):
                 raise InvalidArguments(_plain_validation(name, error.__cause__)) from None
             raise
+
+
+def _first_text(result: CallToolResult) -> str:
+    """An error result's sentence (its first text block)."""
+    return next((block.text for block in result.content if isinstance(block, TextContent)), "")
 
 
 # Handlers the SDK registers for every server, for features Alloy does not have: nothing changes while a

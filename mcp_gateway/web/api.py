@@ -79,7 +79,10 @@ class McpCallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = McpCall
-        fields = ["id", "at", "credential", "mcp_key", "person", "tool", "session_id", "outcome", "duration_ms"]
+        fields = [
+            *("id", "at", "credential", "mcp_key", "person", "tool", "session_id"),
+            *("outcome", "reason", "duration_ms"),
+        ]
 
 
 class ActivityPageSerializer(serializers.Serializer):

@@ -26,6 +26,8 @@ from mcp_gateway.keys.services import (
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.web.client_config import claude_desktop_config
+from sessions_app import selectors
+from sessions_app.tenancy import only_workspace
 from workspaces.access import manager_or_403, member_or_404, person_of
 from workspaces.models import Membership
 from workspaces.views import settings_context
@@ -114,12 +116,17 @@ def mcp_activity_settings(request: HttpRequest, slug: str) -> HttpResponse:
     except InvalidActivityFilter as problem:
         return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
     page = mcp_calls_list(workspace=membership.workspace, filters=filters)
+    with only_workspace(membership.workspace.pk):  # the sessions' titles, behind the wall like every read
+        sessions = selectors.sessions_by_id(
+            workspace=membership.workspace, public_ids={call.session_id for call in page.calls if call.session_id}
+        )
     following = {"key": filters.key or "", "app": filters.app, "session": filters.session, "before": page.next_before}
     context = settings_context(
         request,
         membership,
         "mcp-activity",
         page=page,
+        calls=[(call, sessions.get(call.session_id)) for call in page.calls],
         filters=filters,
         next_query=urlencode({name: value for name, value in following.items() if value}),
         keys=mcp_keys_list(workspace=membership.workspace),

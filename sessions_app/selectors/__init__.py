@@ -31,7 +31,13 @@ from sessions_app.selectors.files import (
     normalize_path,
     workspace_file_page,
 )
-from sessions_app.selectors.sessions import MAX_SESSIONS_PAGE, session_completions, session_get, session_list
+from sessions_app.selectors.sessions import (
+    MAX_SESSIONS_PAGE,
+    session_completions,
+    session_get,
+    session_list,
+    sessions_by_id,
+)
 
 __all__ = [
     "MAX_CONTEXT_LINES",
@@ -55,5 +61,6 @@ __all__ = [
     "session_completions",
     "session_get",
     "session_list",
+    "sessions_by_id",
     "workspace_file_page",
 ]

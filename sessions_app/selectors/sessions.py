@@ -66,6 +66,18 @@ def session_get(*, workspace: Workspace, ref: str) -> Session:
     return _session_from_row(workspace, rows[0])
 
 
+def sessions_by_id(*, workspace: Workspace, public_ids: set[str]) -> dict[str, Session]:
+    """The workspace's sessions among `public_ids`, by id (one query; ids of no session of the workspace,
+    deleted or another's, are simply absent)."""
+    if not public_ids:
+        return {}
+    found = Session.objects.for_workspace(workspace).filter(public_id__in=public_ids)
+    by_id = {session.public_id: session for session in found.only("public_id", "kind", "title")}
+    for session in by_id.values():
+        session.workspace = workspace  # what its link is built from, already in hand
+    return by_id
+
+
 def session_completions(*, workspace: Workspace, typed: str, limit: int = 10) -> list[str]:
     """Ids of the workspace's sessions, most recently updated first, whose title contains what was typed
     or whose id starts with it: what a prompt's session argument is completed with."""

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect, sync_playwright
 
+from mcp_gateway.activity.log import CallRecord, activity_log
 from mcp_gateway.keys.services import mcp_key_create
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, accessibility_violations, horizontal_overflow
 from tests.e2e.oauth_clients import CALLBACK, authorize_url
@@ -79,7 +81,8 @@ def tour(person, member, workspace, settings, server):
     for index in range(120):
         content = "We settled on a token bucket in Redis." if index == 75 else f"Message number {index}."
         MessageFactory(session=long_chat, index=index, role="user" if index % 2 else "assistant", content=content)
-    mcp_key_create(workspace=workspace, name="Claude Desktop")
+    desktop = mcp_key_create(workspace=workspace, name="Claude Desktop").record
+    long_rows(workspace, desktop, sessions=[prototype, dev])
     claude = OAuthApplicationFactory(redirect_uris=CALLBACK)
     settings.ALLOY_MCP_RESOURCE = f"{server}/mcp"
     make_access_token(user=member, application=claude, workspace=workspace, settings=settings)
@@ -89,6 +92,33 @@ def tour(person, member, workspace, settings, server):
         "long_chat": urlsplit(long_chat.link()).path,
         "client_id": claude.client_id,
     }
+
+
+def long_rows(workspace, key, *, sessions) -> None:
+    """Activity rows as long as they come: a 100-character key name, a long reason, a long title."""
+    sessions[0].title = "A prototype whose title goes on " + "and on " * 12
+    sessions[0].save(update_fields=["title"])
+    for session, outcome, reason in [
+        (sessions[0], "ok", ""),
+        (sessions[1], "error", "No file at " + "deep/" * 30 + "x.py in this session; did you mean api/limits.py?"),
+        (None, "refused", "The key was revoked on 2026-12-01 10:00 UTC."),
+    ]:
+        activity_log.record(
+            CallRecord(
+                at=timezone.now(),
+                workspace_id=workspace.pk,
+                mcp_key_id=key.pk,
+                application_id=None,
+                user_id=None,
+                credential=LONG_KEY_NAME + " (alloy_mcp_abcd…)",
+                tool="get_file_content" if session else "",
+                session_id=session.public_id if session else "",
+                outcome=outcome,
+                duration_ms=12.5,
+                reason=reason,
+            )
+        )
+    activity_log.flush()
 
 
 @contextmanager

@@ -72,7 +72,29 @@ async def test_invalid_arguments_are_recorded_as_invalid(mcp, key, prototype):
     assert result.is_error
     assert result.content[0].text == "get_session has no argument nope; it takes: session."
     await run_in_worker(activity_log.flush)
-    assert (await run_in_worker(McpCall.objects.get)).outcome == "invalid"
+    recorded = await run_in_worker(McpCall.objects.get)
+    assert (recorded.outcome, recorded.reason) == ("invalid", "get_session has no argument nope; it takes: session.")
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_each_call_not_answered_records_why_as_the_caller_was_told(call, mcp, key, prototype, foreign):
+    """The outcome alone ("error result (e.g. not found)") did not say which: the reason does."""
+    await call(key, "get_session", {"session": prototype.link()})
+    await call(key, "get_file_content", {"session": prototype.link(), "path": "src/missing.ts"})
+    await call(key, "get_session", {"session": foreign.public_id})
+    async with mcp(key) as client:
+        with pytest.raises(MCPError):
+            await client.call_tool("get_sesion", {})
+    await run_in_worker(activity_log.flush)
+    rows = await run_in_worker(lambda: list(McpCall.objects.order_by("id").values_list("tool", "outcome", "reason")))
+    assert rows[0] == ("get_session", "ok", "")
+    assert rows[1][:2] == ("get_file_content", "error")
+    assert rows[1][2] == "No file at src/missing.ts in this session; did you mean src/main.jsx?"
+    assert rows[2][:2] == ("get_session", "error")
+    assert rows[2][2].startswith(f"No session with id {foreign.public_id} in workspace acme")
+    assert rows[3][:2] == ("get_sesion", "invalid")
+    assert rows[3][2].startswith("Unknown tool 'get_sesion'; the tools are:")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -126,6 +148,7 @@ def record(workspace, **fields):
         "session_id": "abcdefgh12345678",
         "outcome": "ok",
         "duration_ms": 1.5,
+        "reason": "",
     } | fields
     activity_log.record(CallRecord(**values))
 
@@ -150,6 +173,34 @@ def test_owners_read_the_activity_page_newest_first_and_paged(owner, workspace, 
     older = client.get(url, {"session": "session0003x"}).content.decode()
     assert "session0003x" in older
     assert "session0004x" not in older
+
+
+@pytest.mark.django_db(transaction=True)
+def test_activity_rows_say_why_link_the_session_by_title_and_filter_by_their_key(owner, workspace, prototype, foreign):
+    key = mcp_key_create(workspace=workspace, name="Laptop").record
+    record(workspace, session_id=prototype.public_id, mcp_key_id=key.pk, credential=str(key))
+    record(workspace, session_id="gonegonegone0000", outcome="error", reason="No session with id gonegonegone0000.")
+    record(workspace, session_id=foreign.public_id)  # an id of another workspace's session: never its title
+    activity_log.flush()
+    page = signed_in(owner).get(f"/{workspace.slug}/settings/mcp/activity/").content.decode()
+    assert f'<a href="{prototype.link()}">Todo app</a>' in page
+    assert '<small class="reason">No session with id gonegonegone0000.</small>' in page
+    assert '<code>gonegonegone0000</code> <small class="muted">no such session now</small>' in page
+    assert "Secret" not in page  # the foreign session's title
+    assert f'<a href="?key={key.pk}" title="Only this key\'s calls">' in page
+    # The keys table links each key to its calls.
+    keys_page = signed_in(owner).get(f"/{workspace.slug}/settings/mcp/").content.decode()
+    assert f'href="/{workspace.slug}/settings/mcp/activity/?key={key.pk}">Its calls</a>' in keys_page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_activity_page_reads_the_titles_in_one_query(owner, workspace, django_assert_max_num_queries):
+    for n in range(30):
+        record(workspace, session_id=f"session{n:04d}x")
+    activity_log.flush()
+    client = signed_in(owner)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/{workspace.slug}/settings/mcp/activity/").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,9 +284,18 @@ async def test_a_revoked_or_expired_key_in_use_is_recorded_and_shown_on_the_keys
         async with http(**headers, **{"X-MCP-API-Key": key}) as client:
             assert (await client.post("/mcp", json=body)).status_code == 401
     await run_in_worker(activity_log.flush)
-    calls = await run_in_worker(lambda: list(McpCall.objects.values("mcp_key_id", "outcome", "tool", "credential")))
+    calls = await run_in_worker(
+        lambda: list(McpCall.objects.values("mcp_key_id", "outcome", "tool", "credential", "reason"))
+    )
+    revoked_at = (await run_in_worker(McpKey.objects.get, pk=revoked.record.pk)).revoked_at
     assert calls == [
-        {"mcp_key_id": revoked.record.pk, "outcome": "refused", "tool": "", "credential": str(revoked.record)}
+        {
+            "mcp_key_id": revoked.record.pk,
+            "outcome": "refused",
+            "tool": "",
+            "credential": str(revoked.record),
+            "reason": f"The key was revoked on {revoked_at:%Y-%m-%d %H:%M} UTC.",
+        }
     ]
     page = await run_in_worker(lambda: signed_in(owner).get("/acme/settings/mcp/").content.decode())
     assert "refused <time" in page

@@ -213,6 +213,7 @@ SELECTOR_CALLS = {
     "file_get": lambda prototype, dev: {"session_ref": prototype.public_id, "path": "src/App.jsx"},
     "file_text": lambda prototype, dev: {"session_ref": prototype.public_id, "path": "src/App.jsx"},
     "diff_page": lambda prototype, dev: {"session_ref": dev.public_id},
+    "sessions_by_id": lambda prototype, dev: {"public_ids": {prototype.public_id, dev.public_id}},
 }
 
 

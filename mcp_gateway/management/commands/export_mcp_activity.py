@@ -31,7 +31,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"--since takes a day as YYYY-MM-DD, not {since!r}.") from None
             calls = calls.filter(at__gte=datetime.combine(day, time.min, tzinfo=UTC))
-        rows = calls.values(*FIELDS, "workspace__slug", "outcome", "duration_ms").iterator(chunk_size=5_000)
+        rows = calls.values(*FIELDS, "workspace__slug", "outcome", "reason", "duration_ms").iterator(chunk_size=5_000)
         stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
         try:
             for row in rows:
@@ -46,6 +46,7 @@ class Command(BaseCommand):
                     "tool": row["tool"],
                     "session_id": row["session_id"],
                     "outcome": row["outcome"],
+                    "reason": row["reason"],
                     "duration_ms": row["duration_ms"],
                 }
                 stream.write(json.dumps(record) + "\n")
