@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,8 @@ from workspaces.models import User, Workspace
 from workspaces.selectors import workspaces_for_user
 
 SESSIONS_PER_PAGE = 20
+# The home page counts a list's sessions up to this many ("more than 1,000" past it).
+COUNTED_SESSIONS = 1_000
 MESSAGES_PER_PAGE = 50
 FILES_PER_PAGE = 200
 DIFFS_PER_PAGE = 10
@@ -63,25 +66,37 @@ def home(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     workspace = next((w for w in workspaces if w.slug == form.cleaned_data.get("workspace")), workspaces[0])
 
-    def read_page():
-        with only_workspace(workspace.pk):
-            return selectors.session_list(
-                workspace=workspace,
-                query=filters.get("q") or None,
-                kind=filters.get("kind") or None,
-                status=filters.get("status") or None,
-                start=filters.get("after"),
-                limit=SESSIONS_PER_PAGE,
-            )
+    listing: dict[str, Any] = {
+        "workspace": workspace,
+        "query": filters.get("q") or None,
+        "kind": filters.get("kind") or None,
+        "status": filters.get("status") or None,
+    }
+    start = filters.get("after")
 
-    page = on_a_replica(read_page)  # on a replica when there is one (alloy/replicas.py)
-    following = _query(request.GET, after=page_key(page.following)) if page.following else None
+    def read_page() -> tuple[Page[Session], Session | None, int]:
+        with only_workspace(workspace.pk):
+            page = selectors.session_list(**listing, start=start, limit=SESSIONS_PER_PAGE)
+            before = selectors.session_list_before(**listing, start=start, limit=SESSIONS_PER_PAGE) if start else None
+            return page, before, selectors.session_count(**listing, cap=COUNTED_SESSIONS)
+
+    page, previous, total = on_a_replica(read_page)  # on a replica when there is one (alloy/replicas.py)
+    number = _int_param(request, "page", 1) if start else 1
     context |= {
         "workspace": workspace,
         "sessions": page.items,
+        "total": total,
+        "counted": COUNTED_SESSIONS,
+        "page_number": number,
         "filtered": any(filters.get(name) for name in ("q", "kind", "status")),
-        "next_page": following,
-        "first_page": _query(request.GET, after=None) if filters.get("after") else None,
+        "next_page": _query(request.GET, after=page_key(page.following), page=number + 1) if page.following else None,
+        "previous_page": (
+            _query(request.GET, after=page_key(previous), page=max(2, number - 1))
+            if previous
+            else _query(request.GET, after=None, page=None)
+        )
+        if start
+        else None,
     }
     return render(request, "sessions_app/home.html", context)
 

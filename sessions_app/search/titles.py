@@ -26,12 +26,15 @@ def title_matches(
     kind: str | None = None,
     status: str | None = None,
     start: tuple[datetime, int] | None = None,
+    before: bool = False,
     limit: int,
 ) -> Q:
     """Sessions whose title contains `text`, case-insensitively: on PostgreSQL the first `limit` of them in
     list order (with the same filters and keyset start), found in the title search table through its
     trigram index, then read by primary key — one query each, so a word no title holds costs an index
-    probe however large the workspace (migration 0009). Elsewhere a plain filter on the title."""
+    probe however large the workspace (migration 0009). Elsewhere a plain filter on the title.
+
+    `before`: the `limit` that come just before `start` in list order instead (a previous page)."""
     if connection.vendor != "postgresql":
         return Q(title__icontains=text)
     sql = (
@@ -42,10 +45,14 @@ def title_matches(
         if value is not None:
             sql += f" AND {column} = %s"
             params.append(value)
-    if start is not None:
+    if start is not None and before:
+        sql += " AND (updated_at > %s OR (updated_at = %s AND session_id > %s))"
+        params += [start[0], start[0], start[1]]
+    elif start is not None:
         sql += " AND (updated_at < %s OR (updated_at = %s AND session_id <= %s))"
         params += [start[0], start[0], start[1]]
-    sql += " ORDER BY updated_at DESC, session_id DESC LIMIT %s"
+    order = "ASC" if before else "DESC"
+    sql += f" ORDER BY updated_at {order}, session_id {order} LIMIT %s"
     with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return Q(pk__in=[row[0] for row in cursor.fetchall()])

@@ -34,8 +34,10 @@ from sessions_app.selectors.files import (
 from sessions_app.selectors.sessions import (
     MAX_SESSIONS_PAGE,
     session_completions,
+    session_count,
     session_get,
     session_list,
+    session_list_before,
     sessions_by_id,
 )
 
@@ -59,8 +61,10 @@ __all__ = [
     "message_page",
     "normalize_path",
     "session_completions",
+    "session_count",
     "session_get",
     "session_list",
+    "session_list_before",
     "sessions_by_id",
     "workspace_file_page",
 ]

@@ -82,7 +82,7 @@ def tour(person, member, workspace, settings, server):
         content = "We settled on a token bucket in Redis." if index == 75 else f"Message number {index}."
         MessageFactory(session=long_chat, index=index, role="user" if index % 2 else "assistant", content=content)
     desktop = mcp_key_create(workspace=workspace, name="Claude Desktop").record
-    long_rows(workspace, desktop, sessions=[prototype, dev])
+    long_rows(workspace, desktop, dev=dev)
     claude = OAuthApplicationFactory(redirect_uris=CALLBACK)
     settings.ALLOY_MCP_RESOURCE = f"{server}/mcp"
     make_access_token(user=member, application=claude, workspace=workspace, settings=settings)
@@ -94,13 +94,12 @@ def tour(person, member, workspace, settings, server):
     }
 
 
-def long_rows(workspace, key, *, sessions) -> None:
+def long_rows(workspace, key, *, dev) -> None:
     """Activity rows as long as they come: a 100-character key name, a long reason, a long title."""
-    sessions[0].title = "A prototype whose title goes on " + "and on " * 12
-    sessions[0].save(update_fields=["title"])
+    long_title = SessionFactory(workspace=workspace, title="A prototype whose title goes on " + "and on " * 12)
     for session, outcome, reason in [
-        (sessions[0], "ok", ""),
-        (sessions[1], "error", "No file at " + "deep/" * 30 + "x.py in this session; did you mean api/limits.py?"),
+        (long_title, "ok", ""),
+        (dev, "error", "No file at " + "deep/" * 30 + "x.py in this session; did you mean api/limits.py?"),
         (None, "refused", "The key was revoked on 2026-12-01 10:00 UTC."),
     ]:
         activity_log.record(
@@ -362,6 +361,36 @@ def test_code_in_a_chat_message_has_a_copy_button(server, tour):
         expect(button).to_have_text("Copied")
         assert page.evaluate("navigator.clipboard.readText()").strip() == "const [habits, setHabits] = useState([])"
         expect(button).to_have_text("Copy", timeout=4000)
+
+
+def test_a_pane_being_fetched_says_it_is_loading(server, tour):
+    with browser_page(server, width=1280) as page:
+        sign_in(page, server)
+        page.goto(tour["prototype"])
+        held = []
+        # The pane's answer is held back until the check is done.
+        page.route("**/*pane=files*", lambda route: held.append(route))
+        page.get_by_role("link", name="App.jsx").click()
+        pane = page.locator("#files-pane")
+        expect(pane).to_have_attribute("aria-busy", "true")
+        assert pane.evaluate("pane => getComputedStyle(pane).cursor") == "progress"
+        assert pane.evaluate("pane => getComputedStyle(pane, '::before').content") == '""'  # the moving bar
+        held[0].continue_()
+        expect(page.locator("#file-heading")).to_contain_text("src/App.jsx")
+        expect(pane).not_to_have_attribute("aria-busy", "true")
+
+
+def test_on_a_phone_the_home_filters_fold_behind_one_line(server, tour):
+    with browser_page(server, width=390) as page:
+        sign_in(page, server)
+        kind = page.get_by_label("Kind")
+        expect(kind).to_be_hidden()
+        expect(page.get_by_role("link", name="Habit tracker")).to_be_in_viewport()
+        page.get_by_text("Kind, status").click()
+        kind.select_option("dev")
+        page.get_by_role("button", name="Filter").click()
+        expect(page.get_by_role("status")).to_have_text("1 session matches")
+        expect(page.get_by_label("Kind")).to_be_visible()  # a filter that is set stays in view
 
 
 def test_the_settings_menu_opens_on_a_phone(server, tour):

@@ -91,10 +91,55 @@ def test_sessions_are_paged(member, workspace, monkeypatch):
     for _ in range(3):
         page = client.get("/" + query).content.decode()
         seen += [n for n in range(5) if f">Session number {n}</a>" in page]
-        following = re.search(r'<a href="(\?[^"]*)">Next page</a>', page)
+        following = re.search(r'<a href="(\?[^"]*)" rel="next">Next page</a>', page)
         query = following[1].replace("&amp;", "&") if following else ""
     assert seen == [0, 1, 2, 3, 4]
     assert not query  # the last page has no next
+    # And back: the last page's previous is the second, whose previous is the first.
+    assert "5 sessions · page 3" in page
+    back = []
+    for _ in range(2):
+        previous = re.search(r'<a href="(\?[^"]*)" rel="prev">Previous page</a>', page)
+        page = client.get("/" + previous[1].replace("&amp;", "&")).content.decode()
+        back.append([n for n in range(5) if f">Session number {n}</a>" in page])
+    assert back == [[2, 3], [0, 1]]
+    assert "Previous page" not in page
+    assert "5 sessions · page 1" in page
+
+
+def test_a_title_search_pages_back_too(member, workspace, monkeypatch):
+    monkeypatch.setattr(views, "SESSIONS_PER_PAGE", 2)
+    now = timezone.now()
+    for n in range(5):
+        SessionFactory(workspace=workspace, title=f"Checkout {n}", updated_at=now - timedelta(minutes=n))
+        SessionFactory(workspace=workspace, title=f"Other {n}", updated_at=now - timedelta(minutes=n, seconds=30))
+    client = signed_in(member)
+    page = client.get("/", {"q": "checkout"}).content.decode()
+    assert "5 sessions match" in page
+    for _ in range(2):
+        following = re.search(r'<a href="(\?[^"]*)" rel="next">Next page</a>', page)
+        page = client.get("/" + following[1].replace("&amp;", "&")).content.decode()
+    assert [n for n in range(5) if f">Checkout {n}</a>" in page] == [4]
+    previous = re.search(r'<a href="(\?[^"]*)" rel="prev">Previous page</a>', page)
+    page = client.get("/" + previous[1].replace("&amp;", "&")).content.decode()
+    assert [n for n in range(5) if f">Checkout {n}</a>" in page] == [2, 3]
+    assert "Other" not in page
+
+
+def test_each_session_shows_its_creator_and_its_whole_title_on_hover(member, workspace, owner):
+    title = "A session whose title runs on " + "and on " * 20
+    SessionFactory(workspace=workspace, created_by=owner, title=title)
+    page = signed_in(member).get("/").content.decode()
+    assert f'title="{title}">{title}</a>' in page
+    assert "by Olive Owner ·" in page
+    assert '<p class="muted result-count" role="status">1 session</p>' in page
+
+
+def test_a_count_past_a_thousand_says_more_than(member, workspace, monkeypatch):
+    monkeypatch.setattr(views, "COUNTED_SESSIONS", 3)
+    for _ in range(5):
+        SessionFactory(workspace=workspace)
+    assert "More than 3 sessions" in signed_in(member).get("/").content.decode()
 
 
 def test_the_page_costs_a_constant_number_of_queries(member, workspace, django_assert_max_num_queries):
@@ -103,8 +148,13 @@ def test_the_page_costs_a_constant_number_of_queries(member, workspace, django_a
     client = signed_in(member)
     # One of them gives the test's transaction back its scope after the page's wall (a page served for
     # real owns its transaction, which ends with the wall).
-    with django_assert_max_num_queries(9):
-        assert client.get("/", {"q": "Session"}).content.decode().count('<a class="title"') == 20
+    # The count of matches is one more; a later page's way back one more again.
+    with django_assert_max_num_queries(11):
+        page = client.get("/", {"q": "Session"}).content.decode()
+        assert page.count('<a class="title"') == 20
+    following = re.search(r'<a href="(\?[^"]*)" rel="next">Next page</a>', page)[1].replace("&amp;", "&")
+    with django_assert_max_num_queries(13):
+        assert client.get("/" + following).content.decode().count('<a class="title"') == 10
 
 
 def test_someone_in_no_workspace_is_told_what_to_do(db):

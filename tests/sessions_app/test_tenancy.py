@@ -2,6 +2,7 @@
 with nothing set, no workspace's rows do."""
 
 import inspect
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -214,6 +215,13 @@ SELECTOR_CALLS = {
     "file_text": lambda prototype, dev: {"session_ref": prototype.public_id, "path": "src/App.jsx"},
     "diff_page": lambda prototype, dev: {"session_ref": dev.public_id},
     "sessions_by_id": lambda prototype, dev: {"public_ids": {prototype.public_id, dev.public_id}},
+    "session_count": lambda prototype, dev: {"query": "a", "cap": 10},
+    # Both sessions come before a page that starts in 2000: the page before it starts with one of them.
+    "session_list_before": lambda prototype, dev: {
+        "query": "a",
+        "start": (datetime(2000, 1, 1, tzinfo=UTC), 0),
+        "limit": 1,
+    },
 }
 
 
