@@ -23,8 +23,10 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 # A working demo on the embedded SQLite database under var/ (no environment needed). Links, the Claude
 # config and OAuth use the address it serves on (0.0.0.0 is reached as 127.0.0.1) unless ALLOY_PUBLIC_URL
 # is set; .env (git-ignored: written once, its ALLOY_PUBLIC_URL kept to the last run's) lets manage.py
-# commands run in the checkout afterwards with the same address.
-run: export DEBUG ?= true
+# commands run in the checkout afterwards with the same address. DEBUG stays off: the demo shows Alloy's
+# own 404/403/500 pages, not Django's debug pages (which list settings, to anyone on the network with
+# HOST=0.0.0.0); `make run DEBUG=true` brings those back.
+run: export DEBUG ?= false
 run: export ALLOY_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: export ALLOY_ENV_FILE ?= $(abspath $(ENV_FILE))
 run: $(INSTALLED)

@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-# A checkout's .env — written by `make run` with DEBUG, a generated SECRET_KEY and the address it serves
+# A checkout's .env — written by `make run` with a generated SECRET_KEY and the address it serves
 # on — so management commands work there as the demo does. The environment wins over it. ALLOY_ENV_FILE
 # names another file, or none when empty (the tests and `make serve` set that).
 _env_file = os.environ.get("ALLOY_ENV_FILE", str(BASE_DIR / ".env"))

@@ -1,6 +1,6 @@
 """The checkout's .env for local use (`make run` calls it every run; git-ignored).
 
-Written the first time with DEBUG on and a SECRET_KEY of its own; each run then sets ALLOY_PUBLIC_URL
+Written the first time with a SECRET_KEY of its own (DEBUG stays off); each run then sets ALLOY_PUBLIC_URL
 to the address `make run` serves on, so `./manage.py demo_mcp_key` and the other commands hand out
 that address too (after `make run PORT=18840` they printed port 8000). Other lines are kept as they are.
 
@@ -17,9 +17,8 @@ if path.exists():
 else:
     lines = [
         "# Written by `make run` for local use (git-ignored). Production sets its own environment.",
-        "DEBUG=true",
         f"SECRET_KEY={secrets.token_urlsafe(50)}",
     ]
-    print(f"Wrote {path} (DEBUG and a generated SECRET_KEY) so manage.py commands work in this checkout.")
+    print(f"Wrote {path} (a generated SECRET_KEY) so manage.py commands work in this checkout.")
 path.write_text("\n".join([*lines, f"ALLOY_PUBLIC_URL={public_url}"]) + "\n")
 path.chmod(0o600)

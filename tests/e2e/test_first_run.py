@@ -82,6 +82,12 @@ async def test_make_run_on_another_port_hands_out_that_port_and_oauth_works(make
         sessions = (await client.call_tool("list_sessions", {})).structured_content["sessions"]
     assert sessions
     assert all(session["link"].startswith(f"{base_url}/demo/p/") for session in sessions)
+    # A page that is not there is Alloy's 404 with a way back, never Django's debug page.
+    missing = httpx2.get(f"{base_url}/no/such/page/")
+    assert missing.status_code == 404
+    assert "<h1>Not found</h1>" in missing.text
+    assert "URLconf" not in missing.text
+    assert 'href="/"' in missing.text
 
     # manage.py in the checkout, with only what make run left behind (.env).
     done = subprocess.run(
