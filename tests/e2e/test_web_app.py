@@ -299,6 +299,7 @@ def test_the_changes_get_the_width_of_the_page(server, tour):
         expect(page.locator(".chat-pane")).to_have_count(0)
         wide = code.bounding_box()["width"]
         assert wide >= 900, f"the diff is {wide} px wide at 1280 px (beside the chat: {beside} px)"
+        print(f"diff at 1280 px: {beside:.0f} px beside the chat, {wide:.0f} px with it folded away")
         summary = page.locator("#changes-summary")
         expect(summary).to_contain_text("3 files changed")
         page.screenshot(path=str(ARTIFACTS / "dev-changes-wide-1280.png"), full_page=True)
