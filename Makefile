@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ENV_FILE ?= .env
 
-.PHONY: run serve test test-fast bench lint format lock setup view
+.PHONY: run serve test test-fast bench costs lint format lock setup view
 
 setup: $(INSTALLED)
 
@@ -87,6 +87,12 @@ test-fast: $(INSTALLED)
 bench: $(INSTALLED)
 	scripts/ensure-services.sh
 	$(BIN)/python scripts/benchmark.py
+
+# What the four usual tasks cost Claude in calls and tokens, and the tool list's size, against a real server
+# (tests/e2e/test_task_costs.py; the table also goes to test-artifacts/task-costs.md).
+costs: $(INSTALLED)
+	scripts/ensure-services.sh
+	$(BIN)/pytest tests/e2e/test_task_costs.py -m e2e -q -s -p no:cacheprovider
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
@@ -39,7 +40,7 @@ from mcp_gateway.models import McpCall
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
 from mcp_gateway.protocol.file_uris import TEMPLATES, FileAddress, file_uri, media_type_of, parse_file_uri
 from mcp_gateway.protocol.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
-from mcp_gateway.protocol.tools.budget import ENVELOPE_RESERVE, cut_to_fit, fit_lines, json_text, max_chars
+from mcp_gateway.protocol.tools.budget import ENVELOPE_RESERVE, cut_to_fit, fit_lines, json_text, max_bytes
 from mcp_gateway.protocol.unit_of_work import CredentialNotLive, read_in_workspace
 from sessions_app import selectors
 from sessions_app.diffs import split_lines
@@ -136,7 +137,7 @@ def _file_contents(principal: Principal, uri: str, address: FileAddress) -> Read
     text = selectors.file_text(
         workspace=principal.workspace, session_ref=address.session, path=address.path, version=address.version
     )
-    file, blob, room = text.file, text.blob, max_chars() - ENVELOPE_RESERVE
+    file, blob, room = text.file, text.blob, max_bytes() - ENVELOPE_RESERVE
     media_type = media_type_of(file.path, media_type=file.media_type, binary=text.is_binary)
     if text.is_binary:
         encoded = base64.b64encode(bytes(blob.data or b"")).decode()
@@ -159,7 +160,7 @@ def _file_contents(principal: Principal, uri: str, address: FileAddress) -> Read
     shown_part = f"lines 1-{shown}" if shown else "the start of line 1"
     note = (
         f"This is {shown_part} of the {text.total_lines:,} lines of {file.path}: a read holds at most "
-        f"{max_chars():,} characters. The rest: get_file_content with {json_text(rest)}."
+        f"{settings.ALLOY_MCP_MAX_RESULT_TOKENS:,} tokens. The rest: get_file_content with {json_text(rest)}."
     )
     continuation = {"remaining_lines": text.total_lines - last_shown, "fetch_rest_with": rest}
     return ReadResourceResult(

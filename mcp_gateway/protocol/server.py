@@ -37,6 +37,7 @@ from mcp_types import (
     ReadResourceRequestParams,
     TextContent,
 )
+from mcp_types import Tool as MCPTool
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
@@ -47,6 +48,7 @@ from mcp_gateway.auth.caller import caller_of
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpCall
 from mcp_gateway.protocol.file_uris import TEMPLATE_ARGUMENTS, TEMPLATES
+from mcp_gateway.protocol.lean_schema import lean_schema
 from mcp_gateway.protocol.prompts import PROMPTS, PROMPTS_BY_NAME
 from mcp_gateway.protocol.resources import (
     list_resource_templates,
@@ -100,6 +102,24 @@ class AlloyMCPServer(MCPServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header_schemas: dict[str, dict[str, Any] | None] = {}
+        self._listed_tools: list[MCPTool] | None = None
+
+    async def list_tools(self) -> list[MCPTool]:
+        """The tools as the SDK lists them, their schemas without generated boilerplate (lean_schema.py);
+        worked out once: the tools never change while the server runs."""
+        if self._listed_tools is None:
+            self._listed_tools = [
+                tool.model_copy(
+                    update={
+                        "input_schema": lean_schema(tool.input_schema, for_input=True),
+                        "output_schema": lean_schema(tool.output_schema, for_input=False)
+                        if tool.output_schema
+                        else None,
+                    }
+                )
+                for tool in await super().list_tools()
+            ]
+        return self._listed_tools
 
     def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
         """The schema the SDK checks a 2026-07-28 call's `Mcp-Param-*` headers against, only for a tool that

@@ -160,7 +160,7 @@ def days(prototype):
 async def test_a_file_longer_than_a_read_is_cut_at_a_line_and_says_how_to_get_the_rest(
     mcp, key, prototype, days, settings
 ):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = 4000
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 1_667  # 4000 bytes
     result = await read(mcp, key, file_uri(prototype.public_id, "data/days.txt"))
     content, note = result.contents
     shown = content.text.count("\n")

@@ -1,8 +1,11 @@
-"""The result budget: no text block is longer than ALLOY_MCP_MAX_RESULT_CHARS. What a result costs as the
-JSON it is sent as, and how many items, lines or characters still fit."""
+"""The result budget: no text block costs more than ALLOY_MCP_MAX_RESULT_TOKENS, estimated conservatively
+(below). What a result costs as the JSON it is sent as, and how many items, lines or characters still fit.
+
+Sizes here are UTF-8 bytes of that JSON: the budget is the token budget times BYTES_PER_TOKEN."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import orjson
@@ -13,10 +16,21 @@ from mcp_gateway.protocol.tools.spec import ToolResult
 
 # Room kept for the envelope's own fields (next_cursor, a continuation) when filling a page.
 ENVELOPE_RESERVE = 600
+# Code as JSON measured about 2.4 characters a token with Claude's tokenizer (a default get_file_content of
+# the demo's code: 40,000 characters, 16,500 tokens); prose runs nearer 4, and a character outside ASCII
+# takes 2 to 4 bytes of UTF-8 where it is often a token of its own. So a result is estimated by its UTF-8
+# bytes as if it were all code: never under what it costs.
+BYTES_PER_TOKEN = 2.4
 
 
-def max_chars() -> int:
-    return settings.ALLOY_MCP_MAX_RESULT_CHARS
+def max_bytes() -> int:
+    """The budget as UTF-8 bytes of JSON: what ALLOY_MCP_MAX_RESULT_TOKENS tokens of code take at least."""
+    return int(settings.ALLOY_MCP_MAX_RESULT_TOKENS * BYTES_PER_TOKEN)
+
+
+def estimated_tokens(text: str) -> int:
+    """What `text` costs in tokens, estimated conservatively (see BYTES_PER_TOKEN)."""
+    return math.ceil(len(text.encode()) / BYTES_PER_TOKEN)
 
 
 def json_text(value: Any) -> str:
@@ -26,7 +40,8 @@ def json_text(value: Any) -> str:
 
 
 def json_len(value: Any) -> int:
-    return len(json_text(value))
+    """The UTF-8 bytes `value` takes as the JSON it is sent as."""
+    return len(orjson.dumps(value))
 
 
 def as_json_dict(model: BaseModel) -> dict[str, Any]:
@@ -35,13 +50,13 @@ def as_json_dict(model: BaseModel) -> dict[str, Any]:
 
 
 def room_left(result: ToolResult) -> int:
-    """Characters still free for a result's items, given what it already holds: the budget, less the
-    result so far, less room for its envelope's own fields (next_cursor, a continuation)."""
-    return max_chars() - json_len(result if isinstance(result, dict) else as_json_dict(result)) - ENVELOPE_RESERVE
+    """Bytes still free for a result's items, given what it already holds: the budget, less the result so
+    far, less room for its envelope's own fields (next_cursor, a continuation)."""
+    return max_bytes() - json_len(result if isinstance(result, dict) else as_json_dict(result)) - ENVELOPE_RESERVE
 
 
 def fit_count(sizes: list[int], room: int) -> int:
-    """How many items, in order, fit in `room` characters (each also costs a separating comma)."""
+    """How many items, in order, fit in `room` bytes (each also costs a separating comma)."""
     used = count = 0
     for size in sizes:
         if used + size + 1 > room:
@@ -52,7 +67,7 @@ def fit_count(sizes: list[int], room: int) -> int:
 
 
 def fit_lines(lines: list[str], room: int, start: int = 0) -> int:
-    """How many whole lines, in order from `start`, fit in `room` characters of one JSON string. Looks
+    """How many whole lines, in order from `start`, fit in `room` bytes of one JSON string. Looks
     at no more lines than fit, so a page of a long file costs what the page holds."""
     used = count = 0
     for index in range(start, len(lines)):
@@ -65,11 +80,11 @@ def fit_lines(lines: list[str], room: int, start: int = 0) -> int:
 
 
 def cut_to_fit(text: str, room: int) -> str:
-    """The longest start of `text` whose JSON string form takes at most `room` characters."""
+    """The longest start of `text` whose JSON string form takes at most `room` bytes."""
     if json_len(text) <= room:
         return text
     low, high = 0, min(len(text), max(room, 0))
-    while low < high:  # binary search: escapes make JSON length differ from character count
+    while low < high:  # binary search: escapes and UTF-8 make JSON size differ from character count
         middle = (low + high + 1) // 2
         if json_len(text[:middle]) <= room:
             low = middle

@@ -2,7 +2,7 @@
 
 The contract (docs/mcp-responses.md): a tool returns `structuredContent` and one text block holding the
 same JSON, then, for the tools that name files, a `resource_link` to each. No text block is longer than
-ALLOY_MCP_MAX_RESULT_CHARS (budget.py). Errors a person can act on are results with `isError: true` and
+ALLOY_MCP_MAX_RESULT_TOKENS (budget.py). Errors a person can act on are results with `isError: true` and
 one plain sentence.
 """
 
@@ -17,7 +17,7 @@ from mcp_types import CallToolResult, ContentBlock, TextContent
 from alloy.database import DATABASE_OUTAGE
 from mcp_gateway.auth.caller import Caller, caller_of
 from mcp_gateway.auth.credentials import not_live_message
-from mcp_gateway.protocol.tools.budget import as_json_dict, json_text, max_chars
+from mcp_gateway.protocol.tools.budget import as_json_dict, json_text, max_bytes
 from mcp_gateway.protocol.tools.spec import ToolSpec
 from mcp_gateway.protocol.unit_of_work import CredentialNotLive, in_workspace
 from mcp_gateway.protocol.workers import run_in_worker
@@ -43,9 +43,9 @@ def tool_call(caller: Caller, spec: ToolSpec, arguments: dict[str, Any]) -> Call
         return _error_result(str(error))
     structured = result if isinstance(result, dict) else as_json_dict(result)
     text = json_text(structured)
-    if len(text) > max_chars():
+    if (size := len(text.encode())) > max_bytes():
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
-        raise RuntimeError(f"result of {len(text)} characters is over the {max_chars()} budget")
+        raise RuntimeError(f"result of {size} bytes is over the {max_bytes()}-byte budget")
     content: list[ContentBlock] = [TextContent(type="text", text=text)]
     if spec.links is not None:
         content.extend(spec.links(structured))

@@ -13,15 +13,16 @@ from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
 from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
+from sessions_app.errors import InvalidArgument
 
 DESCRIPTION = """\
-Read an Alloy session's chat between the user and the AI, oldest message first: what was asked, what
-was decided and why. Long chats come in pages: pass next_cursor back as `cursor` to continue. A message
-too long for one result is cut, says how much is left, and the next page continues it.
+A session's chat between the user and the AI, oldest first, in pages (pass next_cursor as `cursor`).
+`start_index` starts at a message, e.g. a search hit's message_index less a few. A message too long for
+one result is cut and the next page continues it.
 
-Use it to summarise a session, find the decisions behind a change, or see how a prototype evolved.
+Use it to summarise a session or find the reasons behind a change.
 
-Example: get_chat_history(session="https://alloy.app/acme/p/hBt7Qm2xLp9VwK4sRz8dNa/edit", limit=50)"""
+Example: get_chat_history(session="hBt7Qm2xLp9VwK4sRz8dNa", start_index=40, limit=20)"""
 
 
 class ChatHistoryResult(PagedResult):
@@ -34,18 +35,34 @@ async def get_chat_history(
     session: SessionArgument,
     ctx: Context,
     cursor: CursorArgument = None,
+    start_index: Annotated[
+        int | None, Field(description="The message to start at (its index); leave out for the first.", ge=0)
+    ] = None,
     limit: Annotated[int, Field(description="Messages per page.", ge=1, le=selectors.MAX_MESSAGES_PAGE)] = 50,
 ) -> Annotated[CallToolResult, ChatHistoryResult]:
-    return await run_tool(ctx, SPEC, session=session, cursor=cursor, limit=limit)
+    return await run_tool(ctx, SPEC, session=session, cursor=cursor, start_index=start_index, limit=limit)
 
 
-def chat_history(principal: Principal, *, session: str, cursor: str | None, limit: int) -> dict[str, Any]:
-    """A page of the chat, as many messages as fit the budget; a message too long for a whole result is cut
-    and the next page continues it (the cursor holds the message and the character to go on from)."""
-    start_index, start_char = decode_cursor(cursor, "messages", (int, int)) if cursor else (0, 0)
+def chat_history(
+    principal: Principal, *, session: str, cursor: str | None, start_index: int | None = None, limit: int
+) -> dict[str, Any]:
+    """A page of the chat from `start_index` (or where `cursor` says), as many messages as fit the budget;
+    a message too long for a whole result is cut and the next page continues it (the cursor holds the
+    message and the character to go on from)."""
+    if cursor and start_index is not None:
+        raise InvalidArgument("Pass cursor or start_index, not both: a cursor already says where to go on.")
+    if cursor:
+        start_index, start_char = decode_cursor(cursor, "messages", (int, int))
+    else:
+        start_index, start_char = start_index or 0, 0
     found, page = selectors.message_page(
         workspace=principal.workspace, session_ref=session, start_index=start_index, limit=limit
     )
+    if not page.items and start_index and start_index >= found.message_count:
+        raise InvalidArgument(
+            f"start_index {start_index} is past the chat's last message, {found.message_count - 1}"
+            f" (it has {found.message_count}); indexes start at 0."
+        )
     # Built as the dict it is sent as (ChatHistoryResult is its schema; the SDK checks it against it).
     result: dict[str, Any] = {"session": session_ref_view(found), "total_messages": found.message_count}
     room = room_left(result)

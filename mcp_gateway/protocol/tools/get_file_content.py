@@ -16,12 +16,11 @@ from sessions_app.diffs import split_lines
 from sessions_app.models import MAX_PATH_LENGTH
 
 DESCRIPTION = """\
-Read a file of an Alloy session: a prototype's file as the AI wrote it, or a dev session's changed file
-after the change (version="after", the default) or before it (version="before"). Lines are numbered
-from 1; ask for a window with start_line and end_line. A file too long for one result is cut at a line,
-says how many lines are left, and gives the exact arguments that return the rest.
+A file's numbered lines: a prototype's file, or a dev session's file after the change (the default)
+or before it (`version="before"`). A window of start_line..end_line; a file too long for one result is
+cut at a line and says which arguments return the rest.
 
-Use it to explain how a prototype works, or to read a changed file in full around a diff.
+Use it to explain how a prototype works, or to read the code around a diff or a search hit's line.
 
 Example: get_file_content(session="hBt7Qm2xLp9VwK4sRz8dNa", path="src/App.jsx", start_line=1, end_line=80)"""
 

@@ -21,15 +21,12 @@ from sessions_app.selectors import DiffEntry
 DIFF_FILES_PER_PAGE = 20
 
 DESCRIPTION = """\
-Show what an Alloy dev session changed, as unified diffs (before → after): of one file with `path`, or
-of every changed file, by path, in pages (pass next_cursor back as `cursor`). Each diff gives the
-file's status and lines added and removed. A diff too long for one result is cut at a line and the
-next page continues it. Prototype sessions have files, not diffs: read them with get_file_content.
+What a dev session changed, as unified diffs: one file with `path`, or every changed file in pages
+(pass next_cursor as `cursor`). A diff too long for one result is cut at a line; the next page goes on.
 
-Use it to explain what changed and why it matters; start with list_session_files to pick the files
-with the most changed lines.
+Use it to explain what changed and why it matters, after list_session_files.
 
-Example: get_file_diff(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHbE", path="api/app.py")"""
+Example: get_file_diff(session="dV3kR8pZq1MwT6yJc5xHbE", path="api/app.py")"""
 
 
 class DiffView(BaseModel):

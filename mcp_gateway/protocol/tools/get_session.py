@@ -12,11 +12,10 @@ from mcp_gateway.protocol.tools.spec import SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 
 DESCRIPTION = """\
-Get an Alloy session's details from a link or id: kind (prototype or dev), title, status, who created
-it and when, and how many messages and files it has.
+An Alloy session's kind (prototype: an app the AI wrote; dev: a change to a codebase), title, status,
+creator, dates, and message and file counts.
 
-Use it first whenever the user pastes an Alloy session link, then read the chat with get_chat_history,
-the files with list_session_files / get_file_content, and (dev sessions) the changes with get_file_diff.
+Use it first when the user pastes an Alloy link, to know which tools fit.
 
 Example: get_session(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHbE")"""
 

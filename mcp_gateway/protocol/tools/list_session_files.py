@@ -17,12 +17,10 @@ from sessions_app import selectors
 from sessions_app.models import MAX_PATH_LENGTH
 
 DESCRIPTION = """\
-List an Alloy session's files by path, with size, language and whether each is binary. For a prototype
-session these are the app's files; for a dev session, the files the session changed, each with its
-status (added, modified, deleted) and lines added and removed.
+A session's files by path with size, language and binary flag; for a dev session, the changed files
+with status (added, modified, deleted) and lines added and removed.
 
-Use it to see how a prototype is organised before reading files, or which files a dev session touched
-and how much, to pick the diffs that matter.
+Use it to see how a prototype is laid out, or to pick the diffs that matter (most changed lines).
 
 Example: list_session_files(session="dV3kR8pZq1MwT6yJc5xHbE", path_prefix="api/")"""
 

@@ -11,7 +11,7 @@ from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
 from mcp_gateway.protocol.tools.budget import as_json_dict, fit_count, json_len, room_left
 from mcp_gateway.protocol.tools.calls import run_tool
-from mcp_gateway.protocol.tools.results import PagedResult, SessionView, session_view
+from mcp_gateway.protocol.tools.results import PagedResult, SessionView, WorkspaceView, session_view, workspace_view
 from mcp_gateway.protocol.tools.spec import CursorArgument, ToolSpec, read_only
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
@@ -19,16 +19,16 @@ from sessions_app.models import Session, SessionKind, SessionStatus
 from sessions_app.search import MAX_QUERY_LENGTH
 
 DESCRIPTION = """\
-List the sessions of the user's Alloy workspace, most recently updated first. Search titles with
-`query`; filter by `kind` (prototype or dev) and `status` (active, completed, archived).
+The workspace's sessions, most recently updated first; `query` searches titles.
 
-Use it when the user refers to a session by name rather than by link ("the habit tracker prototype"),
-or asks what sessions exist. Pass a session's id to the other tools.
+Use it when the user names a session instead of pasting its link ("the habit tracker"), or asks what
+exists; pass a session's id to the other tools.
 
-Example: list_sessions(query="rate limit", kind="dev", limit=10)"""
+Example: list_sessions(query="rate limit", kind="dev")"""
 
 
 class ListSessionsResult(PagedResult):
+    workspace: WorkspaceView
     sessions: list[SessionView]
 
 
@@ -59,11 +59,14 @@ def sessions(
     page = selectors.session_list(
         workspace=principal.workspace, query=query, kind=kind, status=status, start=start, limit=limit
     )
-    views = [session_view(session) for session in page.items]
-    room = room_left(ListSessionsResult(sessions=[]))
+    views = [session_view(session, in_list=True) for session in page.items]
+    workspace = workspace_view(principal.workspace)
+    room = room_left(ListSessionsResult(workspace=workspace, sessions=[]))
     shown = fit_count([json_len(as_json_dict(view)) for view in views], room)
     following = page.items[shown] if shown < len(page.items) else page.following
-    return ListSessionsResult(sessions=views[:shown], next_cursor=_cursor(following) if following else None)
+    return ListSessionsResult(
+        workspace=workspace, sessions=views[:shown], next_cursor=_cursor(following) if following else None
+    )
 
 
 def _cursor(session: Session) -> str:

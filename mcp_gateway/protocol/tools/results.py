@@ -8,8 +8,9 @@ from typing import Any, cast
 from pydantic import BaseModel, Field
 
 from sessions_app.documents import format_time
-from sessions_app.models import FileStatus, MessageRole, Session, SessionFile, SessionKind
+from sessions_app.models import FileStatus, MessageRole, Session, SessionFile, SessionKind, SessionStatus
 from sessions_app.selectors import ChatMessage, ChatSession
+from workspaces.models import Workspace
 
 
 class WorkspaceView(BaseModel):
@@ -19,7 +20,7 @@ class WorkspaceView(BaseModel):
 
 class PersonView(BaseModel):
     name: str
-    email: str
+    email: str | None = Field(default=None, description="Left out in lists.")
 
 
 class CountsView(BaseModel):
@@ -34,11 +35,11 @@ class SessionView(BaseModel):
         description="prototype: the AI wrote an app's files. dev: the AI changed a codebase (has diffs)."
     )
     title: str
-    status: str
+    status: SessionStatus
     created_at: str
     updated_at: str
     created_by: PersonView | None = None
-    workspace: WorkspaceView
+    workspace: WorkspaceView | None = Field(default=None, description="Left out in lists: the list says it once.")
     counts: CountsView
 
 
@@ -65,20 +66,26 @@ class Continuation(BaseModel):
     fetch_rest_with: dict[str, Any] = Field(description="The exact arguments that return the rest.")
 
 
-def session_view(session: Session) -> SessionView:
+def session_view(session: Session, *, in_list: bool = False) -> SessionView:
+    """A session whole; `in_list`, without what its list says once (the workspace) or needs not repeat
+    (the creator's email)."""
     creator = session.created_by
     return SessionView(
         id=session.public_id,
         link=session.link(),
         kind=cast(SessionKind, session.kind),
         title=session.title,
-        status=session.status,
+        status=cast(SessionStatus, session.status),
         created_at=format_time(session.created_at),
         updated_at=format_time(session.updated_at),
-        created_by=PersonView(name=creator.display_name, email=creator.email) if creator else None,
-        workspace=WorkspaceView(slug=session.workspace.slug, name=session.workspace.name),
+        created_by=PersonView(name=creator.display_name, email=None if in_list else creator.email) if creator else None,
+        workspace=None if in_list else workspace_view(session.workspace),
         counts=CountsView(messages=session.message_count, files=session.file_count),
     )
+
+
+def workspace_view(workspace: Workspace) -> WorkspaceView:
+    return WorkspaceView(slug=workspace.slug, name=workspace.name)
 
 
 def session_ref_view(session: Session | ChatSession) -> dict[str, Any]:

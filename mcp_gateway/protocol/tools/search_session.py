@@ -1,7 +1,7 @@
 """search_session: where words occur in one session's chat and files."""
 
 import hashlib
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
@@ -15,30 +15,35 @@ from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import PagedResult, SessionRefView, session_ref_view
 from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app.errors import InvalidArgument
+from sessions_app.models import MessageRole
 from sessions_app.search import MAX_QUERY_LENGTH
 from sessions_app.search.in_session import MAX_SEARCH_PAGE, SearchHit, session_search
 
 DESCRIPTION = """\
-Find where words occur in one Alloy session: its chat messages, and its files (for a dev session, both
-the new and the old version of each changed file, so the diffs too). Every word must occur in a message
-or a file for it to match; case does not matter. Hits come in order — messages by index, then files by
-path and line — each with a short snippet, in pages (pass next_cursor back as `cursor`).
+Where every word of `query` occurs in one session (any case): chat messages, then file lines (a dev
+session's files before and after), each with a snippet, in pages. A message hit's message_index is
+get_chat_history's `start_index`; a file hit's path and line are get_file_content's `path` and
+`start_line`.
 
-Use it to answer "where did we decide…?" or "which file mentions…?" without reading a long chat or every
-file; then read around a hit with get_chat_history (cursor-free: its message index tells you where) or
-get_file_content / get_file_diff with the hit's path.
+Use it for "where did we decide…?" or "which file mentions…?" instead of reading everything.
 
-Example: search_session(session="https://alloy.app/acme/p/dev/dV3kR8pZq1MwT6yJc5xHbE", query="drop Redis")"""
+Example: search_session(session="dV3kR8pZq1MwT6yJc5xHbE", query="drop Redis")"""
 
 
 class SearchHitView(BaseModel):
-    kind: str = Field(description="message or file")
+    kind: Literal["message", "file"]
     snippet: str
-    message_index: int | None = Field(default=None, description="Messages: the message's index in the chat.")
-    role: str | None = None
+    message_index: int | None = Field(
+        default=None, description="Messages: the message's index in the chat (get_chat_history's start_index)."
+    )
+    role: MessageRole | None = None
     path: str | None = Field(default=None, description="Files: the file's path.")
-    version: str | None = Field(default=None, description="Files: after (current content) or before (replaced).")
-    line: int | None = Field(default=None, description="Files: the line number, from 1.")
+    version: Literal["after", "before"] | None = Field(
+        default=None, description="Files: after (current content) or before (replaced)."
+    )
+    line: int | None = Field(
+        default=None, description="Files: the line number, from 1 (get_file_content's start_line)."
+    )
 
 
 class SearchResult(PagedResult):

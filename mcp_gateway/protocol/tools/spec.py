@@ -13,16 +13,13 @@ from pydantic import BaseModel, Field
 SessionArgument = Annotated[
     str,
     Field(
-        description=(
-            "The session: a link pasted by the user (https://alloy.app/<workspace>/p/<id>/edit or "
-            "https://alloy.app/<workspace>/p/dev/<id>) or a bare session id."
-        ),
+        description="An Alloy session link the user pasted, or a session id.",
         max_length=4096,
     ),
 ]
 CursorArgument = Annotated[
     str | None,
-    Field(description="The next_cursor of the previous result, to get the next page. Leave out for the first."),
+    Field(description="next_cursor of the previous page."),
 ]
 
 # What a tool's unit of work returns: its result model, or the dict that model would dump to.

@@ -4,7 +4,7 @@ where the next one starts. (The tools' own test modules drive the same logic thr
 import pytest
 
 from mcp_gateway.auth.principal import Principal
-from mcp_gateway.protocol.tools.budget import json_text, max_chars
+from mcp_gateway.protocol.tools.budget import json_text, max_bytes
 from mcp_gateway.protocol.tools.get_chat_history import chat_history
 from mcp_gateway.protocol.tools.get_file_content import file_content
 from mcp_gateway.protocol.tools.get_file_diff import file_diffs
@@ -15,12 +15,12 @@ from tests.factories import SessionFactory, add_file
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 3_000
+BUDGET_TOKENS = 1_250  # 3,000 bytes of JSON
 
 
 @pytest.fixture(autouse=True)
 def small_budget(settings):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = BUDGET
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = BUDGET_TOKENS
 
 
 @pytest.fixture
@@ -29,14 +29,15 @@ def principal(workspace):
 
 
 def size(result) -> int:
-    return len(json_text(result if isinstance(result, dict) else result.model_dump(mode="json", exclude_none=True)))
+    text = json_text(result if isinstance(result, dict) else result.model_dump(mode="json", exclude_none=True))
+    return len(text.encode())
 
 
 def test_a_message_longer_than_a_result_is_cut_and_continued(principal, workspace):
     session = SessionFactory(workspace=workspace)
     Message.objects.create(session=session, index=0, role="user", content="a" * 5_000)
     first = chat_history(principal, session=session.public_id, cursor=None, limit=50)
-    assert size(first) <= max_chars()
+    assert size(first) <= max_bytes()
     shown = len(first["messages"][0]["content"])
     assert first["messages"][0]["truncated"]["remaining_chars"] == 5_000 - shown
     content, page = first["messages"][0]["content"], first
@@ -64,7 +65,7 @@ def test_a_file_is_cut_at_a_line_with_the_arguments_for_the_rest(principal, work
     add_file(session, "long.txt", after="".join(f"line {n:04}\n" for n in range(1, 1001)))
     result = file_content(principal, session=session.public_id, path="long.txt", start_line=None, end_line=None,
                           version=None)  # fmt: skip
-    assert size(result) <= max_chars()
+    assert size(result) <= max_bytes()
     assert result.content.endswith("\n")
     assert result.truncated.fetch_rest_with == {
         "session": session.public_id,
@@ -83,7 +84,7 @@ def test_whole_diffs_until_one_does_not_fit_which_starts_the_next_page(principal
     following = file_diffs(principal, session=session.public_id, path=None, context_lines=3, cursor=page["next_cursor"])
     assert following["diffs"][0]["path"] == "b.py"
     assert following["diffs"][0]["truncated"]["remaining_lines"] > 0  # b.py alone is over the budget
-    assert size(following) <= max_chars()
+    assert size(following) <= max_bytes()
 
 
 def test_a_file_listing_stops_where_the_budget_does(principal, workspace):
@@ -92,7 +93,7 @@ def test_a_file_listing_stops_where_the_budget_does(principal, workspace):
         add_file(session, f"src/module_{n:03}.py", after="x\n")
     page = session_files(principal, session=session.public_id, path_prefix=None, cursor=None, limit=200)
     assert 0 < len(page.files) < 60
-    assert size(page) <= max_chars()
+    assert size(page) <= max_bytes()
     following = session_files(principal, session=session.public_id, path_prefix=None, cursor=page.next_cursor,
                               limit=200)  # fmt: skip
     assert following.files[0].path == f"src/module_{len(page.files):03}.py"
@@ -103,5 +104,5 @@ def test_a_session_listing_stops_where_the_budget_does(principal, workspace):
         SessionFactory(workspace=workspace, title=f"A session with a long enough title {n}")
     page = sessions(principal, query=None, kind=None, status=None, cursor=None, limit=100)
     assert 0 < len(page.sessions) < 40
-    assert size(page) <= max_chars()
+    assert size(page) <= max_bytes()
     assert page.next_cursor

@@ -1,6 +1,7 @@
 """get_chat_history: oldest → newest, pages within the budget, long messages continued, tenancy."""
 
 import pytest
+from pydantic import ValidationError
 
 from mcp_gateway.protocol.cursors import encode_cursor
 from sessions_app.models import Message
@@ -46,7 +47,7 @@ def huge_chat(workspace):
 
 
 def test_a_message_longer_than_a_result_is_continued(tool, key, long_message, settings):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = 5_000
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 2_084  # 5_000 bytes
     session, long_text = long_message, LONG_TEXT
     pieces, cursor, results = [], None, 0
     while True:
@@ -93,15 +94,41 @@ def test_every_page_of_a_60000_message_chat_stays_in_budget(tool, key, huge_chat
 def test_the_last_page_costs_the_queries_the_first_does(tool, key, huge_chat, query_log):
     with query_log() as first_queries:
         first = tool(key, "get_chat_history", {"session": huge_chat.public_id, "limit": 100})
-    # The last page, straight from a cursor for message 59,900: keyset, so no scan of what comes before.
+    # The last page, straight from a cursor for message 59,960: keyset, so no scan of what comes before.
     with query_log() as last_queries:
         last = tool(
             key,
             "get_chat_history",
-            {"session": huge_chat.public_id, "cursor": encode_cursor("messages", 59_900, 0), "limit": 100},
+            {"session": huge_chat.public_id, "cursor": encode_cursor("messages", 59_960, 0), "limit": 100},
         )
     assert first.structured_content["messages"][0]["index"] == 0
     assert last.structured_content["messages"][-1]["index"] == 59_999
     assert "next_cursor" not in last.structured_content
     # One statement: the page and its session together (sessions_app.selectors.message_page).
     assert first_queries.count() == last_queries.count() == 1
+
+
+def test_start_index_starts_at_a_message_a_search_hit_names(tool, key, workspace):
+    """A hit at message 299 of 300 was 14 calls and 130,000 tokens away when cursors were opaque."""
+    session = SessionFactory(workspace=workspace)
+    add_chat(session, 300)
+    page = tool(key, "get_chat_history", {"session": session.public_id, "start_index": 294, "limit": 10})
+    assert [m["index"] for m in page.structured_content["messages"]] == list(range(294, 300))
+    assert "next_cursor" not in page.structured_content
+
+
+def test_start_index_with_a_cursor_or_past_the_end_says_what_is_accepted(tool, key, prototype):
+    cursor = encode_cursor("messages", 2, 0)
+    both = tool(key, "get_chat_history", {"session": prototype.public_id, "cursor": cursor, "start_index": 1})
+    assert both.is_error
+    assert both.content[0].text == "Pass cursor or start_index, not both: a cursor already says where to go on."
+    past = tool(key, "get_chat_history", {"session": prototype.public_id, "start_index": 5})
+    assert past.is_error
+    assert past.content[0].text == "start_index 5 is past the chat's last message, 4 (it has 5); indexes start at 0."
+    with pytest.raises(ValidationError):
+        tool(key, "get_chat_history", {"session": prototype.public_id, "start_index": -1})
+
+
+def test_start_index_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
+    arguments = {"session": foreign.public_id, "start_index": 0}
+    assert_not_found_like_missing(key, "get_chat_history", arguments, foreign.public_id)

@@ -59,7 +59,7 @@ def big_file(workspace):
 
 
 def test_a_long_file_is_cut_at_a_line_with_the_arguments_for_the_rest(tool, key, big_file, settings):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = 10_000
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 4_167  # 10_000 bytes
     session, text = big_file
     arguments, pieces = {"session": session.public_id, "path": "src/big.js"}, []
     while True:

@@ -57,7 +57,7 @@ def big_change(workspace):
 
 
 def test_a_long_diff_is_continued_across_pages_within_budget(tool, key, big_change, settings):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 3_334  # 8_000 bytes
     arguments, pages, big_parts = {"session": big_change.public_id}, [], []
     while True:
         result = tool(key, "get_file_diff", arguments)
@@ -76,7 +76,7 @@ def test_a_long_diff_is_continued_across_pages_within_budget(tool, key, big_chan
 
 
 def test_a_long_diff_is_computed_once_not_per_page(tool, key, big_change, settings, query_log):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 3_334  # 8_000 bytes
     diffs_in_memory.clear()  # other tests diff the same contents
     arguments, reads_of_texts = {"session": big_change.public_id, "path": "b/big.py"}, []
     while True:
@@ -93,7 +93,7 @@ def test_a_long_diff_is_computed_once_not_per_page(tool, key, big_change, settin
 
 
 def test_a_cursor_for_another_path_is_refused(tool, key, big_change, settings):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = 8_000
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 3_334  # 8_000 bytes
     first = tool(key, "get_file_diff", {"session": big_change.public_id, "path": "b/big.py"}).structured_content
     assert first["diffs"][0]["truncated"]["fetch_rest_with"]["path"] == "b/big.py"
     result = tool(

@@ -62,7 +62,7 @@ def test_query_count_does_not_grow_with_the_session(tool, key, sessions_of_two_s
 
 
 def test_a_small_budget_pages_instead_of_cutting(tool, key, sessions_of_two_sizes, settings):
-    settings.ALLOY_MCP_MAX_RESULT_CHARS = 3_000
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 1_250  # 3_000 bytes
     session = sessions_of_two_sizes[1200]
     result = tool(key, "list_session_files", {"session": session.public_id, "limit": 1000})
     assert len(result.content[0].text) <= 3_000

@@ -91,3 +91,15 @@ def test_a_tampered_cursor_with_a_naive_time_is_refused(tool, key, many):
     result = tool(key, "list_sessions", {"cursor": encode_cursor("sessions", "2026-01-01T00:00:00", 1)})
     assert result.is_error
     assert "not one this tool issued" in result.content[0].text
+
+
+def test_the_list_says_the_workspace_once_and_no_creator_email(tool, key, prototype, owner):
+    result = tool(key, "list_sessions", {}).structured_content
+    assert result["workspace"] == {"slug": "acme", "name": "Acme"}
+    (item,) = result["sessions"]
+    assert "workspace" not in item
+    assert item["created_by"] == {"name": "Olive Owner"}
+    # One session alone is whole: its workspace and its creator's email.
+    whole = tool(key, "get_session", {"session": prototype.public_id}).structured_content
+    assert whole["workspace"] == {"slug": "acme", "name": "Acme"}
+    assert whole["created_by"] == {"name": "Olive Owner", "email": "owner@acme.test"}
