@@ -21,13 +21,13 @@ urlpatterns = [
         oauth_views.DynamicClientRegistrationManagementView.as_view(),
         name="dcr-register-management",
     ),
-    # RFC 8414, and the OpenID Connect discovery path some clients try first.
+    # RFC 8414. No /.well-known/openid-configuration: this is no OpenID provider (no ID tokens, no
+    # jwks_uri), and serving the OAuth document there claimed to be one; clients fall back to this path.
     re_path(
         r"^\.well-known/oauth-authorization-server/?$",
         oauth_views.OAuthServerMetadataView.as_view(),
         name="oauth-server-metadata",
     ),
-    re_path(r"^\.well-known/openid-configuration/?$", oauth_views.OAuthServerMetadataView.as_view()),
     # RFC 9728: the path-suffixed form for /mcp, and the root form.
     re_path(
         r"^\.well-known/oauth-protected-resource(?:/mcp)?/?$",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from mcp_types import PromptArgument
 
 from sessions_app.links import ACCEPTED_SHAPES
+from sessions_app.models import SessionKind
 
 SESSION_ARGUMENT = PromptArgument(
     name="session",
@@ -28,6 +29,8 @@ class PromptSpec:
     description: str
     render: Callable[[str], str]  # the session argument → the message's text
     arguments: tuple[PromptArgument, ...] = (SESSION_ARGUMENT,)
+    # The kind of session the prompt is for (completion offers only those); None: any.
+    session_kind: SessionKind | None = None
 
 
 def _summarise(session: str) -> str:
@@ -91,12 +94,14 @@ PROMPTS = [
         "What changed, and which diffs matter",
         "Review a dev session: the changed files, the diffs that matter with why, risks and what to test.",
         _review_changes,
+        session_kind="dev",
     ),
     PromptSpec(
         "explain_prototype",
         "Explain how a prototype works",
         "Explain a prototype session's app: what it does, its structure, how it works and how to run it.",
         _explain_prototype,
+        session_kind="prototype",
     ),
     PromptSpec(
         "implementation_notes",

@@ -244,11 +244,12 @@ async def complete_argument(ctx: ServerRequestContext, params: CompleteRequestPa
     if unstorable(typed):
         return empty
     if isinstance(params.ref, PromptReference):
-        if params.ref.name not in PROMPTS_BY_NAME or argument != "session":
+        prompt = PROMPTS_BY_NAME.get(params.ref.name)
+        if prompt is None or argument != "session":
             return empty
 
         def work(principal: Principal) -> list[str]:
-            return session_completions(workspace=principal.workspace, typed=typed)
+            return session_completions(workspace=principal.workspace, typed=typed, kind=prompt.session_kind)
     else:
         if params.ref.uri not in TEMPLATE_URIS or argument not in TEMPLATE_ARGUMENTS:
             return empty

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -64,8 +65,13 @@ class HttpMiddleware:
         raise NotImplementedError
 
 
+# The protocol revisions the SDK serves: the initialize handshake's and the per-request envelope's.
+SERVED_VERSIONS = (*HANDSHAKE_PROTOCOL_VERSIONS, *MODERN_PROTOCOL_VERSIONS)
+
+
 class TransportGuard(HttpMiddleware):
-    """Host and Origin checks (DNS rebinding), the request size limit, and a last line against 500s."""
+    """Host and Origin checks (DNS rebinding), the request size limit, the protocol version, and a last line
+    against 500s."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
@@ -105,6 +111,15 @@ class TransportGuard(HttpMiddleware):
         scope[REQUEST_ID_SCOPE_KEY], problem = _request_id(body)
         if problem:
             await send_json(send, 400, _rpc_error(-32600, problem))
+            return
+        version = headers.get("mcp-protocol-version")
+        if version is not None and version.strip() not in SERVED_VERSIONS:
+            # The SDK answered this with a sentence about `params._meta`, naming no version.
+            message = (
+                f"MCP-Protocol-Version {version.strip()[:40]!r} is not one this server speaks; it speaks "
+                f"{', '.join(SERVED_VERSIONS)}."
+            )
+            await send_json(send, 400, _rpc_error(-32600, message, scope[REQUEST_ID_SCOPE_KEY]))
             return
         receive = _replay(body, receive)
         started = False

@@ -14,7 +14,12 @@ export async function showFileContent(container, result) {
     { class: "code-heading" },
     h("span", { class: "path" }, result.path),
     result.version === "before" ? h("span", { class: "badge" }, "before the change") : null,
-    h("span", { class: "muted" }, `${result.total_lines.toLocaleString()} lines`),
+    // A binary file has no lines (get_file_content leaves total_lines out): its size instead.
+    h(
+      "span",
+      { class: "muted" },
+      result.binary ? `${result.size.toLocaleString()} bytes` : `${result.total_lines.toLocaleString()} lines`,
+    ),
   );
   container.append(heading);
   if (result.binary) {

@@ -78,13 +78,16 @@ def sessions_by_id(*, workspace: Workspace, public_ids: set[str]) -> dict[str, S
     return by_id
 
 
-def session_completions(*, workspace: Workspace, typed: str, limit: int = 10) -> list[str]:
-    """Ids of the workspace's sessions, most recently updated first, whose title contains what was typed
-    or whose id starts with it: what a prompt's session argument is completed with."""
+def session_completions(*, workspace: Workspace, typed: str, kind: str | None = None, limit: int = 10) -> list[str]:
+    """Ids of the workspace's sessions (of `kind`, when given), most recently updated first, whose title
+    contains what was typed or whose id starts with it: what a prompt's session argument is completed with."""
     typed = typed.strip()[:MAX_QUERY_LENGTH]
     sessions = _sessions(workspace)
+    if kind is not None:
+        sessions = sessions.filter(kind=kind)
     if typed:
-        sessions = sessions.filter(title_matches(workspace, typed, limit=limit) | Q(public_id__startswith=typed))
+        matching = title_matches(workspace, typed, kind=kind, limit=limit) | Q(public_id__startswith=typed)
+        sessions = sessions.filter(matching)
     return list(sessions.order_by("-updated_at", "-pk").values_list("public_id", flat=True)[:limit])
 
 

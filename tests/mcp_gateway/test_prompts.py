@@ -81,12 +81,34 @@ async def test_the_session_completes_from_the_callers_workspace_only(mcp, key, p
             PromptReference(name="summarise_session"), {"name": "session", "value": "paym"}
         )
         by_id = await client.complete(
-            PromptReference(name="review_changes"), {"name": "session", "value": mine.public_id[:6]}
+            PromptReference(name="implementation_notes"), {"name": "session", "value": mine.public_id[:6]}
         )
         other = await client.complete(PromptReference(name="nope"), {"name": "session", "value": "paym"})
     assert by_title.completion.values == [mine.public_id]
     assert by_id.completion.values == [mine.public_id]
     assert other.completion.values == []
+
+
+@pytest.fixture
+def checkout(workspace):
+    return (
+        SessionFactory(workspace=workspace, kind="dev", title="Checkout: retry charges"),
+        SessionFactory(workspace=workspace, kind="prototype", title="Checkout page"),
+    )
+
+
+async def test_a_prompt_for_one_kind_of_session_completes_to_that_kind_only(mcp, key, checkout):
+    """review_changes offered prototypes (4 of 9 values), which have no diffs."""
+    dev, prototype = checkout
+    async with mcp(key) as client:
+
+        async def offered(prompt: str) -> list[str]:
+            answer = await client.complete(PromptReference(name=prompt), {"name": "session", "value": "checkout"})
+            return answer.completion.values
+
+        assert await offered("review_changes") == [dev.public_id]
+        assert await offered("explain_prototype") == [prototype.public_id]
+        assert await offered("summarise_session") == [prototype.public_id, dev.public_id]
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])  # initialize; server/discover (2026-07-28)

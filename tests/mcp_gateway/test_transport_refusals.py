@@ -72,3 +72,26 @@ async def test_mcp_over_plain_http_is_refused_with_the_https_url(http, key, sett
     assert plain.status_code == 403
     assert settings.ALLOY_MCP_RESOURCE in plain.json()["error"]["message"]
     assert through_proxy.status_code == 200
+
+
+@pytest.mark.parametrize("version", ["2099-01-01", "1.0", "", "2025-11-25x"])
+async def test_an_unknown_protocol_version_gets_a_400_naming_the_versions_served(http, key, version):
+    """It was answered with the SDK's 'params._meta must be an object carrying …', naming no version."""
+    headers = {**JSON, "mcp-protocol-version": version, "X-MCP-API-Key": key}
+    async with http(**headers) as client:
+        response = await client.post("/mcp", json={"jsonrpc": "2.0", "id": 7, "method": "tools/list"})
+    assert response.status_code == 400
+    error = response.json()
+    assert error["id"] == 7
+    assert error["error"]["message"] == (
+        f"MCP-Protocol-Version {version!r} is not one this server speaks; it speaks "
+        "2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28."
+    )
+
+
+@pytest.mark.parametrize("version", ["2025-06-18", "2025-11-25"])
+async def test_a_known_protocol_version_is_served(http, key, version):
+    headers = {**JSON, "mcp-protocol-version": version, "X-MCP-API-Key": key}
+    async with http(**headers) as client:
+        response = await client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+    assert response.status_code == 200

@@ -33,9 +33,10 @@ class FileContentResult(BaseModel):
     binary: bool
     media_type: str | None = None
     size: int
-    total_lines: int
-    start_line: int
-    end_line: int = Field(description="The last line shown (inclusive).")
+    # A binary file has no lines: these three are absent for one.
+    total_lines: int | None = None
+    start_line: int | None = None
+    end_line: int | None = Field(default=None, description="The last line shown (inclusive).")
     content: str | None = Field(default=None, description="The lines start_line..end_line; absent for a binary file.")
     note: str | None = None
     truncated: Continuation | None = None
@@ -87,14 +88,13 @@ def file_content(
         binary=text.is_binary,
         media_type=text.file.media_type or None,
         size=blob.size,
-        total_lines=text.total_lines,
-        start_line=text.start_line,
-        end_line=text.end_line,
-        content=None if text.is_binary else "",
+        content="",
     )
     if text.is_binary:
+        result.content = None
         result.note = f"A binary file ({result.media_type or 'unknown type'}, {blob.size:,} bytes): no text to show."
         return result
+    result.total_lines, result.start_line, result.end_line = text.total_lines, text.start_line, text.end_line
     room = room_left(result)
     lines = split_lines(text.text)
     shown = fit_lines(lines, room)

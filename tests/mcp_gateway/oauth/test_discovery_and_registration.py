@@ -22,7 +22,6 @@ def no_registrations_counted_yet():
     "path",
     [
         "/.well-known/oauth-authorization-server",
-        "/.well-known/openid-configuration",
         "/.well-known/oauth-authorization-server/",
     ],
 )
@@ -39,6 +38,11 @@ def test_authorization_server_metadata(client, settings, path):
     assert metadata["client_id_metadata_document_supported"] is True
     assert metadata["response_types_supported"] == ["code"]
     assert metadata["authorization_response_iss_parameter_supported"] is True
+
+
+def test_no_openid_configuration_is_claimed(client):
+    """It served the RFC 8414 document, without the fields OpenID Connect discovery requires (jwks_uri…)."""
+    assert client.get("/.well-known/openid-configuration").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"])

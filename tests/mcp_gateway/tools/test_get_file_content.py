@@ -89,3 +89,5 @@ def test_binary_files_have_no_text(tool, key, binary_file):
     assert result["binary"] is True
     assert "content" not in result
     assert "image/png" in result["note"]
+    # No line range: it answered start_line 1, end_line 0.
+    assert not {"start_line", "end_line", "total_lines"} & set(result)
