@@ -301,13 +301,21 @@ SILENCED_SYSTEM_CHECKS = [
     "oauth2_provider.W008",
 ]
 
+# `plain` lines for people; `json`, one object a line for log pipelines, with a line per MCP request
+# (alloy/log_format.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "alloy.log_format.JsonFormatter"},
+    },
     # Every line goes through RedactSecrets: no key, token, code or secret is written at any level.
     "filters": {"redact_secrets": {"()": "alloy.log_filters.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # The MCP SDK logs every stateless request at INFO; keep its warnings and errors.

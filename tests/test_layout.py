@@ -10,8 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["alloy", "mcp_gateway", "sessions_app", "workspaces"]  # each may import only those after it
 # The project's own infrastructure, below every app: what a database outage looks like to a caller, which
-# database a unit of reads goes to, the window both rate limiters count in, and the metrics.
-SHARED = {"alloy.database", "alloy.replicas", "alloy.fixed_window", "alloy.metrics"}
+# database a unit of reads goes to, the window both rate limiters count in, the metrics, and how a log line
+# carries its fields.
+SHARED = {"alloy.database", "alloy.replicas", "alloy.fixed_window", "alloy.metrics", "alloy.log_format"}
 PROTOCOL = ROOT / "mcp_gateway" / "protocol"
 HANDLERS = [
     *sorted((PROTOCOL / "tools").glob("*.py")),

@@ -21,6 +21,7 @@ from collections import deque
 from datetime import datetime
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import (
     DatabaseError,
     DataError,
@@ -34,6 +35,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from alloy import metrics
+from alloy.log_format import FIELDS
 from mcp_gateway.auth.caller import Caller
 from mcp_gateway.auth.credentials import not_live_message
 from mcp_gateway.models import McpCall, McpKey
@@ -42,6 +44,7 @@ from sessions_app.links import parse_session_ref
 from sessions_app.storable import storable
 
 logger = logging.getLogger(__name__)
+request_log = logging.getLogger("alloy.requests")
 
 FLUSH_SECONDS = 1.0
 MAX_PENDING = 200_000
@@ -207,17 +210,27 @@ def record_request(
         outcome, reason = McpCall.Outcome.REFUSED, not_live_message(caller.principal)
     elif caller.database_outage:
         outcome, reason = McpCall.Outcome.UNAVAILABLE, caller.database_outage
-    metrics.count_request(
-        method="resources/read" if method == "resources/read" else "tools/call",
-        tool=method if method in metrics.known_methods else "unknown",
-        outcome=outcome,
-        seconds=seconds,
-    )
+    # What the metrics and the request log may name: a caller's made-up tool name is "unknown".
+    kind = "resources/read" if method == "resources/read" else "tools/call"
+    tool = method if method in metrics.known_methods else "unknown"
+    metrics.count_request(method=kind, tool=tool, outcome=outcome, seconds=seconds)
     principal = caller.principal
     try:
         session_id = parse_session_ref(session_ref).session_id if session_ref else ""
     except InvalidSessionLink:
         session_id = ""
+    if settings.LOG_FORMAT == "json":  # a line a request, for log pipelines (alloy/log_format.py)
+        fields = {
+            "request_id": caller.request_id,
+            "method": kind,
+            "tool": tool,
+            "outcome": outcome,
+            "duration_ms": round(seconds * 1000, 3),
+            "workspace": principal.workspace.slug,
+            "credential": principal.credential_kind,
+            "session_id": session_id or None,
+        }
+        request_log.info("mcp request", extra={FIELDS: fields})
     activity_log.record(
         CallRecord(
             at=timezone.now(),

@@ -22,6 +22,7 @@ Verdict = Literal["answer", "check", "refuse", "outage"]
 @dataclass
 class Caller:
     principal: Principal
+    request_id: str | int | None = None  # the JSON-RPC id of the request, for the request log
     confirmed: bool = False  # found live in the database during this request
     refused: bool = False  # found revoked, expired or no longer a member during this request
     # What to tell the client if the database failed the request (alloy/database.py); else "".

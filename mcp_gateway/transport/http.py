@@ -271,7 +271,7 @@ class CredentialAuth(HttpMiddleware):
         for credential in credentials:
             cache_key = fingerprint(credential)
             if (principal := principals.get(cache_key)) is not None:
-                return cache_key, Caller(principal)
+                return cache_key, Caller(principal, request_id=scope.get(REQUEST_ID_SCOPE_KEY))
             address = scope["client"][0] if scope.get("client") else "unknown"
             # An address over its refused-credential limit gets 429 without a look at what it sent, except
             # a well-formed key (checksum and all: no guess is one by chance), which is still looked up by
@@ -294,7 +294,7 @@ class CredentialAuth(HttpMiddleware):
                     await _note_refused_key(credential)
             else:
                 principals.put(cache_key, principal)
-                return cache_key, Caller(principal, confirmed=True)
+                return cache_key, Caller(principal, request_id=scope.get(REQUEST_ID_SCOPE_KEY), confirmed=True)
             if throttled:  # refused where a refusal says nothing more than the 429 would
                 await too_many_requests(send, scope, throttled)
                 return None
