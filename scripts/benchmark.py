@@ -254,7 +254,9 @@ def documents() -> list[dict]:
 def prepare(*, reuse: bool) -> tuple[str, str]:
     """Create the database and its sessions; return an MCP key and an OAuth access token."""
     if reuse:
-        return manage("create_mcp_key", "bench", "--name", "bench").strip(), manage(
+        # A live key's name is unique in its workspace: each run names its own.
+        name = f"bench {time.strftime('%Y-%m-%d %H:%M:%S')}"
+        return manage("create_mcp_key", "bench", "--name", name).strip(), manage(
             "shell", "-v0", "-c", TOKEN_SCRIPT
         ).strip()
     print("Preparing the benchmark database (about a minute)…", flush=True)
