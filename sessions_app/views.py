@@ -47,6 +47,8 @@ FILE_PARAMETERS = ("file", "version", "lines_from")
 PANE_PARAMETER = "pane"
 SEARCH_PARAMETER = "q"
 SEARCH_HITS_PER_PAGE = 50
+HITS_PARAMETER = "hits_from"
+HIT_KEY = re.compile(r"m([0-9]{1,9})|f([01])\.([0-9]{1,9})\.(.{1,1024})", re.DOTALL)
 # `?wide=1`: the files pane across the page, the chat folded away (a dev session's diffs get the room).
 WIDE_PARAMETER = "wide"
 # `?layout=unified`: this page's diffs unified whatever the person's choice; the page's script asks for it
@@ -250,7 +252,8 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
 def message_address(params: QueryDict, index: int) -> str:
     """Where message `index` is: the page of the chat that holds it, at its anchor. Pages start at multiples
     of MESSAGES_PER_PAGE, so a message has one address (its permalink) whatever page linked to it."""
-    return _query(params, **{SEARCH_PARAMETER: None, "from": index - index % MESSAGES_PER_PAGE}) + f"#m{index}"
+    page_start = index - index % MESSAGES_PER_PAGE
+    return _query(params, **{SEARCH_PARAMETER: None, HITS_PARAMETER: None, "from": page_start}) + f"#m{index}"
 
 
 def _chat_context(request: HttpRequest, workspace: Workspace, session: Session) -> dict:
@@ -290,9 +293,10 @@ class HitLink:
 def _search_context(workspace: Workspace, session: Session, query: str, params: QueryDict) -> dict:
     """The session's hits for `query` (its chat, then its files), in place of the chat: each links to the
     message on its page of the chat or to the line in its file."""
+    start = hit_position(params.get(HITS_PARAMETER, ""))
     try:
         page = session_search(
-            workspace=workspace, session_ref=session.public_id, query=query, limit=SEARCH_HITS_PER_PAGE
+            workspace=workspace, session_ref=session.public_id, query=query, start=start, limit=SEARCH_HITS_PER_PAGE
         )
     except InvalidArgument as error:
         return {"query": query, "search_error": str(error)}
@@ -315,9 +319,26 @@ def _search_context(workspace: Workspace, session: Session, query: str, params: 
     return {
         "query": query,
         "hits": links,
-        "more_hits": page.following is not None,
-        "end_search": _query(params, **{SEARCH_PARAMETER: None}),
+        "hits_from_start": start is not None,
+        "more_hits": _query(params, **{HITS_PARAMETER: hit_key(page.following)}) if page.following else None,
+        "first_hits": _query(params, **{HITS_PARAMETER: None}) if start is not None else None,
+        "end_search": _query(params, **{SEARCH_PARAMETER: None, HITS_PARAMETER: None}),
     }
+
+
+def hit_key(hit: SearchHit) -> str:
+    """Where a page of hits starting at `hit` starts, as `hits_from` carries it: `m<index>`, or
+    `f<version>.<line>.<path>` (the path last: it may hold any character)."""
+    position = hit.position
+    return f"m{position[1]}" if position[0] == 0 else f"f{position[2]}.{position[3]}.{position[1]}"
+
+
+def hit_position(key: str) -> tuple | None:
+    """The search position a `hits_from` value names; None (the first page) for anything Alloy did not make."""
+    if found := HIT_KEY.fullmatch(key):
+        index, version, line, path = found.groups()
+        return (0, int(index)) if index is not None else (1, path, int(version), int(line))
+    return None
 
 
 def marked(text: str, words: list[str]) -> SafeString:

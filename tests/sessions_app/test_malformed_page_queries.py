@@ -17,8 +17,22 @@ def test_session_page_query_strings(member, prototype, dev, caplog):
     client = signed_in(member)
     for _ in range(PROBES_PER_AREA):
         session = rng.choice([prototype, dev])
-        names = ("from", "file", "files_from", "diffs_from", "version", "lines_from", "w", "pane")
-        query = {name: str(nasty_value(rng, ["api/views.py", "src/App.jsx", "before", "files", "1"]))
+        names = (
+            "from",
+            "file",
+            "files_from",
+            "diffs_from",
+            "version",
+            "lines_from",
+            "w",
+            "pane",
+            "wide",
+            "layout",
+            "q",
+            "hits_from",
+        )
+        query = {name: str(nasty_value(rng, ["api/views.py", "src/App.jsx", "before", "files", "1", "unified",
+                                             "m3", "f0.1.api/views.py"]))
                  for name in names if rng.random() < 0.5}  # fmt: skip
         with caplog.at_level(logging.WARNING):
             response = client.get(urlsplit(session.link()).path, query)
@@ -30,7 +44,7 @@ def test_home_page_filters(member, prototype, caplog):
     rng = random.Random(SEED + 5)
     client = signed_in(member)
     for _ in range(PROBES_PER_AREA):
-        names = ("workspace", "q", "kind", "status", "after")
+        names = ("workspace", "q", "kind", "status", "after", "page")
         query = {name: str(nasty_value(rng, ["acme", "dev", "active", "2026-01-01T00:00:00+00:00_1"]))
                  for name in names if rng.random() < 0.5}  # fmt: skip
         with caplog.at_level(logging.WARNING):

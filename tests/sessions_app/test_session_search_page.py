@@ -1,7 +1,8 @@
 """A session's page finds words in its chat and files (the search_session selector, behind the wall), and
 its long chat says where a page sits and gives each message an address that works from any page."""
 
-from urllib.parse import urlsplit
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.db import connection
@@ -110,3 +111,36 @@ def test_page_sizes_agree(monkeypatch):
     """The permalink arithmetic and the page's script share the page size the view pages by."""
     monkeypatch.setattr(views, "MESSAGES_PER_PAGE", 20)
     assert views.message_address(views.QueryDict(), 75) == "?from=60#m75"
+
+
+def test_more_results_page_on_from_where_the_last_page_ended(member, workspace, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_HITS_PER_PAGE", 2)
+    session = SessionFactory(workspace=workspace, kind="dev")
+    Message.objects.bulk_create(Message(session=session, index=i, role="user", content=f"bucket {i}") for i in range(4))
+    add_file(session, "src/a.b/c.py", before=None, after="bucket = 1\nbucket = 2\n")
+    client = signed_in(member)
+    seen, query = [], {"q": "bucket"}
+    for _ in range(3):
+        page = client.get(path_of(session), query).content.decode()
+        seen += re.findall(r'<a href="[^"]*">(Message \d+|<code>src/a\.b/c\.py</code> line \d)', page)
+        following = re.search(r'<a href="\?([^"]*)" rel="next">More results</a>', page)
+        if not following:
+            break
+        query = dict(parse_qsl(following[1].replace("&amp;", "&")))
+    assert seen == [
+        "Message 0",
+        "Message 1",
+        "Message 2",
+        "Message 3",
+        "<code>src/a.b/c.py</code> line 1",
+        "<code>src/a.b/c.py</code> line 2",
+    ]
+    assert query["hits_from"] == "f0.1.src/a.b/c.py"  # a path with dots, after the line
+    assert "First results" in page
+
+
+@pytest.mark.parametrize("value", ["x", "m-1", "f2.1.a", "m99999999999", "f0.1."])
+def test_a_results_position_alloy_did_not_make_starts_at_the_first(member, long_chat, value):
+    page = signed_in(member).get(path_of(long_chat), {"q": "token bucket", "hits_from": value})
+    assert page.status_code == 200
+    assert '<a href="?from=50#m75">Message 75' in page.content.decode()
