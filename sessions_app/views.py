@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 from alloy.replicas import on_a_replica
 from sessions_app import selectors
 from sessions_app.diff_view import DiffLayout, diff_layout
 from sessions_app.errors import InvalidArgument, SessionContextError
+from sessions_app.file_tree import TreeEntry, file_tree
 from sessions_app.forms import SessionFilterForm, page_key
 from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
 from sessions_app.markdown import chat_html
 from sessions_app.models import Session, SessionFile
+from sessions_app.page_search import HitLink, hit_key, hit_position, marked
 from sessions_app.pagination import Page
-from sessions_app.search.in_session import SearchHit, session_search
+from sessions_app.search.in_session import session_search
 from sessions_app.tenancy import only_workspace
 from workspaces.access import member_or_404, person_of
 from workspaces.models import User, Workspace
@@ -48,7 +46,6 @@ PANE_PARAMETER = "pane"
 SEARCH_PARAMETER = "q"
 SEARCH_HITS_PER_PAGE = 50
 HITS_PARAMETER = "hits_from"
-HIT_KEY = re.compile(r"m([0-9]{1,9})|f([01])\.([0-9]{1,9})\.(.{1,1024})", re.DOTALL)
 # `?wide=1`: the files pane across the page, the chat folded away (a dev session's diffs get the room).
 WIDE_PARAMETER = "wide"
 # `?layout=unified`: this page's diffs unified whatever the person's choice; the page's script asks for it
@@ -101,73 +98,6 @@ def home(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render(request, "sessions_app/home.html", context)
-
-
-@dataclass(frozen=True, slots=True)
-class TreeEntry:
-    """A file in the tree: where its link goes, and whether the files pane can open that in place."""
-
-    file: SessionFile
-    href: str
-    in_pane: bool
-    current: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TreeStep:
-    """One step of drawing the file tree: a folder opened (its name), a folder closed, or a file."""
-
-    opens: str | None = None
-    closes: bool = False
-    entry: TreeEntry | None = None
-
-
-CLOSE_FOLDER = TreeStep(closes=True)
-
-
-@dataclass
-class FileTreeNode:
-    """A folder of the file tree: its sub-folders and its files."""
-
-    name: str
-    folders: dict[str, FileTreeNode] = field(default_factory=dict)
-    files: list[TreeEntry] = field(default_factory=list)
-
-    def steps(self) -> Iterator[TreeStep]:
-        """The folder's contents as steps, folders first, depth first: the template draws them in one
-        loop, so a path as deep as a valid path can be (500 folders) costs no recursion."""
-        todo: list[FileTreeNode | TreeStep] = list(reversed(self._children()))
-        while todo:
-            item = todo.pop()
-            if isinstance(item, FileTreeNode):
-                yield TreeStep(opens=item.name)
-                todo.append(CLOSE_FOLDER)
-                todo.extend(reversed(item._children()))
-            else:
-                yield item
-
-    def _children(self) -> list[FileTreeNode | TreeStep]:
-        return [*(self.folders[name] for name in sorted(self.folders)), *(TreeStep(entry=e) for e in self.files)]
-
-
-def file_tree(entries: list[TreeEntry]) -> FileTreeNode:
-    """The files as folders; a chain of folders that each hold only the next one is one step
-    (`src/main/java/`), as code hosts show it, so a deep path does not cost a row per folder."""
-    root = FileTreeNode(name="")
-    for entry in entries:
-        node = root
-        *folders, _ = entry.file.path.split("/")
-        for folder in folders:
-            node = node.folders.setdefault(folder, FileTreeNode(name=folder))
-        node.files.append(entry)
-    todo = list(root.folders.values())
-    while todo:  # a loop, not recursion: a path may be 500 folders deep
-        node = todo.pop()
-        while len(node.folders) == 1 and not node.files:
-            (only,) = node.folders.values()
-            node.name, node.folders, node.files = f"{node.name}/{only.name}", only.folders, only.files
-        todo.extend(node.folders.values())
-    return root
 
 
 def _int_param(request: HttpRequest, name: str, default: int = 0) -> int:
@@ -281,15 +211,6 @@ def _chat_context(request: HttpRequest, workspace: Workspace, session: Session) 
     }
 
 
-@dataclass(frozen=True, slots=True)
-class HitLink:
-    """A search hit as the page lists it: what it is, where it goes, its snippet with the words marked."""
-
-    hit: SearchHit
-    href: str
-    snippet: SafeString
-
-
 def _search_context(workspace: Workspace, session: Session, query: str, params: QueryDict) -> dict:
     """The session's hits for `query` (its chat, then its files), in place of the chat: each links to the
     message on its page of the chat or to the line in its file."""
@@ -324,32 +245,6 @@ def _search_context(workspace: Workspace, session: Session, query: str, params: 
         "first_hits": _query(params, **{HITS_PARAMETER: None}) if start is not None else None,
         "end_search": _query(params, **{SEARCH_PARAMETER: None, HITS_PARAMETER: None}),
     }
-
-
-def hit_key(hit: SearchHit) -> str:
-    """Where a page of hits starting at `hit` starts, as `hits_from` carries it: `m<index>`, or
-    `f<version>.<line>.<path>` (the path last: it may hold any character)."""
-    position = hit.position
-    return f"m{position[1]}" if position[0] == 0 else f"f{position[2]}.{position[3]}.{position[1]}"
-
-
-def hit_position(key: str) -> tuple | None:
-    """The search position a `hits_from` value names; None (the first page) for anything Alloy did not make."""
-    if found := HIT_KEY.fullmatch(key):
-        index, version, line, path = found.groups()
-        return (0, int(index)) if index is not None else (1, path, int(version), int(line))
-    return None
-
-
-def marked(text: str, words: list[str]) -> SafeString:
-    """`text` escaped, each occurrence of a word (any case) in <mark>."""
-    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
-    parts, last = [], 0
-    for match in pattern.finditer(text):
-        parts.append(format_html("{}<mark>{}</mark>", text[last : match.start()], match.group()))
-        last = match.end()
-    parts.append(format_html("{}", text[last:]))
-    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def _tree_entry(file: SessionFile, context: dict, params: QueryDict, file_links: str) -> TreeEntry:
