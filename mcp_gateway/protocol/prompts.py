@@ -61,9 +61,10 @@ def _explain_prototype(session: str) -> str:
     return f"""Explain how the prototype built in the Alloy session {session} works.
 
 1. Call get_session with session="{session}".
-2. Call list_session_files with the same session (follow next_cursor) to see how the app is organised.
-3. Read the entry points and the files they lead to with get_file_content: package.json or the build
-   config, index.html, main/index/App files, routes, state and data code. Skip assets and lock files.
+2. Call list_session_files with the same session and with_content=true (follow next_cursor): how the app
+   is organised, with the text of the files that fit.
+3. Read the files that came without their text and matter with get_file_content: package.json or the
+   build config, index.html, main/index/App files, routes, state and data code. Skip assets and lock files.
 4. If the design is unclear, get_chat_history tells you what the person asked for.
 5. Answer with: what the app does; its structure (a short tree of the files that matter and what each
    does); how data and control flow through it for its main feature; how to run it; and what is missing

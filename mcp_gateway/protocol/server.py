@@ -77,7 +77,8 @@ chat). These tools read one workspace's sessions; they never change anything.
 When the user pastes an Alloy link (https://alloy.app/<workspace>/p/<id>/edit or
 https://alloy.app/<workspace>/p/dev/<id>), call get_session with it first. Then:
 - to summarise or find decisions: get_chat_history (page with next_cursor);
-- to explain a prototype: list_session_files, then get_file_content on the entry points;
+- to explain a prototype: list_session_files with with_content=true, then get_file_content for the
+  files that came without their text;
 - to review a dev session: list_session_files (status and +/- lines), then get_file_diff on the files
   that matter, and get_file_content for surrounding code.
 To find where something was said or written in a session, search_session(session, query).

@@ -77,10 +77,13 @@ async def review_changes(reader: Reader, session: str) -> None:
         await reader.call("get_file_diff", {"session": session, "path": file["path"]})
 
 
-async def explain_prototype(reader: Reader, session: str) -> None:
-    files = [f for page in await reader.all_pages("list_session_files", {"session": session}) for f in page["files"]]
+async def explain_prototype(reader: Reader, session: str, accepts: set[str]) -> None:
+    """Every text file read: with the listing where list_session_files can carry contents, the rest (and
+    otherwise all) one get_file_content each."""
+    listing = {"session": session, **({"with_content": True} if "with_content" in accepts else {})}
+    files = [f for page in await reader.all_pages("list_session_files", listing) for f in page["files"]]
     for file in files:
-        if not file.get("is_binary"):
+        if not file["binary"] and "content" not in file:
             await reader.call("get_file_content", {"session": session, "path": file["path"]})
 
 
@@ -145,13 +148,14 @@ async def test_what_each_task_costs_claude(server, sessions):
             tool.model_dump(by_alias=True, exclude_none=True, mode="json") for tool in (await client.list_tools()).tools
         ]
         accepts = set(next(t for t in tools if t["name"] == "get_chat_history")["inputSchema"]["properties"])
+        listing = set(next(t for t in tools if t["name"] == "list_session_files")["inputSchema"]["properties"])
         tasks = [
             ("summarise a session's chat", "demo chat", lambda r: summarise(r, sessions["demo chat"])),
             ("list what changed and show the diffs", "demo dev", lambda r: review_changes(r, sessions["demo dev"])),
             (
                 "explain how a prototype works",
                 "demo prototype",
-                lambda r: explain_prototype(r, sessions["demo prototype"]),
+                lambda r: explain_prototype(r, sessions["demo prototype"], listing),
             ),
             (
                 "find where it was decided, read around it",
@@ -160,7 +164,11 @@ async def test_what_each_task_costs_claude(server, sessions):
             ),
             ("summarise a session's chat", "300 messages", lambda r: summarise(r, sessions["big dev"])),
             ("list what changed and show the diffs", "4,000 lines", lambda r: review_changes(r, sessions["big dev"])),
-            ("explain how a prototype works", "4,000 lines", lambda r: explain_prototype(r, sessions["big prototype"])),
+            (
+                "explain how a prototype works",
+                "4,000 lines",
+                lambda r: explain_prototype(r, sessions["big prototype"], listing),
+            ),
             (
                 "find where it was decided, read around it",
                 "300 messages",

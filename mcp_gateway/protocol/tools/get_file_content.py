@@ -17,10 +17,10 @@ from sessions_app.models import MAX_PATH_LENGTH
 
 DESCRIPTION = """\
 A file's numbered lines: a prototype's file, or a dev session's file after the change (the default)
-or before it (`version="before"`). A window of start_line..end_line; a file too long for one result is
-cut at a line and says which arguments return the rest.
+or before it (`version="before"`), from start_line to end_line. A file too long for one result is cut at a
+line and says which arguments return the rest.
 
-Use it to explain how a prototype works, or to read the code around a diff or a search hit's line.
+Use it to read a file in full, or the code around a diff or a search hit's line.
 
 Example: get_file_content(session="hBt7Qm2xLp9VwK4sRz8dNa", path="src/App.jsx", start_line=1, end_line=80)"""
 

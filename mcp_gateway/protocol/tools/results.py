@@ -125,6 +125,7 @@ class FileView(BaseModel):
     status: FileStatus | None = Field(default=None, description="Dev sessions only.")
     additions: int | None = Field(default=None, description="Lines added (dev sessions, text files).")
     deletions: int | None = Field(default=None, description="Lines removed (dev sessions, text files).")
+    content: str | None = Field(default=None, description="With with_content: the whole text, when it fits.")
 
 
 def file_view(file: SessionFile) -> FileView:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from sessions_app.models import Blob, SessionFile
 from tests.factories import SessionFactory, add_file, pasted_link
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,44 @@ def test_a_small_budget_pages_instead_of_cutting(tool, key, sessions_of_two_size
         key, "list_session_files", {"session": session.public_id, "cursor": result.structured_content["next_cursor"]}
     )
     assert rest.structured_content["files"][0]["path"] == f"src/f{len(shown):05}.ts"
+
+
+def test_with_content_reads_a_small_prototype_in_one_call(tool, key, prototype):
+    """Explaining the demo's prototype took 13 calls: the list, then each file."""
+    files = tool(key, "list_session_files", {"session": prototype.public_id, "with_content": True}).structured_content
+    assert {file["path"]: file["content"] for file in files["files"]} == {
+        "package.json": '{"name": "todo"}\n',
+        "src/App.jsx": "export default function App() {}\n",
+        "src/main.jsx": "import App from './App'\nrender(App)\n",
+    }
+    assert "next_cursor" not in files
+    plain = tool(key, "list_session_files", {"session": prototype.public_id}).structured_content
+    assert not [file for file in plain["files"] if "content" in file]
+
+
+def test_with_content_leaves_out_what_does_not_fit_and_keeps_going(tool, key, workspace, settings):
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 1_250  # 3_000 bytes
+    session = SessionFactory(workspace=workspace)
+    add_file(session, "a.txt", after="small a\n")
+    add_file(session, "b.txt", after="x" * 5_000 + "\n")  # never fits whole: listed, no content
+    add_file(session, "c.txt", after="small c\n")
+    png = Blob.objects.create(workspace=workspace, digest="b" * 64, size=4, is_binary=True, data=b"\x89PNG")
+    SessionFile.objects.create(session=session, path="d.png", after=png, media_type="image/png")
+    result = tool(key, "list_session_files", {"session": session.public_id, "with_content": True})
+    assert len(result.content[0].text.encode()) <= 3_000
+    files = {file["path"]: file.get("content") for file in result.structured_content["files"]}
+    assert files == {"a.txt": "small a\n", "b.txt": None, "c.txt": "small c\n", "d.png": None}
+
+
+def test_with_content_costs_one_more_query_whatever_the_files(tool, key, sessions_of_two_sizes, query_log):
+    counts = []
+    for session in sessions_of_two_sizes.values():
+        with query_log() as log:
+            tool(key, "list_session_files", {"session": session.public_id, "limit": 100, "with_content": True})
+        counts.append(log.count())
+    assert counts == [3, 3]
+
+
+def test_with_content_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
+    arguments = {"session": foreign.public_id, "with_content": True}
+    assert_not_found_like_missing(key, "list_session_files", arguments, foreign.public_id)
