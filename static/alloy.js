@@ -1,23 +1,32 @@
 // Behaviour for every page, from this one file: the Content-Security-Policy allows no inline script.
 // Every page works without it; this only makes them nicer.
 
-// A button with data-copy="<id>" copies that element's value (or text) to the clipboard, says so (read out
-// by screen readers: the button is a polite live region), and goes back to its label after two seconds.
-document.querySelectorAll("[data-copy]").forEach(function (button) {
+// A copy button: copies what `textOf()` gives, says so (read out by screen readers: the button is a polite
+// live region) and goes back to its label after two seconds; where the clipboard is refused, `select()`
+// selects the text for the person to copy.
+function copyButton(button, textOf, select) {
   var label = button.textContent;
   button.setAttribute("aria-live", "polite");
   button.addEventListener("click", function () {
-    var source = document.getElementById(button.dataset.copy);
-    var text = source.value || source.textContent;
     var said = function (message) {
       button.textContent = message;
       window.setTimeout(function () { button.textContent = label; }, 2000);
     };
-    navigator.clipboard.writeText(text).then(
+    navigator.clipboard.writeText(textOf()).then(
       function () { said("Copied"); },
-      function () { if (source.select) { source.select(); } said("Selected: press Ctrl+C"); }
+      function () { select(); said("Selected: press Ctrl+C"); }
     );
   });
+}
+
+// A button with data-copy="<id>" copies that element's value (or text).
+document.querySelectorAll("[data-copy]").forEach(function (button) {
+  var source = document.getElementById(button.dataset.copy);
+  copyButton(
+    button,
+    function () { return source.value || source.textContent; },
+    function () { if (source.select) { source.select(); } }
+  );
 });
 
 // A page that answered a POST (a key just created): a reload fetches it again instead of re-submitting.
@@ -49,22 +58,16 @@ document.querySelectorAll("[data-collapsible]").forEach(function (content) {
 // A code block in a chat message gets a Copy button (its code, not the button's own text).
 document.querySelectorAll(".markdown pre").forEach(function (block) {
   var button = document.createElement("button");
+  var code = block.querySelector("code") || block;
   button.type = "button";
   button.className = "copy-code";
   button.textContent = "Copy";
   button.setAttribute("aria-label", "Copy this code");
-  button.setAttribute("aria-live", "polite");
-  button.addEventListener("click", function () {
-    var said = function (message) {
-      button.textContent = message;
-      window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
-    };
-    var code = block.querySelector("code") || block;
-    navigator.clipboard.writeText(code.textContent).then(
-      function () { said("Copied"); },
-      function () { window.getSelection().selectAllChildren(code); said("Selected: press Ctrl+C"); }
-    );
-  });
+  copyButton(
+    button,
+    function () { return code.textContent; },
+    function () { window.getSelection().selectAllChildren(code); }
+  );
   block.classList.add("has-copy");
   block.prepend(button);
 });
