@@ -39,9 +39,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[ALLOY_PUBLIC_UR
 
 # Hosts whose session links we accept when a link is pasted (see sessions_app/links.py).
 ALLOY_LINK_HOSTS = [host.lower() for host in env.list("ALLOY_LINK_HOSTS", default=["alloy.app", _public_host])]
-# The largest text any MCP tool result may carry; longer content is paged or truncated explicitly.
 # What one tool result may cost Claude, in tokens estimated conservatively (mcp_gateway/protocol/tools/budget.py):
-# under Claude Code's warning at 10,000 tokens of tool output.
+# under Claude Code's warning at 10,000 tokens of tool output; longer content is paged or cut, and says so.
 ALLOY_MCP_MAX_RESULT_TOKENS = env.int("ALLOY_MCP_MAX_RESULT_TOKENS", default=8_000)
 # Validate every tool result against the tool's output schema before sending it: the tests do (in process
 # and end to end); production leaves it off, as it costs 4% of a call and the results are built to the schema.

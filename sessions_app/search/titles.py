@@ -45,13 +45,11 @@ def title_matches(
         if value is not None:
             sql += f" AND {column} = %s"
             params.append(value)
-    if start is not None and before:
-        sql += " AND (updated_at > %s OR (updated_at = %s AND session_id > %s))"
+    # From `start` on in list order (newest first), or what comes just before it, nearest first.
+    side, tie, order = (">", ">", "ASC") if before else ("<", "<=", "DESC")
+    if start is not None:
+        sql += f" AND (updated_at {side} %s OR (updated_at = %s AND session_id {tie} %s))"
         params += [start[0], start[0], start[1]]
-    elif start is not None:
-        sql += " AND (updated_at < %s OR (updated_at = %s AND session_id <= %s))"
-        params += [start[0], start[0], start[1]]
-    order = "ASC" if before else "DESC"
     sql += f" ORDER BY updated_at {order}, session_id {order} LIMIT %s"
     with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, limit])

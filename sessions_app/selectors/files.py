@@ -71,10 +71,11 @@ class ChangeTotals:
 
 
 def current_texts(*, session: Session, files: list[SessionFile]) -> dict[int, str]:
-    """The current text of each of `files` (a session found through the caller's workspace) that is text,
-    by file id: one query, whatever the number of files."""
+    """The current text of each of `files` (of `session`, found through the caller's workspace) that is
+    text, by file id: one query, whatever the number of files, for the session's workspace's contents only."""
     blob_ids = {file.pk: blob.pk for file in files if (blob := file.current) is not None and not blob.is_binary}
-    texts = dict(Blob.objects.filter(pk__in=set(blob_ids.values())).values_list("pk", "text"))
+    blobs = Blob.objects.filter(workspace_id=session.workspace_id, pk__in=set(blob_ids.values()))
+    texts = dict(blobs.values_list("pk", "text"))
     return {file_id: texts[blob_id] for file_id, blob_id in blob_ids.items() if blob_id in texts}
 
 

@@ -88,10 +88,9 @@ def file_content(
         binary=text.is_binary,
         media_type=text.file.media_type or None,
         size=blob.size,
-        content="",
+        content=None if text.is_binary else "",
     )
     if text.is_binary:
-        result.content = None
         result.note = f"A binary file ({result.media_type or 'unknown type'}, {blob.size:,} bytes): no text to show."
         return result
     result.total_lines, result.start_line, result.end_line = text.total_lines, text.start_line, text.end_line
