@@ -3,6 +3,9 @@ tests/mcp_gateway/test_request_log.py)."""
 
 import json
 import logging
+import os
+import subprocess
+import sys
 
 from alloy.log_filters import RedactSecrets
 from alloy.log_format import FIELDS, JsonFormatter
@@ -31,3 +34,13 @@ def test_a_secret_in_a_json_line_is_redacted_as_in_a_plain_one():
     line = formatted("mcp_gateway", "refused %s", key)
     assert key[18:] not in json.dumps(line)
     assert "[redacted]" in line["message"]
+
+
+def test_a_log_format_that_is_none_of_them_says_what_is_accepted():
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "alloy.settings", "DEBUG": "true", "LOG_FORMAT": "xml"}
+    environment["ALLOY_ENV_FILE"] = ""
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "LOG_FORMAT must be plain or json, not 'xml'." in done.stderr

@@ -15,6 +15,7 @@ from mcp_gateway.activity import selectors
 from mcp_gateway.activity.log import CallRecord, activity_log
 from mcp_gateway.activity.selectors import ActivityFilters
 from mcp_gateway.auth.key_format import generate_key
+from mcp_gateway.auth.resolve import KEY_NOT_LIVE
 from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey, OAuthApplication
 from mcp_gateway.protocol.workers import run_in_worker
@@ -299,3 +300,23 @@ async def test_a_revoked_or_expired_key_in_use_is_recorded_and_shown_on_the_keys
     ]
     page = await run_in_worker(lambda: signed_in(owner).get("/acme/settings/mcp/").content.decode())
     assert "refused <time" in page
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_a_key_revoked_between_calls_is_recorded_refused_with_what_its_caller_was_told(
+    http, workspace, owner, prototype
+):
+    created = await run_in_worker(mcp_key_create, workspace=workspace, name="Laptop", created_by=owner)
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call"}
+    body["params"] = {"name": "get_session", "arguments": {"session": prototype.public_id}}
+    headers = {"accept": "application/json", "content-type": "application/json", "mcp-protocol-version": "2025-11-25"}
+    async with http(**headers, **{"X-MCP-API-Key": created.key}) as client:
+        assert (await client.post("/mcp", json=body)).status_code == 200  # the key is now known to the process
+        await run_in_worker(mcp_key_revoke, key=created.record)
+        assert (await client.post("/mcp", json=body)).status_code == 401
+    await run_in_worker(activity_log.flush)
+    rows = await run_in_worker(lambda: list(McpCall.objects.order_by("id").values_list("tool", "outcome", "reason")))
+    assert rows[0] == ("get_session", "ok", "")
+    # The call ran, found the key no longer live and was answered 401: recorded with that sentence.
+    assert rows == [("get_session", "ok", ""), ("get_session", "refused", KEY_NOT_LIVE)]
