@@ -1,23 +1,27 @@
-"""Unified diffs of a file's `before` → `after`, bounded in time and memory.
+"""Unified diffs of a file's `before` → `after`, computed by libgit2 (through pygit2), in milliseconds.
 
-`difflib` alone is quadratic in the worst case. We first strip the lines both sides share at the start
-and the end (linear, and most real changes are small edits in large files), then match only the
-changed middle. When that middle is still larger than `MAX_MATCHED_LINES` on either side we do not
-try to find a minimal diff: the middle is reported as removed and re-added, and the result says it is
-`approximate`. The diff is still correct (applying it gives `after`); it is only not the smallest.
+libgit2's xdiff is git's own diff engine, in C: a 12,000-line lockfile with 265 changed entries takes
+about 4 ms where Python's difflib took 25-37 s of a worker thread (measured on this machine). We use its
+patience algorithm, which lines up unique lines first and so matches what a reviewer reads as the edit in
+code. Its Myers core stops searching for a minimal diff past a cost limit, so no input is quadratic; the
+one bound left is the size of what is compared (MAX_DIFFED_BYTES), past which a file is not diffed at all
+and says so (`too_large`).
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-MAX_MATCHED_LINES = 20_000
+import pygit2
+from pygit2.enums import DiffOption
+
+# Both sides together, in UTF-8 bytes: 16 MB diffs in well under a second here; a larger file is described,
+# not diffed (its contents can still be read by lines).
+MAX_DIFFED_BYTES = 16_000_000
 NO_NEWLINE = "\\ No newline at end of file\n"
-
-Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+# libgit2 marks "no newline at end of file" as a line of its own, by which side lacks it.
+_END_OF_FILE_MARKS = frozenset("=<>")
+_OPTIONS = DiffOption.FORCE_TEXT | DiffOption.PATIENCE
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,6 @@ class FileDiff:
     lines: list[str]  # the unified diff's lines, each with its "\n"; none when the sides are equal
     additions: int
     deletions: int
-    approximate: bool = False
 
     @property
     def text(self) -> str:
@@ -37,44 +40,51 @@ class FileDiff:
         return sum(map(len, self.lines))
 
 
+class TooLargeToDiff(Exception):
+    """Both sides together are past MAX_DIFFED_BYTES."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes to compare, past the {MAX_DIFFED_BYTES} diffed")
+        self.size = size
+
+
 def diff_texts(
     *, before: str | None, after: str | None, path: str, context_lines: int = 3, ignore_whitespace: bool = False
 ) -> FileDiff:
     """The unified diff of one file. `before` is None for an added file, `after` None for a deleted one.
 
     With `ignore_whitespace`, lines that differ only in whitespace count as equal (as `git diff -w`);
-    they are shown as context, in their new form.
+    they are shown as context, in their new form. Raises TooLargeToDiff past MAX_DIFFED_BYTES.
     """
-    old, new = split_lines(before or ""), split_lines(after or "")
-    if ignore_whitespace:
-        opcodes, approximate = _opcodes(_without_whitespace(old), _without_whitespace(new))
-    else:
-        opcodes, approximate = _opcodes(old, new)
-    additions = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag in ("replace", "insert"))
-    deletions = sum(i2 - i1 for tag, i1, i2, _, _ in opcodes if tag in ("replace", "delete"))
+    old, new = _sides(before, after)
+    # The patch points into `old` and `new`: it is read whole while they are alive.
+    patch = _patch(old, new, context_lines=context_lines, ignore_whitespace=ignore_whitespace)
+    _, additions, deletions = patch.line_stats
     if not additions and not deletions:
         return FileDiff(lines=[], additions=0, deletions=0)
     from_name = "/dev/null" if before is None else f"a/{path}"
     to_name = "/dev/null" if after is None else f"b/{path}"
     lines = [f"--- {from_name}\n", f"+++ {to_name}\n"]
-    for group in _KnownOpcodes(opcodes).get_grouped_opcodes(context_lines):
-        lines.append(_hunk_header(group))
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                lines.extend(_prefixed(" ", new[j1:j2] if ignore_whitespace else old[i1:i2]))
-                continue
-            if tag in ("replace", "delete"):
-                lines.extend(_prefixed("-", old[i1:i2]))
-            if tag in ("replace", "insert"):
-                lines.extend(_prefixed("+", new[j1:j2]))
-    return FileDiff(lines=lines, additions=additions, deletions=deletions, approximate=approximate)
+    for hunk in patch.hunks:
+        # git's hunk header, with the nearest line above that starts a definition after the second "@@".
+        lines.append(hunk.header if hunk.header.endswith("\n") else hunk.header + "\n")
+        for line in hunk.lines:
+            if line.origin in _END_OF_FILE_MARKS:
+                lines.append(NO_NEWLINE)
+            else:
+                content = line.content
+                lines.append(f"{line.origin}{content}" if content.endswith("\n") else f"{line.origin}{content}\n")
+    return FileDiff(lines=lines, additions=additions, deletions=deletions)
 
 
-def count_changes(*, before: str, after: str) -> tuple[int, int]:
-    """(lines added, lines removed) — the same figures `diff_texts` reports, without the text."""
-    opcodes, _ = _opcodes(split_lines(before), split_lines(after))
-    additions = sum(j2 - j1 for tag, _, _, j1, j2 in opcodes if tag in ("replace", "insert"))
-    deletions = sum(i2 - i1 for tag, i1, i2, _, _ in opcodes if tag in ("replace", "delete"))
+def count_changes(*, before: str, after: str) -> tuple[int, int] | None:
+    """(lines added, lines removed) — the same figures `diff_texts` reports, without the text; None for
+    contents too large to diff."""
+    try:
+        old, new = _sides(before, after)
+    except TooLargeToDiff:
+        return None
+    _, additions, deletions = _patch(old, new, context_lines=0, ignore_whitespace=False).line_stats
     return additions, deletions
 
 
@@ -87,71 +97,14 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def _without_whitespace(lines: list[str]) -> list[str]:
-    return ["".join(line.split()) for line in lines]
+def _sides(before: str | None, after: str | None) -> tuple[bytes, bytes]:
+    old, new = (before or "").encode(), (after or "").encode()
+    if (size := len(old) + len(new)) > MAX_DIFFED_BYTES:
+        raise TooLargeToDiff(size)
+    return old, new
 
 
-def _opcodes(old: list[str], new: list[str]) -> tuple[list[Opcode], bool]:
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    old_end, new_end = len(old) - suffix, len(new) - suffix
-    opcodes: list[Opcode] = []
-    if prefix:
-        opcodes.append(("equal", 0, prefix, 0, prefix))
-    old_mid, new_mid = old[prefix:old_end], new[prefix:new_end]
-    approximate = max(len(old_mid), len(new_mid)) > MAX_MATCHED_LINES
-    if approximate:
-        middle: list[Opcode] = [("replace", 0, len(old_mid), 0, len(new_mid))]
-    else:
-        middle = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in middle:
-        if tag == "replace" and i1 == i2:
-            tag = "insert"
-        elif tag == "replace" and j1 == j2:
-            tag = "delete"
-        if i1 == i2 and j1 == j2:
-            continue
-        opcodes.append((tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix))
-    if suffix:
-        opcodes.append(("equal", old_end, len(old), new_end, len(new)))
-    return opcodes, approximate
-
-
-class _KnownOpcodes(difflib.SequenceMatcher):
-    """difflib's own hunk grouping (`get_grouped_opcodes`) over opcodes found here, in bounded time."""
-
-    def __init__(self, opcodes: list[Opcode]) -> None:
-        super().__init__(None, (), ())
-        self._known = list(opcodes)  # difflib trims the first and last in place
-
-    def get_opcodes(self) -> list[Opcode]:
-        return self._known
-
-
-def _hunk_header(group: Sequence[tuple[str, int, int, int, int]]) -> str:
-    first, last = group[0], group[-1]
-    return f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
-
-
-def _range(start: int, stop: int) -> str:
-    # Unified diff ranges are 1-based; an empty range names the line before it.
-    length = stop - start
-    if length == 1:
-        return f"{start + 1}"
-    if length == 0:
-        return f"{start},0"
-    return f"{start + 1},{length}"
-
-
-def _prefixed(mark: str, lines: list[str]) -> Iterator[str]:
-    for line in lines:
-        if line.endswith("\n"):
-            yield mark + line
-        else:
-            yield mark + line + "\n"
-            yield NO_NEWLINE
+def _patch(old: bytes, new: bytes, *, context_lines: int, ignore_whitespace: bool) -> pygit2.Patch:
+    """libgit2's patch of `old` → `new`; it refers to both buffers, so the caller keeps them alive."""
+    flags = _OPTIONS | DiffOption.IGNORE_WHITESPACE if ignore_whitespace else _OPTIONS
+    return pygit2.Patch.create_from(old, new, flag=flags, context_lines=context_lines, interhunk_lines=0)

@@ -147,7 +147,7 @@ def _create_files(session: Session, changes: list[FileChange]) -> None:
             additions, deletions = count_changes(
                 before=(change.before.text or "") if change.before else "",
                 after=(change.after.text or "") if change.after else "",
-            )
+            ) or (None, None)
         rows.append(
             SessionFile(
                 session=session,

@@ -122,7 +122,7 @@ def add_file(session: Session, path: str, *, before: str | None = None, after: s
     status, additions, deletions = "", None, None
     if session.kind == Session.Kind.DEV:
         status = "added" if before is None else "deleted" if after is None else "modified"
-        additions, deletions = count_changes(before=before or "", after=after or "")
+        additions, deletions = count_changes(before=before or "", after=after or "") or (None, None)
     Session.objects.filter(pk=session.pk).update(file_count=F("file_count") + 1)
     return SessionFile.objects.create(
         session=session,

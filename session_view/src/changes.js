@@ -103,7 +103,6 @@ class FileDiff {
     const rows = parseUnified(view.diff ?? "", this.numbering);
     this.rows.push(...rows);
     clear(this.footer);
-    if (view.approximate) this.footer.append(h("p", { class: "muted" }, "An approximate diff (the file is very large)."));
     await this.build(rows);
     this.next = view.truncated ?? null;
     if (this.next) this.offerMore();

@@ -29,7 +29,7 @@ def test_hunks_start_at_their_own_line_numbers():
     before = "".join(f"line {n}\n" for n in range(1, 31))
     after = before.replace("line 20\n", "line twenty\n")
     rows = layout(before, after, path="x.txt").rows
-    assert rows[0].html == "@@ -17,7 +17,7 @@"
+    assert rows[0].html == "@@ -17,7 +17,7 @@ line 16"  # git's section heading: the line above that starts a definition
     assert (rows[1].old_number, rows[1].new_number) == (17, 17)
     assert [row.old_number for row in rows if row.kind == "removed"] == [20]
 
@@ -98,3 +98,10 @@ def test_edits_pair_up_line_by_line_within_a_run():
 )
 def test_changed_words(old, new, expected):
     assert changed_words(old, new) == expected
+
+
+def test_a_hunk_headings_code_is_escaped():
+    # git's section heading is a line of the file: it may hold markup.
+    before = "html = '<script>alert(1)</script>'\n" + "".join(f" {n}\n" for n in range(10))
+    rows = layout(before, before.replace(" 5\n", " five\n"), path="x.py").rows
+    assert rows[0].html == "@@ -4,7 +4,7 @@ html = &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;"

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from sessions_app.diffs import MAX_MATCHED_LINES, count_changes, diff_texts, split_lines
+from sessions_app.diffs import MAX_DIFFED_BYTES, TooLargeToDiff, count_changes, diff_texts, split_lines
 
 
 def apply_with_patch(tmp_path, before: str | None, diff_text: str) -> str:
@@ -21,10 +21,9 @@ def test_modified_file_has_hunks_with_context_and_counts():
     after = before.replace("line 5\n", "line five\n").replace("line 15\n", "")
     diff = diff_texts(before=before, after=after, path="src/a.py", context_lines=2)
     assert diff.text.startswith("--- a/src/a.py\n+++ b/src/a.py\n")
-    assert "@@ -3,5 +3,5 @@\n line 3\n line 4\n-line 5\n+line five\n line 6\n line 7\n" in diff.text
-    assert "@@ -13,5 +13,4 @@\n line 13\n line 14\n-line 15\n line 16\n line 17\n" in diff.text
+    assert "@@ -3,5 +3,5 @@ line 2\n line 3\n line 4\n-line 5\n+line five\n line 6\n line 7\n" in diff.text
+    assert "@@ -13,5 +13,4 @@ line 12\n line 13\n line 14\n-line 15\n line 16\n line 17\n" in diff.text
     assert (diff.additions, diff.deletions) == (1, 2)
-    assert not diff.approximate
 
 
 def test_nearby_changes_share_one_hunk():
@@ -83,26 +82,35 @@ def test_random_edits_apply_cleanly_with_patch(tmp_path, seed):
     assert count_changes(before=before, after=after) == (diff.additions, diff.deletions)
 
 
-def test_huge_files_stay_fast_and_correct(tmp_path):
-    # 200,000 lines with edits spread out: the changed middle is far past what we match line by line.
+def test_huge_files_are_diffed_exactly(tmp_path):
+    # 200,000 lines with edits spread out: libgit2 finds each edit (difflib took minutes on such files).
     before_lines = [f"value = {n}\n" for n in range(200_000)]
     after_lines = list(before_lines)
     for position in range(10, 200_000, 7_000):
         after_lines[position] = f"value = {position} # edited\n"
     before, after = "".join(before_lines), "".join(after_lines)
     diff = diff_texts(before=before, after=after, path="big.py")
-    # Past MAX_MATCHED_LINES the middle is not matched line by line (that would be quadratic).
-    assert diff.approximate
+    assert (diff.additions, diff.deletions) == (29, 29)
     assert apply_with_patch(tmp_path, before, diff.text) == after
 
 
-def test_a_small_edit_in_a_huge_file_is_exact():
-    before = "".join(f"{n}\n" for n in range(MAX_MATCHED_LINES * 5))
-    after = before.replace("\n777\n", "\nseven seven seven\n")
-    diff = diff_texts(before=before, after=after, path="big.txt")
-    assert not diff.approximate
-    assert (diff.additions, diff.deletions) == (1, 1)
-    assert "-777\n+seven seven seven\n" in diff.text
+def test_a_lockfile_of_repetitive_lines_is_diffed_exactly(tmp_path):
+    # The shape that held a worker for half a minute under difflib: thousands of near-identical entries.
+    entries = [f'  "node_modules/pkg-{n % 300}": {{\n    "version": "1.{n % 7}.0",\n  }},\n' for n in range(4_000)]
+    bumped = [entry.replace('"1.3.0"', '"1.4.0"') if n % 15 == 0 else entry for n, entry in enumerate(entries)]
+    before, after = "".join(entries), "".join(bumped)
+    diff = diff_texts(before=before, after=after, path="package-lock.json")
+    changed = sum(1 for n, entry in enumerate(entries) if n % 15 == 0 and '"1.3.0"' in entry)
+    assert (diff.additions, diff.deletions) == (changed, changed)
+    assert apply_with_patch(tmp_path, before, diff.text) == after
+
+
+def test_contents_past_the_bound_are_not_diffed():
+    half = "x" * (MAX_DIFFED_BYTES // 2) + "\n"
+    with pytest.raises(TooLargeToDiff):
+        diff_texts(before=half, after=half + "y\n", path="huge.txt")
+    assert count_changes(before=half, after=half + "y\n") is None
+    assert count_changes(before="a\n", after="b\n") == (1, 1)
 
 
 def test_whitespace_alone_can_be_ignored():

@@ -35,9 +35,6 @@ class DiffView(BaseModel):
     additions: int | None = None
     deletions: int | None = None
     binary: bool
-    approximate: bool | None = Field(
-        default=None, description="True when the file is too large for a minimal diff: it shows whole blocks replaced."
-    )
     diff: str | None = Field(default=None, description="The unified diff; absent for a binary file.")
     starts_at_line: int | None = Field(default=None, description="Set when this continues a diff: its first line.")
     truncated: Continuation | None = None
@@ -122,8 +119,6 @@ def _view(entry: DiffEntry, skip_lines: int) -> dict[str, Any]:
         view["deletions"] = file.deletions
     view["binary"] = entry.is_binary
     if diff is not None:
-        if diff.approximate:
-            view["approximate"] = True
         view["diff"] = ""
     if skip_lines:
         view["starts_at_line"] = skip_lines + 1
