@@ -51,6 +51,11 @@ ALLOY_MCP_ALLOWED_ORIGINS = env.list("ALLOY_MCP_ALLOWED_ORIGINS", default=[ALLOY
 ALLOY_MCP_MAX_REQUEST_BYTES = env.int("ALLOY_MCP_MAX_REQUEST_BYTES", default=1_000_000)
 # Threads that run tool work (ORM calls) at once, per process; keep it at most the pool's max size.
 ALLOY_MCP_WORKER_THREADS = env.int("ALLOY_MCP_WORKER_THREADS", default=8)
+# Tool calls one credential may have running in a process at once (mcp_gateway/protocol/fair_share.py): half
+# the threads by default, so no one caller's burst holds them all; a call past it is told to retry in 1 s.
+ALLOY_MCP_CALLS_PER_CREDENTIAL = env.int(
+    "ALLOY_MCP_CALLS_PER_CREDENTIAL", default=max(1, ALLOY_MCP_WORKER_THREADS // 2)
+)
 # Characters of computed diffs each process keeps, so the pages of a long diff do not recompute it.
 ALLOY_DIFF_CACHE_CHARS = env.int("ALLOY_DIFF_CACHE_CHARS", default=20_000_000)
 # How long a thread may hold the GIL before another may take it (Python's default is 0.005; see asgi.py).

@@ -9,6 +9,8 @@ CALLS = 50
 
 
 async def test_fifty_concurrent_calls_run_in_parallel(mcp, key, prototype, dev, query_log, settings):
+    # The pool's behaviour, not one credential's share (test_fair_share.py).
+    settings.ALLOY_MCP_CALLS_PER_CREDENTIAL = CALLS
     # Every query is held for 50 ms, so overlap between calls is visible in `max_in_flight`.
     calls = [
         ("get_session", {"session": prototype.public_id}),

@@ -17,6 +17,7 @@ from mcp_types import CallToolResult, ContentBlock, TextContent
 from alloy.database import DATABASE_OUTAGE
 from mcp_gateway.auth.caller import Caller, caller_of
 from mcp_gateway.auth.credentials import not_live_message
+from mcp_gateway.protocol.fair_share import OverFairShare, fair_share
 from mcp_gateway.protocol.tools.budget import as_json_dict, json_text, max_bytes
 from mcp_gateway.protocol.tools.spec import ToolSpec
 from mcp_gateway.protocol.unit_of_work import CredentialNotLive, in_workspace
@@ -53,8 +54,14 @@ def tool_call(caller: Caller, spec: ToolSpec, arguments: dict[str, Any]) -> Call
 
 
 async def run_tool(ctx: Context, spec: ToolSpec, **arguments: Any) -> CallToolResult:
-    """A tool handler's body: its unit of work (`tool_call`) in a worker thread, one hop off the event loop."""
-    return await run_in_worker(tool_call, tool_caller(ctx), spec, arguments)
+    """A tool handler's body: its unit of work (`tool_call`) in a worker thread, one hop off the event loop,
+    within its credential's fair share of those threads (fair_share.py)."""
+    caller = tool_caller(ctx)
+    try:
+        with fair_share(caller.principal):
+            return await run_in_worker(tool_call, caller, spec, arguments)
+    except OverFairShare as busy:
+        return _error_result(str(busy))
 
 
 def _error_result(sentence: str) -> CallToolResult:
