@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+from mcp_types import PROTOCOL_VERSION_META_KEY
+from mcp_types.jsonrpc import UNSUPPORTED_PROTOCOL_VERSION
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
@@ -108,18 +111,14 @@ class TransportGuard(HttpMiddleware):
             limit = settings.ALLOY_MCP_MAX_REQUEST_BYTES
             await send_json(send, 413, _rpc_error(-32600, f"The request body is over the {limit:,}-byte limit."))
             return
-        scope[REQUEST_ID_SCOPE_KEY], problem = _request_id(body)
-        if problem:
-            await send_json(send, 400, _rpc_error(-32600, problem))
+        head = _request_head(body)
+        scope[REQUEST_ID_SCOPE_KEY] = head.request_id
+        if head.problem:
+            await send_json(send, 400, _rpc_error(-32600, head.problem))
             return
         version = headers.get("mcp-protocol-version")
         if version is not None and version.strip() not in SERVED_VERSIONS:
-            # The SDK answered this with a sentence about `params._meta`, naming no version.
-            message = (
-                f"MCP-Protocol-Version {version.strip()[:40]!r} is not one this server speaks; it speaks "
-                f"{', '.join(SERVED_VERSIONS)}."
-            )
-            await send_json(send, 400, _rpc_error(-32600, message, scope[REQUEST_ID_SCOPE_KEY]))
+            await send_json(send, 400, _unsupported_version(version.strip(), head))
             return
         receive = _replay(body, receive)
         started = False
@@ -185,21 +184,51 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 JSON_TYPE_NAMES = {dict: "an object", list: "an array", bool: "true or false", type(None): "null"}
 
 
-def _request_id(body: bytes) -> tuple[str | int | None, str | None]:
-    """The request's JSON-RPC id (for answers made here), and why it is unusable if it is: the SDK takes
-    a message whose id is neither a string nor an integer for a notification and answers 202, so the
-    client would wait forever for its response."""
+@dataclass(frozen=True)
+class RequestHead:
+    """What the front reads of a request's JSON before the SDK does."""
+
+    request_id: str | int | None = None  # its JSON-RPC id, for answers made here
+    problem: str | None = None  # why that id is unusable, if it is
+    # The 2026-07-28 era: the request carries its protocol version in `params._meta` (no `initialize`).
+    modern: bool = False
+
+
+def _unsupported_version(version: str, head: RequestHead) -> dict[str, Any]:
+    """The answer to a protocol version this server does not speak, in the words of the request's era: the
+    2026-07-28 revision's -32022 with the versions it accepts (SEP-2575), so a client can pick one; an
+    `initialize`-era request gets -32600 with a sentence naming them (those revisions ask only for a 400)."""
+    requested = version[:40]
+    if head.modern:
+        error = _rpc_error(UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version", head.request_id)
+        error["error"]["data"] = {"supported": list(MODERN_PROTOCOL_VERSIONS), "requested": requested}
+        return error
+    message = (
+        f"MCP-Protocol-Version {requested!r} is not one this server speaks; it speaks {', '.join(SERVED_VERSIONS)}."
+    )
+    return _rpc_error(-32600, message, head.request_id)
+
+
+def _request_head(body: bytes) -> RequestHead:
+    """The request's id, and why it is unusable if it is (the SDK takes a message whose id is neither a
+    string nor an integer for a notification and answers 202, so the client would wait forever for its
+    response); and which protocol era it speaks."""
     try:
         message = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return None, None  # the SDK answers parse errors itself
-    if not isinstance(message, dict) or "id" not in message:
-        return None, None
+        return RequestHead()  # the SDK answers parse errors itself
+    if not isinstance(message, dict):
+        return RequestHead()
+    params = message.get("params")
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    modern = isinstance(meta, dict) and PROTOCOL_VERSION_META_KEY in meta
+    if "id" not in message:
+        return RequestHead(modern=modern)
     request_id = message["id"]
     if isinstance(request_id, str) or (isinstance(request_id, int) and not isinstance(request_id, bool)):
-        return request_id, None
+        return RequestHead(request_id=request_id, modern=modern)
     kind = JSON_TYPE_NAMES.get(type(request_id), "a number with a fraction")
-    return None, f"A request's id must be a string or an integer, not {kind}."
+    return RequestHead(problem=f"A request's id must be a string or an integer, not {kind}.", modern=modern)
 
 
 class CredentialAuth(HttpMiddleware):

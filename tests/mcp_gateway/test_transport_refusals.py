@@ -89,6 +89,28 @@ async def test_an_unknown_protocol_version_gets_a_400_naming_the_versions_served
     )
 
 
+@pytest.mark.parametrize("version", ["2099-01-01", "2025-11-25x"])
+async def test_an_unknown_version_in_the_2026_era_is_32022_with_the_versions_it_accepts(http, key, version):
+    """SEP-2575: a request carrying its version in params._meta is told, as data, which versions to retry
+    with (it was -32600 and a sentence, which an auto-negotiating client cannot act on)."""
+    headers = {**JSON, "mcp-protocol-version": version, "mcp-method": "tools/list", "X-MCP-API-Key": key}
+    meta = {"io.modelcontextprotocol/protocolVersion": version, "io.modelcontextprotocol/clientCapabilities": {}}
+    async with http(**headers) as client:
+        response = await client.post(
+            "/mcp", json={"jsonrpc": "2.0", "id": 8, "method": "tools/list", "params": {"_meta": meta}}
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "jsonrpc": "2.0",
+        "id": 8,
+        "error": {
+            "code": -32022,
+            "message": "Unsupported protocol version",
+            "data": {"supported": ["2026-07-28"], "requested": version},
+        },
+    }
+
+
 @pytest.mark.parametrize("version", ["2025-06-18", "2025-11-25"])
 async def test_a_known_protocol_version_is_served(http, key, version):
     headers = {**JSON, "mcp-protocol-version": version, "X-MCP-API-Key": key}
