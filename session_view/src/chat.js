@@ -16,6 +16,7 @@ export async function renderChat(panel, { session, first }) {
 
   const showPage = (page) => {
     for (const message of page.messages) {
+      const role = message.role ?? page.role; // a page of one role says it once
       const known = shown.get(message.index);
       if (known && message.starts_at_char) {
         known.content += message.content; // the rest of a message cut at the end of the previous page
@@ -25,11 +26,11 @@ export async function renderChat(panel, { session, first }) {
       const entry = { content: message.content, item: null, body: null, toggle: null };
       entry.item = h(
         "li",
-        { class: `message role-${message.role}` },
+        { class: `message role-${role}` },
         h(
           "div",
           { class: "message-meta" },
-          h("span", { class: "role" }, ROLE_LABELS[message.role] ?? message.role),
+          h("span", { class: "role" }, ROLE_LABELS[role] ?? role),
           message.author ? h("span", { class: "author" }, message.author) : null,
           message.created_at ? h("time", { datetime: message.created_at }, when(message.created_at)) : null,
         ),
@@ -50,7 +51,8 @@ export async function renderChat(panel, { session, first }) {
     }
   };
 
-  showPage(first ?? (await callTool("get_chat_history", { session: session.id })));
+  // An outline (a line a message) is for the model to skim: the view shows the messages themselves.
+  showPage(first?.messages ? first : await callTool("get_chat_history", { session: session.id }));
 }
 
 function fill(entry, message) {

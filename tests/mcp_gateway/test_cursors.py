@@ -33,6 +33,8 @@ def test_a_cursor_gives_back_its_position(name, position, types):
         encode_cursor("messages", True, 0),  # a bool is not a number here
         encode_cursor("messages", -1, 0),  # negative
         encode_cursor("messages", 1.5, 0),
+        encode_cursor("messages", 1, 0, "everything", ""),  # a detail no page has
+        encode_cursor("messages", 1, 0, "full", "admin"),  # a role no message has
         forged({"messages": 1}),  # not a list
         forged(),  # empty
         "not base64!",

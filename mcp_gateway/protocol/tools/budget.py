@@ -1,7 +1,9 @@
 """The result budget: no text block costs more than ALLOY_MCP_MAX_RESULT_TOKENS, estimated conservatively
 (below). What a result costs as the JSON it is sent as, and how many items, lines or characters still fit.
 
-Sizes here are UTF-8 bytes of that JSON: the budget is the token budget times BYTES_PER_TOKEN."""
+Sizes here are UTF-8 bytes of that JSON: the budget is the token budget times BYTES_PER_TOKEN, for results
+of code. A chat is prose: its results are estimated as prose, but for what its code fences hold
+(`estimated_tokens(..., prose=True)`), so a chat page holds as much as the budget honestly allows."""
 
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ ENVELOPE_RESERVE = 600
 # takes 2 to 4 bytes of UTF-8 where it is often a token of its own. So a result is estimated by its UTF-8
 # bytes as if it were all code: never under what it costs.
 BYTES_PER_TOKEN = 2.4
+# English prose runs about 4 characters a token with Claude's tokenizer (../shared/STACK-NOTES.md); 3.6 keeps
+# a margin for names, numbers and the JSON around it. A byte outside ASCII counts as such a character: text
+# in other scripts is overestimated, never under.
+PROSE_BYTES_PER_TOKEN = 3.6
+CODE_FENCE = "```"
 
 
 def max_bytes() -> int:
@@ -28,9 +35,20 @@ def max_bytes() -> int:
     return int(settings.ALLOY_MCP_MAX_RESULT_TOKENS * BYTES_PER_TOKEN)
 
 
-def estimated_tokens(text: str) -> int:
-    """What `text` costs in tokens, estimated conservatively (see BYTES_PER_TOKEN)."""
-    return math.ceil(len(text.encode()) / BYTES_PER_TOKEN)
+def estimated_tokens(text: str, *, prose: bool = False) -> int:
+    """What `text` costs in tokens, estimated conservatively: as code (BYTES_PER_TOKEN), or with `prose`
+    as prose but for what lies between code fences (and after an unclosed one), which counts as code."""
+    size = len(text.encode())
+    if not prose:
+        return math.ceil(size / BYTES_PER_TOKEN)
+    code = 0
+    start = text.find(CODE_FENCE)
+    while start != -1:
+        end = text.find(CODE_FENCE, start + len(CODE_FENCE))
+        stop = len(text) if end == -1 else end + len(CODE_FENCE)
+        code += len(text[start:stop].encode())
+        start = -1 if end == -1 else text.find(CODE_FENCE, stop)
+    return math.ceil(code / BYTES_PER_TOKEN + (size - code) / PROSE_BYTES_PER_TOKEN)
 
 
 def json_text(value: Any) -> str:

@@ -1,34 +1,57 @@
-"""get_chat_history: a session's chat, oldest to newest, in pages that fit the result budget."""
+"""get_chat_history: a session's chat, oldest to newest, in pages that fit the result budget; whole, or as
+an outline (a line a message) to skim a long chat; of every role, or only the person's prompts."""
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal, get_args
 
+from django.conf import settings
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import Field
 
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
-from mcp_gateway.protocol.tools.budget import cut_to_fit, json_len, room_left
+from mcp_gateway.protocol.tools.budget import BYTES_PER_TOKEN, cut_to_fit, estimated_tokens, json_len, json_text
 from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
 from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
+from sessions_app.models import MessageRole
+
+Detail = Literal["full", "outline"]
+# An outline line shows a message's first OPENING_CHARS characters, or a person's message whole up to
+# WHOLE_PROMPT_CHARS (their prompts are what a summary is about, and most are short).
+OPENING_CHARS = 140
+WHOLE_PROMPT_CHARS = 280
+OUTLINE_DEFAULT_LIMIT = selectors.MAX_MESSAGES_PAGE
+FULL_DEFAULT_LIMIT = 50
+# Room kept for the page's own fields (next_cursor, a continuation), in tokens.
+ENVELOPE_RESERVE_TOKENS = 250
+READ_WHOLE = (
+    "Each line: #index role author · time · length: its opening words (… where cut). Read one whole with"
+    " start_index=index, limit=1."
+)
 
 DESCRIPTION = """\
 A session's chat between the user and the AI, oldest first, in pages (pass next_cursor as `cursor`).
-`start_index` starts at a message, e.g. a search hit's message_index less a few. A message too long for
-one result is cut and the next page continues it.
+detail="outline" gives a line a message (index, role, time, length, opening words; the user's short
+messages whole): skim a long chat in a few calls, then read what matters. role="user" reads only the
+user's messages. `start_index` starts at a message, e.g. a search hit's message_index less a few.
 
 Use it to summarise a session or find the reasons behind a change.
 
-Example: get_chat_history(session="hBt7Qm2xLp9VwK4sRz8dNa", start_index=40, limit=20)"""
+Example: get_chat_history(session="hBt7Qm2xLp9VwK4sRz8dNa", detail="outline")"""
 
 
 class ChatHistoryResult(PagedResult):
     session: SessionRefView
     total_messages: int
-    messages: list[MessageView]
+    role: MessageRole | None = None
+    authors: list[str] | None = None
+    messages: list[MessageView] | None = None
+    outline: list[str] | None = None
+    read_whole: str | None = None
 
 
 async def get_chat_history(
@@ -38,25 +61,54 @@ async def get_chat_history(
     start_index: Annotated[
         int | None, Field(description="The message to start at (its index); leave out for the first.", ge=0)
     ] = None,
-    limit: Annotated[int, Field(description="Messages per page.", ge=1, le=selectors.MAX_MESSAGES_PAGE)] = 50,
+    limit: Annotated[
+        int | None,
+        Field(
+            description=f"Messages per page (default {FULL_DEFAULT_LIMIT}; outline {OUTLINE_DEFAULT_LIMIT}).",
+            ge=1,
+            le=selectors.MAX_MESSAGES_PAGE,
+        ),
+    ] = None,
+    detail: Annotated[Detail, Field(description="full: messages whole. outline: a line a message.")] = "full",
+    role: Annotated[MessageRole | None, Field(description="Only this role's messages, e.g. user.")] = None,
 ) -> Annotated[CallToolResult, ChatHistoryResult]:
-    return await run_tool(ctx, SPEC, session=session, cursor=cursor, start_index=start_index, limit=limit)
+    return await run_tool(
+        ctx, SPEC, session=session, cursor=cursor, start_index=start_index, limit=limit, detail=detail, role=role
+    )
 
 
 def chat_history(
-    principal: Principal, *, session: str, cursor: str | None, start_index: int | None = None, limit: int
+    principal: Principal,
+    *,
+    session: str,
+    cursor: str | None,
+    start_index: int | None = None,
+    limit: int | None = None,
+    detail: Detail = "full",
+    role: str | None = None,
 ) -> dict[str, Any]:
-    """A page of the chat from `start_index` (or where `cursor` says), as many messages as fit the budget;
-    a message too long for a whole result is cut and the next page continues it (the cursor holds the
-    message and the character to go on from)."""
+    """A page of the chat from `start_index` (or where `cursor` says), as many messages as fit the budget.
+    Whole, a message too long for a whole result is cut and the next page continues it (the cursor holds
+    the message and the character to go on from); as an outline, a line a message. A cursor goes on as the
+    page it came from did (its detail and role)."""
     if cursor and start_index is not None:
         raise InvalidArgument("Pass cursor or start_index, not both: a cursor already says where to go on.")
     if cursor:
-        start_index, start_char = decode_cursor(cursor, "messages", (int, int))
+        start_index, start_char, cursor_detail, cursor_role = decode_cursor(cursor, "messages", (int, int, str, str))
+        if cursor_detail not in get_args(Detail) or cursor_role not in ("", *get_args(MessageRole)):
+            raise InvalidArgument("That cursor is not one this tool issued; pass next_cursor unchanged.")
+        detail, role = cursor_detail, cursor_role or None
     else:
         start_index, start_char = start_index or 0, 0
+    outline = detail == "outline"
     found, page = selectors.message_page(
-        workspace=principal.workspace, session_ref=session, start_index=start_index, limit=limit
+        workspace=principal.workspace,
+        session_ref=session,
+        start_index=start_index,
+        limit=limit or (OUTLINE_DEFAULT_LIMIT if outline else FULL_DEFAULT_LIMIT),
+        role=role,
+        # A little past what a line shows, to cut at a word.
+        opening_chars=WHOLE_PROMPT_CHARS + 40 if outline else None,
     )
     if not page.items and start_index and start_index >= found.message_count:
         raise InvalidArgument(
@@ -65,31 +117,83 @@ def chat_history(
         )
     # Built as the dict it is sent as (ChatHistoryResult is its schema; the SDK checks it against it).
     result: dict[str, Any] = {"session": session_ref_view(found), "total_messages": found.message_count}
-    room = room_left(result)
+    if role is not None:  # said once: the page's messages leave out their role, author and time
+        result["role"] = role
+        result["authors"] = sorted({message.author for message in page.items})
+
+    def cursor_at(index: int, char: int = 0) -> str:
+        return encode_cursor("messages", index, char, detail, role or "")
+
+    if outline:
+        result["read_whole"] = READ_WHOLE
+        result["outline"] = lines = []
+        room = _room(result)
+        day = None
+        for message in page.items:
+            line = _outline_line(message, by_role=role is not None, same_day=day == _day(message.created_at))
+            cost = _tokens(line) + 1
+            if cost > room:
+                result["next_cursor"] = cursor_at(message.index)
+                return result
+            lines.append(line)
+            room -= cost
+            day = _day(message.created_at)
+        if page.following is not None:
+            result["next_cursor"] = cursor_at(page.following.index)
+        return result
+
     result["messages"] = messages = []
+    room = _room(result)
     for message in page.items:
         offset = start_char if message.index == start_index else 0
-        view = message_view(message, content=message.content[offset:], starts_at_char=offset)
-        size = json_len(view) + 1
-        if size <= room:
+        view = message_view(message, content=message.content[offset:], starts_at_char=offset, brief=role is not None)
+        cost = _tokens(view) + 1
+        if cost <= room:
             messages.append(view)
-            room -= size
+            room -= cost
             continue
         if not messages:  # one message larger than a whole result: show its start
-            view["content"] = cut_to_fit(view["content"], room - json_len({**view, "content": ""}))
+            room_bytes = int(room * BYTES_PER_TOKEN) - json_len({**view, "content": ""})  # as if all code
+            view["content"] = cut_to_fit(view["content"], room_bytes)
             shown_to = offset + len(view["content"])
-            result["next_cursor"] = encode_cursor("messages", message.index, shown_to)
+            result["next_cursor"] = cursor_at(message.index, shown_to)
             view["truncated"] = {
                 "remaining_chars": len(message.content) - shown_to,
                 "fetch_rest_with": {"session": found.public_id, "cursor": result["next_cursor"]},
             }
             messages.append(view)
         else:
-            result["next_cursor"] = encode_cursor("messages", message.index, 0)
+            result["next_cursor"] = cursor_at(message.index)
         return result
     if page.following is not None:
-        result["next_cursor"] = encode_cursor("messages", page.following.index, 0)
+        result["next_cursor"] = cursor_at(page.following.index)
     return result
+
+
+def _tokens(value: Any) -> int:
+    return estimated_tokens(json_text(value), prose=True)
+
+
+def _room(result: dict[str, Any]) -> int:
+    return settings.ALLOY_MCP_MAX_RESULT_TOKENS - _tokens(result) - ENVELOPE_RESERVE_TOKENS
+
+
+def _day(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%d") if moment is not None else None
+
+
+def _outline_line(message: selectors.ChatMessage, *, by_role: bool, same_day: bool) -> str:
+    """`#12 user Dana · 2026-11-03 10:22 · 1,204 chars: the opening words…`: the date only where it changes,
+    the role and author only when the page is not of one role."""
+    head = f"#{message.index}" if by_role else f"#{message.index} {message.role} {message.author}".rstrip()
+    if message.created_at is not None:
+        head += " · " + message.created_at.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+    text = " ".join(message.content.split())  # one line: runs of whitespace, newlines too, as one space
+    whole = message.length <= (WHOLE_PROMPT_CHARS if message.role == "user" else OPENING_CHARS)
+    if not whole:
+        cut = text[:OPENING_CHARS]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut[OPENING_CHARS // 2 :] else cut) + "…"
+    return f"{head} · {message.length:,} chars: {text}"
 
 
 SPEC = ToolSpec(
@@ -99,4 +203,5 @@ SPEC = ToolSpec(
     work=chat_history,
     annotations=read_only("Read Alloy session chat"),
     shows_session=True,
+    prose=True,
 )

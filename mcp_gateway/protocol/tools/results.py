@@ -95,8 +95,8 @@ def session_ref_view(session: Session | ChatSession) -> dict[str, Any]:
 
 class MessageView(BaseModel):
     index: int
-    role: MessageRole
-    author: str
+    role: MessageRole | None = Field(default=None, description="Left out when the page is of one role.")
+    author: str | None = None
     created_at: str | None = None
     content: str
     starts_at_char: int | None = Field(
@@ -105,11 +105,15 @@ class MessageView(BaseModel):
     truncated: Continuation | None = None
 
 
-def message_view(message: ChatMessage, *, content: str, starts_at_char: int) -> dict[str, Any]:
-    """A `MessageView` as a plain dict, absent fields left out (a chat page builds twenty of these a call)."""
-    view: dict[str, Any] = {"index": message.index, "role": message.role, "author": message.author}
-    if message.created_at is not None:
-        view["created_at"] = format_time(message.created_at)
+def message_view(message: ChatMessage, *, content: str, starts_at_char: int, brief: bool = False) -> dict[str, Any]:
+    """A `MessageView` as a plain dict, absent fields left out (a chat page builds twenty of these a call).
+    `brief`: its index and content alone, for a page of one role, which says the role and authors once
+    (reading a person's prompts then costs little more than their text)."""
+    view: dict[str, Any] = {"index": message.index}
+    if not brief:
+        view["role"], view["author"] = message.role, message.author
+        if message.created_at is not None:
+            view["created_at"] = format_time(message.created_at)
     view["content"] = content
     if starts_at_char:
         view["starts_at_char"] = starts_at_char

@@ -40,6 +40,8 @@ class ToolSpec:
     links: Callable[[dict[str, Any]], list[ResourceLink]] | None = None
     # Hosts that render MCP Apps show the session view (mcp_gateway/protocol/session_view.py) beside the result.
     shows_session: bool = False
+    # Its results are mostly prose (a chat): the budget estimates them as such (budget.py).
+    prose: bool = False
 
     @property
     def title(self) -> str:

@@ -99,7 +99,7 @@ def test_the_last_page_costs_the_queries_the_first_does(tool, key, huge_chat, qu
         last = tool(
             key,
             "get_chat_history",
-            {"session": huge_chat.public_id, "cursor": encode_cursor("messages", 59_960, 0), "limit": 100},
+            {"session": huge_chat.public_id, "cursor": encode_cursor("messages", 59_960, 0, "full", ""), "limit": 100},
         )
     assert first.structured_content["messages"][0]["index"] == 0
     assert last.structured_content["messages"][-1]["index"] == 59_999
@@ -132,3 +132,89 @@ def test_start_index_with_a_cursor_or_past_the_end_says_what_is_accepted(tool, k
 def test_start_index_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
     arguments = {"session": foreign.public_id, "start_index": 0}
     assert_not_found_like_missing(key, "get_chat_history", arguments, foreign.public_id)
+
+
+@pytest.fixture
+def talk(workspace):
+    """A chat of long assistant answers and person's prompts, some short and some long."""
+    session = SessionFactory(workspace=workspace)
+    for index in range(40):
+        if index % 2:
+            content = (
+                f"Prompt {index}: make the list sortable." if index % 4 == 1 else f"Prompt {index}: " + "why? " * 90
+            )
+            Message.objects.create(session=session, index=index, role="user", author="Dana", content=content)
+        else:
+            content = f"Answer {index}.\n\nI changed the table so that\n" + "it sorts. " * 150
+            Message.objects.create(session=session, index=index, role="assistant", author="Alloy", content=content)
+    session.message_count = 40
+    session.save()
+    return session
+
+
+def test_an_outline_is_a_line_a_message_with_what_reads_it_whole(tool, key, talk):
+    page = tool(key, "get_chat_history", {"session": talk.public_id, "detail": "outline"}).structured_content
+    lines = page["outline"]
+    assert len(lines) == 40
+    assert "next_cursor" not in page
+    assert "start_index=index, limit=1" in page["read_whole"]
+    # An assistant's answer: its opening words, cut at a word and marked, on one line.
+    assert lines[0].startswith("#0 assistant Alloy · ")
+    assert ": Answer 0. I changed the table so that it sorts." in lines[0]
+    assert lines[0].endswith("…")
+    assert len(lines[0]) < 220
+    assert "\n" not in "".join(lines)
+    # A person's short prompt whole; a long one cut.
+    assert lines[1].endswith(": Prompt 1: make the list sortable.")
+    assert "· 33 chars:" in lines[1]
+    assert lines[3].endswith("…")
+    assert f"{len(talk.messages.get(index=3).content):,} chars" in lines[3]
+    # The line's index reads the message whole.
+    whole = tool(key, "get_chat_history", {"session": talk.public_id, "start_index": 2, "limit": 1})
+    assert whole.structured_content["messages"][0]["content"] == talk.messages.get(index=2).content
+
+
+def test_the_persons_messages_alone_cost_little_more_than_their_text(tool, key, talk):
+    result = tool(key, "get_chat_history", {"session": talk.public_id, "role": "user"})
+    page = result.structured_content
+    assert page["role"] == "user"
+    assert page["authors"] == ["Dana"]
+    assert [m["index"] for m in page["messages"]] == list(range(1, 40, 2))
+    assert set(page["messages"][0]) == {"index", "content"}
+    own_text = "".join(m.content for m in talk.messages.filter(role="user"))
+    assert len(result.content[0].text) <= len(own_text) * 1.15
+
+
+def test_an_outline_pages_by_the_budget_and_its_cursor_keeps_role_and_detail(tool, key, talk, settings):
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 700
+    arguments = {"session": talk.public_id, "detail": "outline", "role": "user", "start_index": 5}
+    seen, pages, cursor = [], 0, None
+    while True:
+        page = tool(key, "get_chat_history", {"session": talk.public_id, "cursor": cursor} if cursor else arguments)
+        pages += 1
+        seen += [int(line.split(" ", 1)[0][1:]) for line in page.structured_content["outline"]]
+        if not (cursor := page.structured_content.get("next_cursor")):
+            break
+    assert pages > 1
+    assert seen == list(range(5, 40, 2))
+
+
+def test_an_unknown_detail_or_role_is_refused_with_what_is_accepted(tool, key, talk):
+    with pytest.raises(ValidationError, match="'full' or 'outline'"):
+        tool(key, "get_chat_history", {"session": talk.public_id, "detail": "summary"})
+    with pytest.raises(ValidationError, match="'user', 'assistant', 'system' or 'tool'"):
+        tool(key, "get_chat_history", {"session": talk.public_id, "role": "person"})
+
+
+def test_an_outline_of_another_workspaces_chat_is_not_found(assert_not_found_like_missing, key, foreign):
+    arguments = {"session": foreign.public_id, "detail": "outline", "role": "user"}
+    assert_not_found_like_missing(key, "get_chat_history", arguments, foreign.public_id)
+
+
+def test_an_outline_page_costs_the_same_queries_whatever_the_chat(tool, key, huge_chat, query_log):
+    with query_log() as queries:
+        page = tool(
+            key, "get_chat_history", {"session": huge_chat.public_id, "detail": "outline", "start_index": 59_000}
+        )
+    assert page.structured_content["outline"][0].startswith("#59000 ")
+    assert queries.count() == 1
