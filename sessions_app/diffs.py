@@ -88,6 +88,21 @@ def count_changes(*, before: str, after: str) -> tuple[int, int] | None:
     return additions, deletions
 
 
+def changed_lines(*, before: str, after: str) -> list[tuple[int, int]]:
+    """The lines of `after` that the change touched, as 1-based inclusive ranges: each hunk's added lines,
+    or, where lines were only removed, the line after which they were (`[]` for contents too large)."""
+    try:
+        old, new = _sides(before, after)
+    except TooLargeToDiff:
+        return []
+    patch = _patch(old, new, context_lines=0, ignore_whitespace=False)
+    ranges = []
+    for hunk in patch.hunks:
+        start = max(hunk.new_start, 1)
+        ranges.append((start, start + max(hunk.new_lines, 1) - 1))
+    return ranges
+
+
 def split_lines(text: str) -> list[str]:
     """Lines with their "\n" kept; only "\n" ends a line, as in git and diff(1)."""
     pieces = text.split("\n")

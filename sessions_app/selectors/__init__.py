@@ -5,7 +5,8 @@ filed, not separate interfaces.
 - `sessions.py`: a session by link or id (where every tool call starts), the workspace's list;
 - `chat.py`: a page of a chat;
 - `files.py`: a session's files, the workspace's files, a file's text or lines;
-- `diffs.py`: a dev session's diffs.
+- `diffs.py`: a dev session's diffs;
+- `outlines.py`: maps of a page of files (their symbols, and what a change touched).
 
 Searches (titles, and words within a session) are in `sessions_app/search/`.
 
@@ -32,6 +33,7 @@ from sessions_app.selectors.files import (
     normalize_path,
     workspace_file_page,
 )
+from sessions_app.selectors.outlines import FileMap, NoMap, file_maps
 from sessions_app.selectors.sessions import (
     MAX_SESSIONS_PAGE,
     session_completions,
@@ -52,11 +54,14 @@ __all__ = [
     "ChatMessage",
     "ChatSession",
     "DiffEntry",
+    "FileMap",
     "FileText",
+    "NoMap",
     "change_totals",
     "current_texts",
     "diff_page",
     "file_get",
+    "file_maps",
     "file_page",
     "file_path_completions",
     "file_text",

@@ -11,10 +11,12 @@ from mcp_gateway.protocol.lean_schema import lean_schema
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
-# What a model reads of each tool, and the sizes the tool list keeps to (about 1,800 and 4,000 tokens).
+# What a model reads of each tool, and the sizes the tool list keeps to (about 1,800 and 4,200 tokens). The
+# wire grew by what the outline, the map and the reviewer's diffs added to the output schemas, which hosts
+# keep and models do not read.
 MODEL_READS = ("name", "description", "inputSchema")
 MAX_READ_CHARS = 7_400
-MAX_WIRE_CHARS = 16_400
+MAX_WIRE_CHARS = 17_400
 
 
 @pytest.fixture

@@ -129,7 +129,11 @@ class FileView(BaseModel):
     status: FileStatus | None = Field(default=None, description="Dev sessions only.")
     additions: int | None = Field(default=None, description="Lines added (dev sessions, text files).")
     deletions: int | None = Field(default=None, description="Lines removed (dev sessions, text files).")
-    content: str | None = Field(default=None, description="With with_content: the whole text, when it fits.")
+    symbols: list[str] | None = Field(
+        default=None, description='With with_outline: "kind name:line", * where the change touched it.'
+    )
+    more_symbols: int | None = None
+    content: str | None = Field(default=None, description="With with_content: the whole text.")
 
 
 def file_view(file: SessionFile) -> FileView:

@@ -100,6 +100,31 @@ def test_with_content_leaves_out_what_does_not_fit_and_keeps_going(tool, key, wo
     assert len(result.content[0].text.encode()) <= 3_000
     files = {file["path"]: file.get("content") for file in result.structured_content["files"]}
     assert files == {"a.txt": "small a\n", "b.txt": None, "c.txt": "small c\n", "d.png": None}
+    # Said in the text the model reads, with the call that reads it (it was left out without a word).
+    assert result.structured_content["notes"] == [
+        "b.txt came without content: longer than one result. Read by lines with"
+        f' get_file_content(session="{session.public_id}", path=…, start_line=…, end_line=…).'
+    ]
+
+
+def test_with_content_ends_the_page_before_a_text_that_fits_only_the_next(tool, key, workspace, settings):
+    """25 files: 7 came with content and 18 without, and nothing said so. Now every text comes whole."""
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 1_250  # 3_000 bytes
+    session = SessionFactory(workspace=workspace)
+    texts = {f"src/f{n:02}.js": f"export const value{n} = '{'v' * 700}';\n" for n in range(10)}
+    for path, text in texts.items():
+        add_file(session, path, after=text)
+    seen, cursor, calls = {}, None, 0
+    while True:
+        arguments = {"session": session.public_id, "with_content": True} | ({"cursor": cursor} if cursor else {})
+        page = tool(key, "list_session_files", arguments).structured_content
+        calls += 1
+        assert "notes" not in page
+        seen |= {file["path"]: file["content"] for file in page["files"]}
+        if not (cursor := page.get("next_cursor")):
+            break
+    assert seen == texts
+    assert calls > 1
 
 
 def test_with_content_costs_one_more_query_whatever_the_files(tool, key, sessions_of_two_sizes, query_log):
@@ -113,4 +138,64 @@ def test_with_content_costs_one_more_query_whatever_the_files(tool, key, session
 
 def test_with_content_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
     arguments = {"session": foreign.public_id, "with_content": True}
+    assert_not_found_like_missing(key, "list_session_files", arguments, foreign.public_id)
+
+
+APP = """import { useState } from "react";
+
+export default function App() {
+  const [items, setItems] = useState([]);
+  return <List items={items} />;
+}
+
+export function List({ items }) {
+  return <ul>{items.map((item) => <li key={item}>{item}</li>)}</ul>;
+}
+"""
+
+
+def test_with_outline_maps_each_code_file_and_says_which_have_none(tool, key, workspace):
+    session = SessionFactory(workspace=workspace)
+    add_file(session, "src/App.jsx", after=APP)
+    add_file(session, "api/app.py", after='@app.get("/items")\ndef items():\n    return []\n')
+    add_file(session, "README.md", after="# Todo\n")
+    add_file(session, "package-lock.json", after='{"lockfileVersion": 3}\n')
+    result = tool(key, "list_session_files", {"session": session.public_id, "with_outline": True})
+    files = {file["path"]: file.get("symbols") for file in result.structured_content["files"]}
+    assert files == {
+        "README.md": None,
+        "api/app.py": ["route GET /items:1", "function items:2"],
+        "package-lock.json": None,
+        "src/App.jsx": ["component App:3", "component List:8"],
+    }
+    assert result.structured_content["notes"] == [
+        "No map for package-lock.json (a lock file or generated): read with get_file_content.",
+        "No map for README.md (no parser here for its kind): read with get_file_content.",
+    ]
+    assert not [file for file in result.structured_content["files"] if "content" in file]
+
+
+def test_a_dev_sessions_map_marks_the_symbols_the_change_touched(tool, key, workspace):
+    session = SessionFactory(workspace=workspace, kind="dev")
+    before = APP
+    after = APP.replace("<li key={item}>{item}</li>", "<li key={item.id}>{item.name}</li>")
+    add_file(session, "src/App.jsx", before=before, after=after)
+    add_file(session, "src/gone.js", before="export function gone() {}\n")
+    files = tool(key, "list_session_files", {"session": session.public_id, "with_outline": True}).structured_content
+    assert files["files"][0]["symbols"] == ["component App:3", "component List:8*"]
+    assert "symbols" not in files["files"][1]  # deleted: its status says so
+    assert "notes" not in files
+
+
+def test_with_outline_costs_one_more_query_whatever_the_files(tool, key, sessions_of_two_sizes, query_log):
+    counts = []
+    for session in sessions_of_two_sizes.values():
+        with query_log() as log:
+            tool(key, "list_session_files", {"session": session.public_id, "limit": 100, "with_outline": True})
+        counts.append(log.count())
+    assert counts == [3, 3]
+
+
+def test_with_outline_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
+    arguments = {"session": foreign.public_id, "with_outline": True}
     assert_not_found_like_missing(key, "list_session_files", arguments, foreign.public_id)
