@@ -49,9 +49,16 @@ class TooLargeToDiff(Exception):
 
 
 def diff_texts(
-    *, before: str | None, after: str | None, path: str, context_lines: int = 3, ignore_whitespace: bool = False
+    *,
+    before: str | None,
+    after: str | None,
+    path: str,
+    old_path: str | None = None,
+    context_lines: int = 3,
+    ignore_whitespace: bool = False,
 ) -> FileDiff:
-    """The unified diff of one file. `before` is None for an added file, `after` None for a deleted one.
+    """The unified diff of one file. `before` is None for an added file, `after` None for a deleted one;
+    `old_path` is where a renamed file was.
 
     With `ignore_whitespace`, lines that differ only in whitespace count as equal (as `git diff -w`);
     they are shown as context, in their new form. Raises TooLargeToDiff past MAX_DIFFED_BYTES.
@@ -62,7 +69,7 @@ def diff_texts(
     _, additions, deletions = patch.line_stats
     if not additions and not deletions:
         return FileDiff(lines=[], additions=0, deletions=0)
-    from_name = "/dev/null" if before is None else f"a/{path}"
+    from_name = "/dev/null" if before is None else f"a/{old_path or path}"
     to_name = "/dev/null" if after is None else f"b/{path}"
     lines = [f"--- {from_name}\n", f"+++ {to_name}\n"]
     for hunk in patch.hunks:

@@ -267,6 +267,18 @@ def _side_fields(blob: Blob | None, text_field: str, base64_field: str) -> dict[
     return {text_field: blob.text if blob is not None else None}
 
 
+def file_documents(file: SessionFile, kind: str) -> list[dict[str, Any]]:
+    """A file as the document lists it: a renamed file as the deleted file and the added file it was
+    imported from (an import finds the rename again), any other file as itself."""
+    if file.status != SessionFile.Status.RENAMED:
+        return [file_document(file, kind)]
+    old = {"path": file.renamed_from} | _side_fields(file.before, "before", "before_base64")
+    new = {"path": file.path} | _side_fields(file.after, "after", "after_base64")
+    if file.media_type:
+        old["media_type"] = new["media_type"] = file.media_type
+    return [old, new]
+
+
 def file_document(file: SessionFile, kind: str) -> dict[str, Any]:
     document: dict[str, Any] = {"path": file.path}
     if kind == "prototype":

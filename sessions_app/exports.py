@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sessions_app.documents import file_document, message_document, session_header
+from sessions_app.documents import file_documents, message_document, session_header
 from sessions_app.errors import SessionNotFound
 from sessions_app.models import Session
 from sessions_app.tenancy import only_workspace
@@ -57,6 +57,9 @@ def _document_pieces(session: Session) -> Iterator[str]:
         yield ("," if position else "") + _dumps(message_document(message))
     yield '],"files":['
     files = session.files.select_related("before", "after").order_by("path").iterator(chunk_size=CHUNK_SIZE)
-    for position, file in enumerate(files):
-        yield ("," if position else "") + _dumps(file_document(file, session.kind))
+    position = 0
+    for file in files:
+        for document in file_documents(file, session.kind):
+            yield ("," if position else "") + _dumps(document)
+            position += 1
     yield "]}"

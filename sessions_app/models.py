@@ -39,7 +39,7 @@ MAX_PATH_LENGTH = 1024  # a file path, stored and accepted
 SessionKind = Literal["prototype", "dev"]
 SessionStatus = Literal["active", "completed", "archived"]
 MessageRole = Literal["user", "assistant", "system", "tool"]
-FileStatus = Literal["added", "modified", "deleted"]
+FileStatus = Literal["added", "modified", "deleted", "renamed"]
 
 
 class Session(models.Model):
@@ -159,6 +159,7 @@ class SessionFile(models.Model):
         ADDED = "added", "Added"
         MODIFIED = "modified", "Modified"
         DELETED = "deleted", "Deleted"
+        RENAMED = "renamed", "Renamed"  # moved from `renamed_from`, perhaps edited (sessions_app/renames.py)
 
     # No index of its own: the (session, path) unique index serves every lookup by session.
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files", db_index=False)
@@ -174,6 +175,11 @@ class SessionFile(models.Model):
     # Lines added and removed (dev sessions; computed once at import).
     additions = models.PositiveIntegerField(null=True, blank=True)
     deletions = models.PositiveIntegerField(null=True, blank=True)
+    # A renamed file's old path, and how alike its two contents are, in percent (dev sessions).
+    renamed_from = models.CharField(max_length=MAX_PATH_LENGTH, blank=True)
+    similarity = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where a reviewer reads it (sessions_app/review_order.py; dev sessions): get_file_diff's order.
+    review_order = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -184,6 +190,7 @@ class SessionFile(models.Model):
                 name="sessionfile_has_content",
             ),
         ]
+        indexes = [models.Index(fields=["session", "review_order", "path"], name="sessionfile_review_order")]
         ordering = ["session", "path"]
 
     def __str__(self) -> str:

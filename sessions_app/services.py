@@ -24,8 +24,11 @@ from sessions_app.documents import (
     document_digest,
     file_changes,
 )
+from sessions_app.generated import generated_kind
 from sessions_app.languages import language_for_path
 from sessions_app.models import Blob, Message, Session, SessionFile
+from sessions_app.renames import Rename, Side, find_renames
+from sessions_app.review_order import review_order
 from sessions_app.tenancy import every_workspace
 from workspaces.models import Membership, User, Workspace
 
@@ -138,16 +141,20 @@ def _create_messages(session: Session, document: SessionDocument) -> None:
 def _create_files(session: Session, changes: list[FileChange]) -> None:
     contents = [side for change in changes for side in (change.before, change.after) if side is not None]
     blob_ids = _blob_ids_for(session.workspace, contents)
+    dev = session.kind == Session.Kind.DEV
+    if dev:
+        changes, renamed = _with_renames(changes)
     rows = []
     for change in changes:
         additions = deletions = None
-        if session.kind == Session.Kind.DEV and not any(
-            side is not None and side.is_binary for side in (change.before, change.after)
-        ):
+        binary = any(side is not None and side.is_binary for side in (change.before, change.after))
+        if dev and not binary:
             additions, deletions = count_changes(
                 before=(change.before.text or "") if change.before else "",
                 after=(change.after.text or "") if change.after else "",
             ) or (None, None)
+        rename = renamed.get(change.path) if dev else None
+        current = change.after or change.before
         rows.append(
             SessionFile(
                 session=session,
@@ -155,14 +162,54 @@ def _create_files(session: Session, changes: list[FileChange]) -> None:
                 path=change.path,
                 language=language_for_path(change.path),
                 media_type=change.media_type,
-                status=_status(session, change),
+                status=SessionFile.Status.RENAMED if rename else _status(session, change),
+                renamed_from=rename.old_path if rename else "",
+                similarity=rename.similarity if rename else None,
                 before_id=blob_ids[change.before.digest] if change.before else None,
                 after_id=blob_ids[change.after.digest] if change.after else None,
                 additions=additions,
                 deletions=deletions,
+                review_order=review_order(
+                    change.path,
+                    binary=binary,
+                    generated=generated_kind(change.path, None if binary or current is None else current.text)
+                    is not None,
+                    changed_lines=(additions or 0) + (deletions or 0),
+                )
+                if dev
+                else 0,
             )
         )
     SessionFile.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _with_renames(changes: list[FileChange]) -> tuple[list[FileChange], dict[str, Rename]]:
+    """A dev session's changes with each deleted file that an added one renames folded into it (the added
+    path, the deleted file's content as `before`), and the renames by their new path."""
+
+    def side(change: FileChange, content: FileContent) -> Side:
+        return Side(path=change.path, digest=content.digest, size=len(content.raw), text=content.text)
+
+    deleted = [side(change, change.before) for change in changes if change.after is None and change.before]
+    added = [side(change, change.after) for change in changes if change.before is None and change.after]
+    renames = {rename.new_path: rename for rename in find_renames(deleted=deleted, added=added)}
+    if not renames:
+        return changes, {}
+    by_path = {change.path: change for change in changes}
+    moved = {rename.old_path for rename in renames.values()}
+    folded = [
+        FileChange(
+            path=change.path,
+            before=by_path[renames[change.path].old_path].before,
+            after=change.after,
+            media_type=change.media_type,
+        )
+        if change.path in renames
+        else change
+        for change in changes
+        if change.path not in moved
+    ]
+    return folded, renames
 
 
 def _status(session: Session, change: FileChange) -> str:

@@ -16,8 +16,10 @@ from oauth2_provider.models import set_token_value
 
 from mcp_gateway.models import OAuthAccessToken, OAuthApplication
 from sessions_app.diffs import count_changes
+from sessions_app.generated import generated_kind
 from sessions_app.languages import language_for_path
 from sessions_app.models import Blob, Message, Session, SessionFile
+from sessions_app.review_order import review_order
 from workspaces.models import Membership, User, Workspace
 
 
@@ -119,10 +121,12 @@ def blob_for(workspace: Workspace, text: str) -> Blob:
 
 def add_file(session: Session, path: str, *, before: str | None = None, after: str | None = None) -> SessionFile:
     """A prototype file (`after` only) or a dev change (`before` and/or `after`)."""
-    status, additions, deletions = "", None, None
+    status, additions, deletions, order = "", None, None, 0
     if session.kind == Session.Kind.DEV:
         status = "added" if before is None else "deleted" if after is None else "modified"
         additions, deletions = count_changes(before=before or "", after=after or "") or (None, None)
+        generated = generated_kind(path, after if after is not None else before) is not None
+        order = review_order(path, binary=False, generated=generated, changed_lines=(additions or 0) + (deletions or 0))
     Session.objects.filter(pk=session.pk).update(file_count=F("file_count") + 1)
     return SessionFile.objects.create(
         session=session,
@@ -133,6 +137,7 @@ def add_file(session: Session, path: str, *, before: str | None = None, after: s
         after=blob_for(session.workspace, after) if after is not None else None,
         additions=additions,
         deletions=deletions,
+        review_order=order,
     )
 
 

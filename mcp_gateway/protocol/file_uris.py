@@ -83,13 +83,14 @@ def media_type_of(path: str, *, media_type: str | None, binary: bool) -> str:
 
 
 def file_link(
-    session_id: str, path: str, *, media_type: str | None, binary: bool, size: int | None = None, before: bool = False
+    session_id: str, path: str, *, media_type: str | None, binary: bool, before: bool = False
 ) -> ResourceLink:
+    """A link to a file, with what a host needs to open and attach it and nothing the result's JSON already
+    says (its path is in the URI; its name is the file's name; its size is in the JSON)."""
     return ResourceLink(
         uri=file_uri(session_id, path, before=before),
-        name=path,
+        name=path.rsplit("/", 1)[-1],
         mime_type=media_type_of(path, media_type=media_type, binary=binary),
-        size=size,
     )
 
 
@@ -114,7 +115,6 @@ def links_to_files(
                 path,
                 media_type=item.get("media_type"),
                 binary=bool(item.get("binary")),
-                size=item.get("size") if len(sides) == 1 else None,
                 before=before,
             )
             links.setdefault(link.uri, link)

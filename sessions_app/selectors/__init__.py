@@ -19,7 +19,7 @@ tests assert.
 """
 
 from sessions_app.selectors.chat import MAX_MESSAGES_PAGE, ChatMessage, ChatSession, message_page
-from sessions_app.selectors.diffs import MAX_CONTEXT_LINES, MAX_DIFFS_PAGE, DiffEntry, diff_page
+from sessions_app.selectors.diffs import MAX_CONTEXT_LINES, MAX_DIFFS_PAGE, DiffEntry, DiffSummary, diff_page
 from sessions_app.selectors.files import (
     MAX_FILES_PAGE,
     ChangeTotals,
@@ -54,6 +54,7 @@ __all__ = [
     "ChatMessage",
     "ChatSession",
     "DiffEntry",
+    "DiffSummary",
     "FileMap",
     "FileText",
     "NoMap",

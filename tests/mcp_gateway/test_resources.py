@@ -254,15 +254,29 @@ async def test_the_file_tools_link_each_file_they_name(call, key, prototype, dev
         file_uri(prototype.public_id, path) for path in ("package.json", "src/App.jsx", "src/main.jsx")
     ]
     assert (files.content[1].name, files.content[1].mime_type) == ("package.json", "application/json")
-    assert links(diffs) == [
-        file_uri(dev.public_id, "api/limits.py"),
+    assert links(diffs) == [  # in the order a reviewer reads them
         file_uri(dev.public_id, "api/views.py"),
         file_uri(dev.public_id, "api/views.py", before=True),
+        file_uri(dev.public_id, "api/limits.py"),
         file_uri(dev.public_id, "old.txt", before=True),
     ]
     assert file_uri(prototype.public_id, "src/App.jsx") in links(hits)
     assert len(set(links(hits))) == len(links(hits))
     assert links(chat) == []
+
+
+async def test_links_add_at_most_a_sixth_to_a_long_listing_and_repeat_nothing(call, key, workspace):
+    """40 links added 7,164 characters to a 5,488-character listing (each repeating the path and size)."""
+    session = await run_in_worker(SessionFactory, workspace=workspace)
+    for n in range(40):
+        await run_in_worker(add_file, session, f"src/components/feature_{n:02}/Component{n:02}.jsx", after="x\n")
+    result = await call(key, "list_session_files", {"session": session.public_id})
+    text, links = result.content[0].text, result.content[1:]
+    cost = sum(len(link.model_dump_json(by_alias=True, exclude_none=True)) for link in links)
+    assert 0 < len(links) < 40
+    assert cost <= 0.15 * len(text)
+    assert [link.name for link in links[:2]] == ["Component00.jsx", "Component01.jsx"]
+    assert all(link.size is None for link in links)  # the listing says each size
 
 
 async def test_session_tools_point_hosts_at_the_view_and_others_do_not(mcp, key):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from mcp.server.mcpserver import Context
-from mcp_types import CallToolResult, ContentBlock, TextContent
+from mcp_types import CallToolResult, ContentBlock, ResourceLink, TextContent
 
 from alloy.database import DATABASE_OUTAGE
 from mcp_gateway.auth.caller import Caller, caller_of
@@ -24,6 +24,10 @@ from mcp_gateway.protocol.tools.spec import ToolSpec
 from mcp_gateway.protocol.unit_of_work import CredentialNotLive, in_workspace
 from mcp_gateway.protocol.workers import run_in_worker
 from sessions_app.errors import SessionContextError
+
+# What the resource links after a result may add to it (docs/mcp-responses.md).
+LINKS_SHARE = 0.15
+LINKS_FLOOR_CHARS = 600
 
 
 def tool_caller(ctx: Context) -> Caller:
@@ -50,8 +54,22 @@ def tool_call(caller: Caller, spec: ToolSpec, arguments: dict[str, Any]) -> Call
         raise RuntimeError(f"result of about {tokens} tokens is over the {settings.ALLOY_MCP_MAX_RESULT_TOKENS} budget")
     content: list[ContentBlock] = [TextContent(type="text", text=text)]
     if spec.links is not None:
-        content.extend(spec.links(structured))
+        content.extend(links_within_share(spec.links(structured), len(text)))
     return CallToolResult(content=content, structured_content=structured)
+
+
+def links_within_share(links: list[ResourceLink], text_chars: int) -> list[ResourceLink]:
+    """The first of `links` while together they cost at most LINKS_SHARE of the result's text, or
+    LINKS_FLOOR_CHARS for a small result: a host that shows them to the model pays for them again, and the
+    text already names every file (any of which its URI template reaches)."""
+    allowance = max(int(text_chars * LINKS_SHARE), LINKS_FLOOR_CHARS)
+    kept, used = [], 0
+    for link in links:
+        used += len(json_text(link.model_dump(mode="json", by_alias=True, exclude_none=True)))
+        if used > allowance:
+            break
+        kept.append(link)
+    return kept
 
 
 async def run_tool(ctx: Context, spec: ToolSpec, **arguments: Any) -> CallToolResult:

@@ -34,10 +34,9 @@ READ_WHOLE = (
 )
 
 DESCRIPTION = """\
-A session's chat between the user and the AI, oldest first, in pages (pass next_cursor as `cursor`).
-detail="outline" gives a line a message (index, role, time, length, opening words; the user's short
-messages whole): skim a long chat in a few calls, then read what matters. role="user" reads only the
-user's messages. `start_index` starts at a message, e.g. a search hit's message_index less a few.
+A session's chat, oldest first, in pages (pass next_cursor as `cursor`). detail="outline": a line a
+message (index, role, time, length, opening words) to skim a long chat, then read what matters.
+role="user": only the user's messages. `start_index` starts at a message, e.g. a search hit's.
 
 Use it to summarise a session or find the reasons behind a change.
 

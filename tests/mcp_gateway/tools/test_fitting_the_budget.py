@@ -78,11 +78,12 @@ def test_a_file_is_cut_at_a_line_with_the_arguments_for_the_rest(principal, work
 def test_whole_diffs_until_one_does_not_fit_which_starts_the_next_page(principal, workspace):
     session = SessionFactory(workspace=workspace, kind="dev")
     add_file(session, "a.py", before="a = 1\n", after="a = 2\n")
-    add_file(session, "b.py", before=None, after="".join(f"b{n} = {n}\n" for n in range(400)))
+    # A test comes after the source, however large: it does not fit beside a.py.
+    add_file(session, "tests/test_b.py", before=None, after="".join(f"b{n} = {n}\n" for n in range(400)))
     page = file_diffs(principal, session=session.public_id, path=None, context_lines=3, cursor=None)
     assert [diff["path"] for diff in page["diffs"]] == ["a.py"]
     following = file_diffs(principal, session=session.public_id, path=None, context_lines=3, cursor=page["next_cursor"])
-    assert following["diffs"][0]["path"] == "b.py"
+    assert following["diffs"][0]["path"] == "tests/test_b.py"
     assert following["diffs"][0]["truncated"]["remaining_lines"] > 0  # b.py alone is over the budget
     assert size(following) <= max_bytes()
 
@@ -92,11 +93,11 @@ def test_a_file_listing_stops_where_the_budget_does(principal, workspace):
     for n in range(60):
         add_file(session, f"src/module_{n:03}.py", after="x\n")
     page = session_files(principal, session=session.public_id, path_prefix=None, cursor=None, limit=200)
-    assert 0 < len(page.files) < 60
+    assert 0 < len(page["files"]) < 60
     assert size(page) <= max_bytes()
-    following = session_files(principal, session=session.public_id, path_prefix=None, cursor=page.next_cursor,
+    following = session_files(principal, session=session.public_id, path_prefix=None, cursor=page["next_cursor"],
                               limit=200)  # fmt: skip
-    assert following.files[0].path == f"src/module_{len(page.files):03}.py"
+    assert following["files"][0]["path"] == f"src/module_{len(page['files']):03}.py"
 
 
 def test_a_session_listing_stops_where_the_budget_does(principal, workspace):

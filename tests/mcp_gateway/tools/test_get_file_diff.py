@@ -21,10 +21,12 @@ def test_one_file(tool, key, dev):
     }
 
 
-def test_all_files_by_path(tool, key, dev):
+def test_all_files_in_the_order_a_reviewer_reads(tool, key, dev):
     result = tool(key, "get_file_diff", {"session": dev.public_id, "context_lines": 0}).structured_content
-    assert [d["path"] for d in result["diffs"]] == ["api/limits.py", "api/views.py", "old.txt"]
-    assert result["diffs"][0]["diff"].startswith("--- /dev/null\n+++ b/api/limits.py\n")
+    # Source before documentation, the larger change first.
+    assert [d["path"] for d in result["diffs"]] == ["api/views.py", "api/limits.py", "old.txt"]
+    assert result["diffs"][1]["diff"].startswith("--- /dev/null\n+++ b/api/limits.py\n")
+    assert result["reading_order"].startswith("Source first")
     assert "next_cursor" not in result
 
 
@@ -68,8 +70,8 @@ def test_a_long_diff_is_continued_across_pages_within_budget(tool, key, big_chan
         if "next_cursor" not in page:
             break
         arguments = {"session": big_change.public_id, "cursor": page["next_cursor"]}
-    assert pages[0] == ["a/small.py"]  # the big diff does not fit beside it: it starts the next page
-    assert pages[-1][-1] == "c/small.py"
+    assert pages[0] == ["b/big.py"]  # the largest change first, cut at a line
+    assert pages[-1][-2:] == ["a/small.py", "c/small.py"]  # after its last page
     big = "".join(big_parts)
     assert big.count("\n-value_") == big.count("\n+value_") == 2999  # every changed line, once (+1 at the top)
     assert len(pages) > 8
