@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sessions_app import views
-from sessions_app.models import Message
+from sessions_app.models import Message, SessionFile
 from tests.factories import SessionFactory, add_file, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +302,15 @@ def test_a_session_link_with_a_trailing_slash_opens_the_session(member, prototyp
         assert redirected.status_code == 302
         assert redirected["Location"] == f"{path}?file=src%2FApp.jsx"
         assert client.get(redirected["Location"]).status_code == 200
+
+
+def test_a_renamed_file_says_where_it_came_from_and_shows_only_its_edits(member, dev):
+    text = "".join(f"line {n}\n" for n in range(30))
+    moved = add_file(dev, "api/handlers.py", before=text, after=text.replace("line 12\n", "line twelve\n"))
+    SessionFile.objects.filter(pk=moved.pk).update(status="renamed", renamed_from="api/old_handlers.py", similarity=96)
+    still = add_file(dev, "api/same.py", before=text, after=text)
+    SessionFile.objects.filter(pk=still.pk).update(status="renamed", renamed_from="api/was.py", similarity=100)
+    page = signed_in(member).get(path_of(dev) + "?pane=files&wide=1").content.decode()
+    assert "from <code>api/old_handlers.py</code>, 96% similar" in page
+    assert "twelve" in page
+    assert "Moved without a change to its text." in page
