@@ -89,7 +89,9 @@ def session_import(*, document: SessionDocument) -> ImportOutcome:
         outcome = ImportOutcome.CREATED if session is None else ImportOutcome.UPDATED
         session = _save_session(resolved, session or Session())
         _create_messages(session, document)
-        _create_files(session, file_changes(document))
+        if (files := _create_files(session, file_changes(document))) != session.file_count:
+            session.file_count = files  # renames folded two of the document's files into one
+            session.save(update_fields=["file_count"])
         _delete_unreferenced_blobs(session.workspace, replaced_blob_ids)
     return outcome
 
@@ -138,7 +140,8 @@ def _create_messages(session: Session, document: SessionDocument) -> None:
     )
 
 
-def _create_files(session: Session, changes: list[FileChange]) -> None:
+def _create_files(session: Session, changes: list[FileChange]) -> int:
+    """The session's file rows; returns how many (a rename is one file, of a deleted and an added one)."""
     contents = [side for change in changes for side in (change.before, change.after) if side is not None]
     blob_ids = _blob_ids_for(session.workspace, contents)
     dev = session.kind == Session.Kind.DEV
@@ -181,6 +184,7 @@ def _create_files(session: Session, changes: list[FileChange]) -> None:
             )
         )
     SessionFile.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)
 
 
 def _with_renames(changes: list[FileChange]) -> tuple[list[FileChange], dict[str, Rename]]:

@@ -51,6 +51,32 @@ def estimated_tokens(text: str, *, prose: bool = False) -> int:
     return math.ceil(code / BYTES_PER_TOKEN + (size - code) / PROSE_BYTES_PER_TOKEN)
 
 
+def result_tokens(value: Any, *, prose: bool = False) -> int:
+    """What a result (or a piece of one) costs as the JSON it is sent as. With `prose`, each string in it is
+    estimated on its own, as prose but for its code fences, and the rest (keys, numbers, punctuation) as
+    code: so the pieces of a result add up to at least what the whole costs, and a fence left open in one
+    message never makes the next message count as code."""
+    if not prose:
+        return estimated_tokens(json_text(value))
+    strings: list[str] = []
+    skeleton = _hollowed(value, strings)
+    return estimated_tokens(json_text(skeleton)) + sum(
+        estimated_tokens(json_text(text), prose=True) for text in strings
+    )
+
+
+def _hollowed(value: Any, strings: list[str]) -> Any:
+    """`value` with each string value (not key) set aside in `strings` and left empty."""
+    if isinstance(value, str):
+        strings.append(value)
+        return ""
+    if isinstance(value, dict):
+        return {key: _hollowed(item, strings) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_hollowed(item, strings) for item in value]
+    return value
+
+
 def json_text(value: Any) -> str:
     """Compact JSON, UTF-8 as is: what json.dumps(ensure_ascii=False, separators=(",", ":")) gives, at a
     tenth of the cost (orjson): results are sized message by message, then sent as text."""

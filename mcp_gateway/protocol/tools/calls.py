@@ -19,7 +19,7 @@ from alloy.database import DATABASE_OUTAGE
 from mcp_gateway.auth.caller import Caller, caller_of
 from mcp_gateway.auth.credentials import not_live_message
 from mcp_gateway.protocol.fair_share import OverFairShare, fair_share
-from mcp_gateway.protocol.tools.budget import as_json_dict, estimated_tokens, json_text
+from mcp_gateway.protocol.tools.budget import as_json_dict, json_text, result_tokens
 from mcp_gateway.protocol.tools.spec import ToolSpec
 from mcp_gateway.protocol.unit_of_work import CredentialNotLive, in_workspace
 from mcp_gateway.protocol.workers import run_in_worker
@@ -49,7 +49,7 @@ def tool_call(caller: Caller, spec: ToolSpec, arguments: dict[str, Any]) -> Call
         return _error_result(str(error))
     structured = result if isinstance(result, dict) else as_json_dict(result)
     text = json_text(structured)
-    if (tokens := estimated_tokens(text, prose=spec.prose)) > settings.ALLOY_MCP_MAX_RESULT_TOKENS:
+    if (tokens := result_tokens(structured, prose=spec.prose)) > settings.ALLOY_MCP_MAX_RESULT_TOKENS:
         # Each tool fits its result to the budget; getting here is a bug, not the caller's fault.
         raise RuntimeError(f"result of about {tokens} tokens is over the {settings.ALLOY_MCP_MAX_RESULT_TOKENS} budget")
     content: list[ContentBlock] = [TextContent(type="text", text=text)]

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
-from mcp_gateway.protocol.tools.budget import BYTES_PER_TOKEN, cut_to_fit, estimated_tokens, json_len, json_text
+from mcp_gateway.protocol.tools.budget import BYTES_PER_TOKEN, cut_to_fit, json_len, result_tokens
 from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
 from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
@@ -170,7 +170,7 @@ def chat_history(
 
 
 def _tokens(value: Any) -> int:
-    return estimated_tokens(json_text(value), prose=True)
+    return result_tokens(value, prose=True)
 
 
 def _room(result: dict[str, Any]) -> int:

@@ -22,7 +22,7 @@ from sessions_app.selectors import DiffEntry, DiffSummary
 
 DIFF_FILES_PER_PAGE = 20
 # A lock file lists at most this many packages of each kind; the rest are counted.
-MAX_PACKAGES_LISTED = 100
+MAX_PACKAGES_LISTED = 300
 READING_ORDER = (
     "Source first, then tests, documentation, lock and generated files, binary files; the largest change first."
 )

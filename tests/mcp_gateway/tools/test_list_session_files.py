@@ -2,7 +2,11 @@
 
 import pytest
 
+from mcp_gateway.protocol.tools.budget import estimated_tokens
+from sessions_app.documents import parse_document
 from sessions_app.models import Blob, SessionFile
+from sessions_app.services import session_import
+from tests import session_shapes
 from tests.factories import SessionFactory, add_file, pasted_link
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +203,18 @@ def test_with_outline_costs_one_more_query_whatever_the_files(tool, key, session
 def test_with_outline_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
     arguments = {"session": foreign.public_id, "with_outline": True}
     assert_not_found_like_missing(key, "list_session_files", arguments, foreign.public_id)
+
+
+def test_the_map_of_a_25_file_prototype_is_one_call_within_3500_tokens(tool, key, workspace):
+    """Explaining such a prototype read every file: 21 calls and about 102,000 tokens."""
+    files, written = session_shapes.prototype()
+    session_import(document=parse_document(session_shapes.prototype_document(workspace.slug, "orders-prototype-1")))
+    result = tool(key, "list_session_files", {"session": "orders-prototype-1", "with_outline": True})
+    page = result.structured_content
+    assert "next_cursor" not in page
+    assert estimated_tokens(result.content[0].text) <= 3_500
+    assert {file["path"] for file in page["files"]} == {file["path"] for file in files}
+    mapped = {(file["path"], symbol) for file in page["files"] for symbol in file.get("symbols", [])}
+    expected = {(path, f"{kind} {name}:{line}") for path, symbols in written.items() for kind, name, line in symbols}
+    found = expected & mapped
+    assert len(found) >= 0.9 * len(expected), sorted(expected - mapped)
