@@ -21,7 +21,9 @@ connections); the ratio is Alloy's calls/s over the floor's.
 
 Sessions: a 20-message page of a 40-message chat (the "chat" rows), a 100,000-message chat (first vs
 last page), a 10-file, a 200-file and a 5,000-file dev session (pages of equal length), and a dev session
-with a 100-line and a 30,000-line changed file (first and last diff page); then the same sessions'
+with a 100-line and a 30,000-line changed file (first and last diff page), outlines and maps of small and
+huge sessions; nine sessions with a 12,000-line lock file and one with a 50,000-line file, each diffed cold,
+eight of them at once by eight callers while another workspace's get_session is timed; then the same sessions'
 web pages, read with a signed-in person's cookie; and a search in a small session while another workspace
 holds nothing, then 51 MB of contents full of the searched words. Last, the worker's memory over 2,000 and
 20,000 more calls.
@@ -40,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +78,11 @@ RARE_WORD = "zebracorn"
 CROWDED_WORDS = "lorem ipsum"
 OTHER_WORKSPACE = "bench-other"
 OTHER_CONTENT_FILES, OTHER_CONTENT_BYTES = 32, 1_600_000  # 51 MB in all
+# Heavy diffs: a 12,000-line lock file in each of nine sessions (each read cold once), a 50,000-line file, and
+# a session of a third workspace whose get_session is timed while eight of the lock files are diffed at once.
+HEAVY_LOCKS = [f"benchHeavyLock{n:02}" for n in range(9)]
+FIFTY_THOUSAND = "benchFiftyKLines"
+THIRD_WORKSPACE, THIRD_SESSION = "bench-third", "benchThirdSess01"
 SMALL_SESSION, CHAT, LONG_CHAT, FEW_FILES, PAGE_OF_FILES, MANY_FILES, BIG_DIFF = (
     "benchSmallSess01",
     "benchChat0000001",
@@ -194,6 +202,9 @@ def ensure_wrk() -> str:
 
 def documents() -> list[dict]:
     """The benchmark's sessions, in the import format (docs/session-format.md)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.session_shapes import lock_file_change  # the same lock files `make costs` reads
+
     base = {"workspace": "bench", "created_at": "2026-11-01T09:00:00Z"}
     words = "The save button should debounce, and errors go to a toast rather than an alert box. "
     chat = [
@@ -248,6 +259,18 @@ def documents() -> list[dict]:
         {**base, "id": PAGE_OF_FILES, "kind": "dev", "title": "Medium change", "files": changes(200)},
         {**base, "id": MANY_FILES, "kind": "dev", "title": "Sweeping change", "files": changes(5_000)},
         {**base, "id": BIG_DIFF, "kind": "dev", "title": "Huge file", "files": big},
+        *(
+            {**base, "id": session, "kind": "dev", "title": "Lock file", "files": [lock_file_change(seed=n)]}
+            for n, session in enumerate(HEAVY_LOCKS)
+        ),
+        {
+            **base,
+            "id": FIFTY_THOUSAND,
+            "kind": "dev",
+            "title": "A 50,000-line file",
+            "files": [{"path": "big/fifty.py", "before": module(2, 50_000), "after": module(2, 50_000, "changed")}],
+        },
+        {**base, "workspace": THIRD_WORKSPACE, "id": THIRD_SESSION, "kind": "prototype", "title": "Elsewhere"},
     ]
 
 
@@ -271,7 +294,8 @@ def prepare(*, reuse: bool) -> tuple[str, str]:
         "ws = Workspace.objects.create(slug='bench', name='Bench');"
         "user = User.objects.create_user(email='bench@alloy.test', password=None);"
         "Membership.objects.create(workspace=ws, user=user, role='owner');"
-        f"Workspace.objects.create(slug='{OTHER_WORKSPACE}', name='Other')",
+        f"Workspace.objects.create(slug='{OTHER_WORKSPACE}', name='Other');"
+        f"Workspace.objects.create(slug='{THIRD_WORKSPACE}', name='Third')",
     )
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
         for document in documents():
@@ -350,6 +374,20 @@ OAuthAccessToken.objects.create(user=user, application=app, token=token, scope=s
     resource=[settings.ALLOY_MCP_RESOURCE])
 print(token)
 """  # noqa: S105
+
+
+# Eight callers' keys in the bench workspace and one in the third, named for this run (a live key's name is
+# unique in its workspace), printed one a line.
+CALLER_KEYS_SCRIPT = f"""
+import time
+from mcp_gateway.keys.services import mcp_key_create
+from workspaces.models import Workspace
+bench, third = Workspace.objects.get(slug="bench"), Workspace.objects.get(slug="{THIRD_WORKSPACE}")
+run = time.strftime("%Y-%m-%d %H:%M:%S")
+for n in range(8):
+    print(mcp_key_create(workspace=bench, name=f"caller {{n}} {{run}}").key)
+print(mcp_key_create(workspace=third, name=f"elsewhere {{run}}").key)
+"""
 
 
 def request_body(call: Call, era: str) -> dict:
@@ -507,7 +545,20 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
         "get_chat_history",
         session=LONG_CHAT,
         limit=20,
-        cursor=encode_cursor("messages", 99_980, 0),
+        cursor=encode_cursor("messages", 99_980, 0, "full", ""),
+    )
+    outline_short = call("outline: 40-message chat", "get_chat_history", session=CHAT, detail="outline", limit=20)
+    outline_long = call(
+        "outline: 100,000-message chat, a page near the end",
+        "get_chat_history",
+        session=LONG_CHAT,
+        detail="outline",
+        start_index=99_900,
+        limit=20,
+    )
+    map_few = call("map: 10-file session", "list_session_files", session=FEW_FILES, limit=10, with_outline=True)
+    map_many = call(
+        "map: 5,000-file session, first page", "list_session_files", session=MANY_FILES, limit=10, with_outline=True
     )
     # Pages of the same length (10 files), so what is compared is the session's size, not the page's.
     few_files = call("files: 10-file session", "list_session_files", session=FEW_FILES, limit=10)
@@ -526,6 +577,8 @@ def scaling_calls(url: str, credential: dict[str, str]) -> list[tuple[str, Call,
     no_title = call("sessions: a word in no title", "list_sessions", query="zeppelin", limit=20)
     return [
         ("last page of a 100,000-message chat within 1.2x of the first", chat_first, chat_last),
+        ("an outline page of a 100,000-message chat within 1.2x of a 40-message chat's", outline_short, outline_long),
+        ("a map page of a 5,000-file session within 1.2x of a 10-file one", map_few, map_many),
         ("a 5,000-file listing page within 1.2x of a 10-file one", few_files, many_files),
         ("... and its last page", few_files, last_page_of(many_files, "files: 5,000-file session, last page")),
         ("any page of a 30,000-line diff within 1.5x of a 100-line diff", small_diff, big_diff),
@@ -633,6 +686,7 @@ def main() -> None:
                     rows += [(noop.label, era, connections, base, None), (name, era, connections, measured, base)]
                     ratio = measured.calls_per_second / base.calls_per_second
                     print(f"  {name:<42} {era} c={connections:<2} {measured.calls_per_second:6.0f}/s  {ratio:.2f}")
+        heavy = heavy_diffs(url, with_key)
         comparisons = []
         for claim, reference, compared in scaling_calls(url, with_key):
             first = measure(wrk, url, reference, MODERN, with_key, 1, options.seconds)
@@ -648,7 +702,46 @@ def main() -> None:
             comparisons.append((claim, reference.label, first, compared.label, second))
             print(f"  {claim}: {first.calls_per_second / second.calls_per_second:.2f}x", flush=True)
         rss = memory_after(wrk, url, chat_page, with_key, alloy)
-    report(rows, comparisons, rss)
+    report(rows, heavy, comparisons, rss)
+
+
+def heavy_diffs(url: str, key: dict[str, str]) -> list[tuple[str, float]]:
+    """Milliseconds, each first read cold (each server process computes a diff once): a 12,000-line lock file's
+    first page line by line and as packages, a 50,000-line file's first page; then eight callers reading eight
+    such lock files at once while another workspace's get_session is timed."""
+    *callers, elsewhere = ({"X-MCP-API-Key": line} for line in manage("shell", "-v0", "-c", CALLER_KEYS_SCRIPT).split())
+
+    def timed(call: Call, credential: dict[str, str]) -> float:
+        started = time.perf_counter()
+        check(url, call, MODERN, credential)
+        return (time.perf_counter() - started) * 1000
+
+    def lock_diff(session: str, *, full: bool) -> Call:
+        arguments = {"session": session, "path": "package-lock.json", "full": full}
+        return Call(f"lock file diff of {session}", "tools/call", "get_file_diff", arguments)
+
+    fifty = Call("50,000-line diff", "tools/call", "get_file_diff", {"session": FIFTY_THOUSAND, "path": "big/fifty.py"})
+    rows = [
+        (
+            "12,000-line lock file, cold, line by line (full=true): first page",
+            timed(lock_diff(HEAVY_LOCKS[0], full=True), key),
+        ),
+        ("12,000-line lock file as its packages (default)", timed(lock_diff(HEAVY_LOCKS[0], full=False), key)),
+        ("50,000-line file, cold: first page", timed(fifty, key)),
+    ]
+    other = Call("get_session elsewhere", "tools/call", "get_session", {"session": THIRD_SESSION})
+    with ThreadPoolExecutor(9) as pool:
+        eight = [pool.submit(timed, lock_diff(HEAVY_LOCKS[1 + n], full=True), callers[n]) for n in range(8)]
+        time.sleep(0.02)  # the eight are on their way
+        meanwhile = pool.submit(timed, other, elsewhere).result()
+        slowest = max(future.result() for future in eight)
+    rows += [
+        ("eight such lock files at once, eight callers: the slowest", slowest),
+        ("another workspace's get_session, sent while they run", meanwhile),
+    ]
+    for label, milliseconds in rows:
+        print(f"  {label}: {milliseconds:.0f} ms", flush=True)
+    return rows
 
 
 def crowded_search(wrk: str, url: str, credential: dict[str, str], seconds: int) -> tuple:
@@ -681,7 +774,7 @@ def memory_after(wrk: str, url: str, call: Call, credential: dict[str, str], all
     return readings
 
 
-def report(rows, comparisons, rss) -> None:
+def report(rows, heavy, comparisons, rss) -> None:
     print(
         "\nget_chat_history against the SDK floor, each pair measured side by side (ratio = calls/s over the floor's):"
     )
@@ -693,6 +786,11 @@ def report(rows, comparisons, rss) -> None:
             f"| {name} | {era} | {connections} | {measured.calls_per_second:.0f} | {measured.p50_ms:.1f} "
             f"| {measured.p99_ms:.1f} | {measured.errors} | {ratio} |"
         )
+    print("\nHeavy diffs, each read once, cold (ms from request to answer):")
+    print("\n| what | ms |")
+    print("|---|---|")
+    for label, milliseconds in heavy:
+        print(f"| {label} | {milliseconds:.0f} |")
     print("\nPages that must cost the same, 1 connection, 2026-07-28 (time per call, compared over reference):")
     print("\n| claim | reference | calls/s | compared | calls/s | p99 ms | errors | cost ratio |")
     print("|---|---|---|---|---|---|---|---|")

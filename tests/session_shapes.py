@@ -166,13 +166,13 @@ def chat_document(workspace: str, session_id: str, *, messages: int = 600) -> di
 # A dev change ---------------------------------------------------------------------------------------------
 
 
-def _lockfile(rng: random.Random, bumped: set[int], *, after: bool) -> str:
+def _lockfile(rng: random.Random, bumped: set[int], *, after: bool, seed: int = 0) -> str:
     packages: dict[str, Any] = {"": {"name": "orders", "version": "1.0.0"}}
     for n in range(1000):
         major, minor = n % 7, n % 13
         patch = n % 5 + (1 if after and n in bumped else 0)
         version = f"{major}.{minor}.{patch}"
-        name = f"pkg-{WORDS[n % len(WORDS)]}-{n}"
+        name = f"pkg-{WORDS[(n + seed) % len(WORDS)]}-{n}"
         packages[f"node_modules/{name}"] = {
             "version": version,
             "resolved": f"https://registry.npmjs.org/{name}/-/{name}-{version}.tgz",
@@ -186,6 +186,17 @@ def _lockfile(rng: random.Random, bumped: set[int], *, after: bool) -> str:
     return (
         json.dumps({"name": "orders", "version": "1.0.0", "lockfileVersion": 3, "packages": packages}, indent=2) + "\n"
     )
+
+
+def lock_file_change(*, seed: int, bumped: int = 265) -> dict[str, Any]:
+    """A 12,000-line package-lock.json with `bumped` packages moved to a new patch version, as a change."""
+    rng = random.Random(seed)
+    moved = set(rng.sample(range(1000), bumped))
+    return {
+        "path": "package-lock.json",
+        "before": _lockfile(rng, moved, after=False, seed=seed),
+        "after": _lockfile(rng, moved, after=True, seed=seed),
+    }
 
 
 def _module(name: str, functions: int, *, lines_each: int) -> str:
@@ -215,14 +226,7 @@ def png_bytes(width: int, height: int, *, filler: int) -> str:
 def dev_change(*, seed: int = 40) -> list[dict[str, Any]]:
     """The 40 changed files of a dev session, as the import format lists them."""
     rng = random.Random(seed)
-    bumped = set(rng.sample(range(1000), 265))
-    files: list[dict[str, Any]] = [
-        {
-            "path": "package-lock.json",
-            "before": _lockfile(rng, bumped, after=False),
-            "after": _lockfile(rng, bumped, after=True),
-        }
-    ]
+    files: list[dict[str, Any]] = [lock_file_change(seed=seed)]
     big = _module("orders", 300, lines_each=7)  # 3,000 lines and more
     files.append({"path": "src/services/orders.js", "before": big, "after": _edit(big, rng, 5)})
     moved = _module("format", 12, lines_each=4)
