@@ -52,7 +52,8 @@ ALLOY_MCP_MAX_REQUEST_BYTES = env.int("ALLOY_MCP_MAX_REQUEST_BYTES", default=1_0
 # Threads that run tool work (ORM calls) at once, per process; keep it at most the pool's max size.
 ALLOY_MCP_WORKER_THREADS = env.int("ALLOY_MCP_WORKER_THREADS", default=8)
 # Tool calls one credential may have running in a process at once (mcp_gateway/protocol/fair_share.py): half
-# the threads by default, so no one caller's burst holds them all; a call past it is told to retry in 1 s.
+# the threads by default, so no one caller's burst holds them all; a call past it waits up to 1 s for a slot,
+# then is told to retry.
 ALLOY_MCP_CALLS_PER_CREDENTIAL = env.int(
     "ALLOY_MCP_CALLS_PER_CREDENTIAL", default=max(1, ALLOY_MCP_WORKER_THREADS // 2)
 )

@@ -169,7 +169,8 @@ async def test_what_each_task_costs_claude(server, sessions):
             ),
             (
                 "read the person's messages whole",
-                f"{sum(map(len, sessions['prompts'])):,} characters of them",
+                f"{sum(map(len, sessions['prompts'])):,} characters of them, "
+                f"{result_tokens(sessions['prompts'], prose=True):,} tokens as bare text",
                 lambda r: keep("prompts", read_the_persons_prompts(r, sessions["chat"])),
             ),
             (

@@ -77,7 +77,7 @@ async def run_tool(ctx: Context, spec: ToolSpec, **arguments: Any) -> CallToolRe
     within its credential's fair share of those threads (fair_share.py)."""
     caller = tool_caller(ctx)
     try:
-        with fair_share(caller.principal):
+        async with fair_share(caller.principal):
             return await run_in_worker(tool_call, caller, spec, arguments)
     except OverFairShare as busy:
         return _error_result(str(busy))

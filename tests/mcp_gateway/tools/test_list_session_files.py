@@ -131,17 +131,19 @@ def test_with_content_ends_the_page_before_a_text_that_fits_only_the_next(tool, 
     assert calls > 1
 
 
-def test_with_content_costs_one_more_query_whatever_the_files(tool, key, sessions_of_two_sizes, query_log):
+@pytest.mark.parametrize("reading", ["with_content", "with_outline"])
+def test_contents_or_maps_cost_one_more_query_whatever_the_files(tool, key, sessions_of_two_sizes, query_log, reading):
     counts = []
     for session in sessions_of_two_sizes.values():
         with query_log() as log:
-            tool(key, "list_session_files", {"session": session.public_id, "limit": 100, "with_content": True})
+            tool(key, "list_session_files", {"session": session.public_id, "limit": 100, reading: True})
         counts.append(log.count())
     assert counts == [3, 3]
 
 
-def test_with_content_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
-    arguments = {"session": foreign.public_id, "with_content": True}
+@pytest.mark.parametrize("reading", ["with_content", "with_outline"])
+def test_contents_or_maps_in_another_workspace_are_not_found(assert_not_found_like_missing, key, foreign, reading):
+    arguments = {"session": foreign.public_id, reading: True}
     assert_not_found_like_missing(key, "list_session_files", arguments, foreign.public_id)
 
 
@@ -189,20 +191,6 @@ def test_a_dev_sessions_map_marks_the_symbols_the_change_touched(tool, key, work
     assert files["files"][0]["symbols"] == ["component App:3", "component List:8*"]
     assert "symbols" not in files["files"][1]  # deleted: its status says so
     assert "notes" not in files
-
-
-def test_with_outline_costs_one_more_query_whatever_the_files(tool, key, sessions_of_two_sizes, query_log):
-    counts = []
-    for session in sessions_of_two_sizes.values():
-        with query_log() as log:
-            tool(key, "list_session_files", {"session": session.public_id, "limit": 100, "with_outline": True})
-        counts.append(log.count())
-    assert counts == [3, 3]
-
-
-def test_with_outline_in_another_workspace_is_not_found(assert_not_found_like_missing, key, foreign):
-    arguments = {"session": foreign.public_id, "with_outline": True}
-    assert_not_found_like_missing(key, "list_session_files", arguments, foreign.public_id)
 
 
 def test_the_map_of_a_25_file_prototype_is_one_call_within_3500_tokens(tool, key, workspace):
