@@ -72,6 +72,9 @@ ENV = {
     # benchmark reaches, so the rows measure their cost and never a 429.
     "REDIS_URL": "redis://127.0.0.1:6379/14",
     "ALLOY_MCP_CALLS_PER_MINUTE": "1000000000",
+    # wrk's connections share one key, standing for many callers: its share of the tool threads is theirs
+    # (the default, half the threads, holds one caller's burst; tests/mcp_gateway/test_fair_share.py).
+    "ALLOY_MCP_CALLS_PER_CREDENTIAL": "64",
 }
 RARE_WORD = "zebracorn"
 # What another workspace's contents are full of, for the row showing a search never pays for them.

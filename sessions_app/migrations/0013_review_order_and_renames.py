@@ -88,6 +88,10 @@ def backward(apps, schema_editor):
         )
         SessionFile.objects.filter(pk=file.pk).update(status="added", before=None, renamed_from="", similarity=None)
         Session.objects.filter(pk=file.session_id).update(file_count=models.F("file_count") + 1)
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the new rows' foreign keys now: the columns are dropped next, in this same transaction, and
+        # PostgreSQL alters no table with checks still pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
