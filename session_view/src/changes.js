@@ -60,6 +60,7 @@ function changedFile(session, file, openWith) {
     { type: "button", class: "file-toggle", "aria-expanded": "false" },
     h("span", { class: "path" }, file.path),
     h("span", { class: `status status-${file.status}` }, file.status),
+    file.renamed_from ? h("span", { class: "muted" }, `from ${file.renamed_from}`) : null,
     file.additions !== undefined && file.additions !== null ? h("span", { class: "added-count" }, `+${count(file.additions)}`) : null,
     file.deletions !== undefined && file.deletions !== null ? h("span", { class: "removed-count" }, `-${count(file.deletions)}`) : null,
   );
@@ -96,8 +97,20 @@ class FileDiff {
 
   async addPage(view) {
     if (!view) return;
+    if (view.summary) {
+      // What stands for a diff not worth reading line by line: a lock file's packages, a size, a deletion.
+      const packages = view.packages
+        ? ["added", "removed", "changed"].flatMap((kind) => view.packages[kind].map((line) => h("li", {}, `${kind}: ${line}`)))
+        : [];
+      this.footer.replaceChildren(h("p", { class: "muted" }, view.summary), packages.length ? h("ul", { class: "packages" }, ...packages) : "");
+      return;
+    }
     if (view.binary) {
       this.footer.replaceChildren(h("p", { class: "muted" }, "A binary file: no lines to compare."));
+      return;
+    }
+    if (!view.diff && view.renamed_from) {
+      this.footer.replaceChildren(h("p", { class: "muted" }, "Moved without a change to its text."));
       return;
     }
     const rows = parseUnified(view.diff ?? "", this.numbering);

@@ -28,7 +28,7 @@ MAX_CONTEXT_LINES = 50
 # A JPEG's size may follow its metadata; 64 KB holds it in every real file, and a header is all that is read.
 IMAGE_HEADER_BYTES = 65_536
 
-SummaryReason = Literal["binary", "lockfile", "generated", "too_large"]
+SummaryReason = Literal["binary", "deleted", "lockfile", "generated", "too_large"]
 DiffOrder = Literal["path", "review"]
 
 
@@ -74,6 +74,8 @@ def _summarised(file: SessionFile, full: bool) -> SummaryReason | None:
     """Why `file` is summarised rather than diffed, before its texts are read."""
     if _is_binary(file):
         return "binary"
+    if not full and file.status == SessionFile.Status.DELETED:
+        return "deleted"  # every line removed: what it held is one read away, not a diff to review
     if not full and review_rank_of(file.review_order) == GENERATED:
         return "lockfile" if package_changes(path=file.path, before="", after="") is not None else "generated"
     return None
@@ -179,7 +181,7 @@ def diff_page(
     """A dev session's changed files with their diffs: one file by `path`, or all, by path (the session
     page, from `start_path`) or in review order (get_file_diff, from `start`: a review order and a path).
     With `ignore_whitespace`, changes in whitespace alone are not shown (the session page's option); without
-    `full`, lock files and generated files are summarised."""
+    `full`, deleted files, lock files and generated files are summarised."""
     check_limit(limit, maximum=MAX_DIFFS_PAGE)
     if not isinstance(context_lines, int) or not 0 <= context_lines <= MAX_CONTEXT_LINES:
         raise InvalidArgument(f"context_lines must be a whole number from 0 to {MAX_CONTEXT_LINES}.")

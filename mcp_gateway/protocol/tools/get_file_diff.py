@@ -29,8 +29,8 @@ READING_ORDER = (
 
 DESCRIPTION = """\
 What a dev session changed, as unified diffs: one file with `path`, or all in pages (pass next_cursor as
-`cursor`), source and larger changes first. Lock files come as the packages they changed, generated files
-as their size (full=true: line by line); a rename is one line.
+`cursor`), source and larger changes first. Lock files come as the packages they changed, generated and
+deleted files as their size (full=true: line by line); a rename is one line.
 
 Example: get_file_diff(session="dV3kR8pZq1MwT6yJc5xHbE", path="api/app.py")"""
 
@@ -49,7 +49,7 @@ class DiffView(BaseModel):
     similarity: int | None = None
     additions: int | None = None
     deletions: int | None = None
-    binary: bool
+    binary: bool | None = Field(default=None, description="Set, true, for a binary file.")
     summary: str | None = Field(default=None, description="Stands for a diff not shown line by line, and why.")
     packages: PackagesView | None = None
     diff: str | None = None
@@ -158,7 +158,8 @@ def _view(entry: DiffEntry, skip_lines: int) -> dict[str, Any]:
         view["additions"] = file.additions
     if file.deletions is not None:
         view["deletions"] = file.deletions
-    view["binary"] = entry.is_binary
+    if entry.is_binary:
+        view["binary"] = True
     if entry.summary is not None:
         view["summary"] = _summary_sentence(entry.summary, file.additions, file.deletions)
         if (packages := entry.summary.packages) is not None:
@@ -174,6 +175,11 @@ def _summary_sentence(summary: DiffSummary, additions: int | None, deletions: in
     sizes = _change(*(f"{size:,}" if size is not None else None for size in summary.sizes)) + " bytes"
     lines = f"+{additions or 0:,} -{deletions or 0:,} lines"
     match summary.reason:
+        case "deleted":
+            return (
+                f"Deleted ({deletions or 0:,} lines, {sizes}). What it held: get_file_content with"
+                ' version="before"; the line diff: full=true.'
+            )
         case "binary":
             dimensions = _change(*summary.dimensions) if any(summary.dimensions) else ""
             return f"A binary file: {sizes}" + (f"; {dimensions} pixels." if dimensions else ".")

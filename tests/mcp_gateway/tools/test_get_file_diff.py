@@ -16,7 +16,6 @@ def test_one_file(tool, key, dev):
         "status": "modified",
         "additions": 1,
         "deletions": 1,
-        "binary": False,
         "diff": "--- a/api/views.py\n+++ b/api/views.py\n@@ -1,2 +1,2 @@\n def view():\n-    pass\n+    check()\n",
     }
 

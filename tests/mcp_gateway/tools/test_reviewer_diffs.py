@@ -107,7 +107,6 @@ def test_a_rename_is_one_line_and_a_rename_with_edits_shows_only_the_edits(tool,
         "similarity": 100,
         "additions": 0,
         "deletions": 0,
-        "binary": False,
     }
     edited = diffs["pkg/moved.py"]
     assert (edited["renamed_from"], edited["additions"], edited["deletions"]) == ("lib/moved.py", 1, 1)
@@ -132,6 +131,22 @@ def test_binary_and_generated_files_say_what_changed_in_size(tool, key, change):
         diffs["dist/app.min.js"]["summary"]
         == "Generated or minified (+1 -1 lines, 8 → 8 bytes). The line diff: full=true."
     )
+
+
+def test_a_deleted_file_says_what_it_was_and_where_to_read_it(tool, key, change):
+    diffs = {
+        d["path"]: d for d in tool(key, "get_file_diff", {"session": change.public_id}).structured_content["diffs"]
+    }
+    assert "src/old_name.py" not in diffs  # renamed, not deleted
+    session = SessionFactory(workspace=change.workspace, kind="dev")
+    add_file(session, "src/gone.py", before="x = 1\ny = 2\n")
+    [gone] = tool(key, "get_file_diff", {"session": session.public_id}).structured_content["diffs"]
+    assert gone["summary"] == (
+        'Deleted (2 lines, 12 bytes). What it held: get_file_content with version="before"; the line diff: full=true.'
+    )
+    assert "diff" not in gone
+    [whole] = tool(key, "get_file_diff", {"session": session.public_id, "full": True}).structured_content["diffs"]
+    assert whole["diff"] == "--- a/src/gone.py\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-x = 1\n-y = 2\n"
 
 
 def test_a_file_too_large_to_diff_says_how_to_read_it(tool, key, workspace, settings, monkeypatch):
