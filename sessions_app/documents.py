@@ -113,10 +113,17 @@ class FileChange:
     media_type: str
 
 
+# A session document is four levels deep ({"files": [{"path": …}]}, a message's fields); what goes past this
+# is no session, and is refused before anything walks it recursively.
+MAX_DOCUMENT_DEPTH = 8
+
+
 def parse_document(decoded: Any) -> SessionDocument:
     """Validate one decoded JSON value; raise `DocumentError` naming the first bad field."""
     if not isinstance(decoded, dict):
         raise DocumentError("", "each line must be a JSON object describing one session")
+    if nesting_depth(decoded) > MAX_DOCUMENT_DEPTH:
+        raise DocumentError("", f"is nested too deeply; a session is at most {MAX_DOCUMENT_DEPTH} levels deep")
     _check_strings(decoded, "")
     try:
         document = SessionDocument.model_validate(decoded)
@@ -128,6 +135,18 @@ def parse_document(decoded: Any) -> SessionDocument:
     if document.updated_at and document.updated_at < document.created_at:
         raise DocumentError("updated_at", "must not be earlier than created_at")
     return document
+
+
+def nesting_depth(value: Any) -> int:
+    """How many arrays and objects deep `value` goes, counted without recursion (a hostile line may nest
+    deeper than Python's recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _check_strings(value: Any, field: str) -> None:

@@ -37,7 +37,8 @@ def package_changes(*, path: str, before: str | None, after: str | None) -> Pack
         return None
     try:
         old, new = read(before or ""), read(after or "")
-    except (ValueError, KeyError, TypeError, AttributeError):  # a lock file that does not parse
+    # A lock file that does not parse, or nests past what the parser follows.
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     added = [f"{name} {_versions(new[name])}" for name in sorted(new.keys() - old.keys())]
     removed = [f"{name} {_versions(old[name])}" for name in sorted(old.keys() - new.keys())]

@@ -147,6 +147,22 @@ def test_lines_that_are_not_json_objects(tmp_path, people):
     assert Session.objects.get().public_id == "session-0001"
 
 
+def test_a_line_nested_too_deeply_is_that_lines_error_and_the_others_go_on(tmp_path, people):
+    """A 100,000-deep array raised an uncaught RecursionError: the lines after it were never read."""
+    deep_array = b"[" * 100_000 + b"]" * 100_000
+    deep_object = b'{"a":' * 20_000 + b"1" + b"}" * 20_000
+    deep_but_parsed = document(2, messages=[{"role": "user", "content": "x", "extra": [[[[[[[["deep"]]]]]]]]}])
+    path = tmp_path / "in.jsonl"
+    lines = [deep_array, deep_object, json.dumps(deep_but_parsed).encode(), json.dumps(document(1)).encode()]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="3 line"):
+        call_command("import_sessions", str(path), stdout=io.StringIO(), stderr=err)
+    for number in (1, 2, 3):
+        assert f"line {number}: is nested too deeply; a session is at most 8 levels deep" in err.getvalue()
+    assert Session.objects.get().public_id == "session-0001"
+
+
 def test_missing_input_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match=r"Cannot read .*missing\.jsonl: No such file or directory"):
         run_import(str(tmp_path / "missing.jsonl"))

@@ -114,3 +114,5 @@ def test_a_lock_file_that_does_not_parse_or_is_not_known_gives_nothing():
     assert package_changes(path="package-lock.json", before="{", after="{}") is None
     assert package_changes(path="poetry.lock", before="[[package]\n", after="") is None
     assert package_changes(path="bun.lockb", before="", after="") is None
+    # Nested past what the parser follows: no packages, never an uncaught RecursionError.
+    assert package_changes(path="package-lock.json", before="[" * 100_000 + "]" * 100_000, after="{}") is None

@@ -11,7 +11,7 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db import DatabaseError
 
-from sessions_app.documents import DocumentError, parse_document
+from sessions_app.documents import MAX_DOCUMENT_DEPTH, DocumentError, parse_document
 from sessions_app.services import resolve_document, session_import
 
 
@@ -79,6 +79,8 @@ class Command(BaseCommand):
             return self._fail(number, "is not UTF-8 text")
         except json.JSONDecodeError as error:
             return self._fail(number, f"is not valid JSON ({error.msg} at column {error.colno})")
+        except RecursionError:  # arrays or objects nested past what the parser follows
+            return self._fail(number, f"is nested too deeply; a session is at most {MAX_DOCUMENT_DEPTH} levels deep")
         try:
             document = parse_document(decoded)
             if dry_run:
