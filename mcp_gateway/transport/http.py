@@ -36,11 +36,18 @@ KEY_HEADERS = ("x-mcp-api-key", "x-api-key")
 
 
 async def send_json(send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+    """Answer with `body` as JSON: a refusal made here, before the request reaches the MCP server."""
     payload = json.dumps(body).encode()
     raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
     raw_headers += [(name.encode(), value.encode()) for name, value in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": payload})
+    try:
+        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": payload})
+    except Exception as error:  # whatever the HTTP server raises for a connection it closed
+        # The HTTP server answered this request itself and closed the connection (uvicorn answers a broken
+        # body with its own 400 while the refusal is on its way): there is nobody left to tell. One line and
+        # no stack, since any client can make this happen as often as it likes.
+        logger.warning("%d not sent: the server had already answered the request (%s)", status, type(error).__name__)
 
 
 def _rpc_error(code: int, message: str, request_id: Any = None) -> dict[str, Any]:

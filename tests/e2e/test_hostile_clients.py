@@ -1,6 +1,9 @@
 """Hostile clients against a real server: spoofed X-Forwarded-For from an address that is not a trusted
 proxy changes no limit, and registrations the database could not store are clear 400s, never 500s."""
 
+import socket
+import time
+
 import httpx2
 import pytest
 import redis
@@ -71,3 +74,19 @@ def test_registrations_that_cannot_be_stored_are_clear_400s(untrusting_server):
         (400, "invalid_redirect_uri"),
     ]
     assert "Traceback" not in log.read_text()
+
+
+def test_a_broken_body_the_http_server_refused_writes_no_traceback(untrusting_server):
+    """POST /mcp with no Content-Type and a broken chunked body wrote "Exception in ASGI application" and a
+    traceback at ERROR for every request (50 of 50): the transport sent its 415 after uvicorn had answered 400."""
+    base_url, log = untrusting_server
+    host, port = base_url.removeprefix("http://").split(":")
+    for _ in range(20):
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n\r\n")
+            answer = connection.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 4")
+    time.sleep(0.5)  # the server writes its log lines as the connections close
+    written = log.read_text()
+    assert "Traceback" not in written
+    assert "Exception in ASGI application" not in written
