@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -106,6 +106,14 @@ class ConsentView(AuthorizationView):
         if allow:
             credentials = {**credentials, "workspace_id": self.chosen_workspace_id}
         return super().create_authorization_response(request, scopes, credentials, allow)
+
+    def redirect(self, redirect_to: str, application: OAuthApplication | None) -> HttpResponse:
+        """Every authorization response names its issuer (RFC 9207), a refusal too: the toolkit adds `iss` to
+        a code's redirect only, though the metadata says both carry it. One `iss`, whatever came before."""
+        parts = urlsplit(redirect_to)
+        query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "iss"]
+        query.append(("iss", settings.OAUTH2_PROVIDER["OIDC_ISS_ENDPOINT"]))
+        return super().redirect(urlunsplit(parts._replace(query=urlencode(query))), application)
 
 
 @method_decorator(csrf_exempt, name="dispatch")

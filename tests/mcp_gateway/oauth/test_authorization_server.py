@@ -33,11 +33,13 @@ def test_allow_issues_a_code_with_iss_and_tokens_bound_to_the_workspace(flow, wo
     assert OAuthRefreshToken.objects.get().workspace == workspace
 
 
-def test_deny_returns_access_denied(flow, workspace):
+def test_deny_returns_access_denied_naming_the_issuer(flow, workspace, settings):
     _, challenge = pkce()
     response = flow.consent(flow.authorize_params(challenge), workspace_id=workspace.pk, allow=False)
     assert response.status_code == 302
-    assert parse_qs(urlsplit(response["Location"]).query)["error"] == ["access_denied"]
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["error"] == ["access_denied"]
+    assert query["iss"] == [settings.ALLOY_PUBLIC_URL]  # RFC 9207: a refusal names its issuer as a code does
     assert not OAuthAccessToken.objects.exists()
 
 
