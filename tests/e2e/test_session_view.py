@@ -211,6 +211,22 @@ def test_the_first_screen_of_a_30000_line_diff_comes_quickly_and_the_rest_pages_
         assert client.problems == []
 
 
+def test_an_outline_shows_the_messages_and_a_lock_file_its_packages(host_page, demo):
+    """An outline is for the model to skim: handed one, the view reads the messages themselves. A lock file
+    comes as its packages, not a line diff."""
+    locked = SessionFactory(workspace=demo.dev.workspace, kind="dev", title="Bump lodash")
+    lock = '{{"lockfileVersion": 3, "packages": {{"node_modules/lodash": {{"version": "{}"}}}}}}\n'
+    add_file(locked, "package-lock.json", before=lock.format("4.17.20"), after=lock.format("4.17.21"))
+    with host(host_page, demo.mcp) as client:
+        view = client.show("get_chat_history", {"session": demo.longest_chat.public_id, "detail": "outline"})
+        expect(view.locator(".message").first).to_be_visible()
+        expect(view.locator(".message.role-user").first).to_be_visible()
+        view = client.show("get_file_diff", {"session": locked.public_id, "path": "package-lock.json"})
+        expect(view.get_by_text("changed: lodash 4.17.20 \u2192 4.17.21")).to_be_visible()
+        expect(view.get_by_text("The line diff: full=true.", exact=False)).to_be_visible()
+        assert client.problems == []
+
+
 def test_a_theme_change_from_the_host_changes_the_colours(host_page, demo):
     with host(host_page, demo.mcp) as client:
         view = client.show("get_session", {"session": demo.dev.public_id})
