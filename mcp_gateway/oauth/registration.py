@@ -2,13 +2,16 @@
 
 django-oauth-toolkit stores what it is given: a NUL in a redirect URI was a 500 (PostgreSQL refuses
 it), JSON nested 50,000 deep a 500 (Python's parser recurses), and one client held 20,000 redirect URIs.
-Here a registration is checked first — size, nesting, characters, how many redirect URIs and how long
-each field — and each problem is a 400 in RFC 7591's format that says what is accepted.
+Here a registration is checked first — size, nesting, characters (no controls, and no invisible formatting
+such as a right-to-left override, which would make a client's name or address read as another on the
+consent page), how many redirect URIs and how long each field — and each problem is a 400 in RFC 7591's
+format that says what is accepted.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +20,11 @@ MAX_DEPTH = 8  # a JWKS inside the metadata is 4 deep
 MAX_REDIRECT_URIS = 10
 MAX_NAME_CHARS = 255  # the application's name column
 MAX_TEXT_CHARS = 2_000  # any other text: a redirect URI, a URL, a scope
+# Direction marks, embeddings, overrides and isolates, and the invisible spaces: they change how a text reads
+# without showing. Joiners (U+200C, U+200D) stay allowed: emoji and several scripts need them.
+INVISIBLE = frozenset(
+    "\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,15 @@ def _shape_problem(document: dict[str, Any]) -> RegistrationProblem | None:
 
 def _text_problem(field: str, text: str) -> RegistrationProblem | None:
     error = "invalid_redirect_uri" if field.startswith("redirect_uris[") else "invalid_client_metadata"
-    if any(ord(char) < 0x20 or ord(char) == 0x7F or 0xD800 <= ord(char) <= 0xDFFF for char in text):
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text):
         return RegistrationProblem(error, f"{field} holds a control character (such as NUL); send it without.")
+    if invisible := next((char for char in text if char in INVISIBLE), None):
+        # A right-to-left override (U+202E) makes a name or a path read as something else on the consent page.
+        return RegistrationProblem(
+            error,
+            f"{field} holds U+{ord(invisible):04X}, an invisible formatting character (such as a direction"
+            " override) that changes how the text reads; send it without.",
+        )
     limit = MAX_NAME_CHARS if field == "client_name" else MAX_TEXT_CHARS
     if len(text) > limit:
         return RegistrationProblem(error, f"{field} is {len(text):,} characters long; at most {limit:,} are accepted.")

@@ -181,6 +181,12 @@ def refused(response, error: str, says: str) -> None:
         ({"redirect_uris": ["https://claude.ai/" + "a" * 2_000]}, "invalid_redirect_uri", "at most 2,000"),
         ({"client_name": "C" * 256}, "invalid_client_metadata", "client_name is 256 characters long; at most 255"),
         ({"client_name": "Claude\u0007"}, "invalid_client_metadata", "client_name holds a control character"),
+        ({"client_name": "Claude\u0085"}, "invalid_client_metadata", "client_name holds a control character"),
+        # A right-to-left override: "\u202eedualC" reads as "Claude" reversed, and a path as another name.
+        ({"client_name": "\u202eedualC"}, "invalid_client_metadata", "client_name holds U+202E, an invisible"),
+        ({"client_name": "Cla\u200bude"}, "invalid_client_metadata", "client_name holds U+200B"),
+        ({"redirect_uris": ["https://claude.ai/\u2066cb"]}, "invalid_redirect_uri", "holds U+2066"),
+        ({"client_name": "\ufeffClaude"}, "invalid_client_metadata", "holds U+FEFF"),
         ({"client_uri": "https://claude.ai/\ud800"}, "invalid_client_metadata", "client_uri holds a control"),
         ({"jwks": {"keys": [{"a": [[[[[[["deep"]]]]]]]}]}}, "invalid_client_metadata", "nested too deeply"),
     ],
@@ -195,6 +201,17 @@ def test_json_nested_thousands_deep_is_a_clear_400(client, depth):
     body = '{"client_name": "x", "extra": ' + "[" * depth + "]" * depth + "}"
     response = client.post("/register", body, content_type="application/json")
     refused(response, "invalid_client_metadata", "nested too deeply" if depth == 5_000 else "bytes")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Claude \u2728", "\U0001f469\u200d\U0001f4bb Dev tools", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"],
+)
+def test_names_in_any_script_and_with_emoji_are_accepted(client, name):
+    # Joiners (U+200D in an emoji, U+200C in Persian) are part of how such names are written.
+    response = register(client, client_name=name)
+    assert response.status_code == 201
+    assert response.json()["client_name"] == name
 
 
 def test_ten_redirect_uris_are_accepted(client):
