@@ -29,12 +29,17 @@ class PackageChanges:
         return len(self.added) + len(self.removed) + len(self.changed)
 
 
+def reads_packages(path: str) -> bool:
+    """Whether `path` names a lock file whose format is read here."""
+    return PurePosixPath(path).name in _READERS
+
+
 def package_changes(*, path: str, before: str | None, after: str | None) -> PackageChanges | None:
     """The packages a lock file's change added, removed and changed, or None when its format is not one read
     here (or does not parse)."""
-    read = _READERS.get(PurePosixPath(path).name)
-    if read is None:
+    if not reads_packages(path):
         return None
+    read = _READERS[PurePosixPath(path).name]
     try:
         old, new = read(before or ""), read(after or "")
     # A lock file that does not parse, or nests past what the parser follows.

@@ -15,7 +15,7 @@ from django.db.models.functions import Substr
 from sessions_app.diff_cache import diffs_in_memory
 from sessions_app.diffs import FileDiff, TooLargeToDiff, diff_texts
 from sessions_app.errors import InvalidArgument, NotADevSession
-from sessions_app.lockfiles import PackageChanges, package_changes
+from sessions_app.lockfiles import PackageChanges, package_changes, reads_packages
 from sessions_app.models import Blob, Session, SessionFile
 from sessions_app.pagination import Page, check_limit
 from sessions_app.review_order import GENERATED, review_rank_of
@@ -77,7 +77,7 @@ def _summarised(file: SessionFile, full: bool) -> SummaryReason | None:
     if not full and file.status == SessionFile.Status.DELETED:
         return "deleted"  # every line removed: what it held is one read away, not a diff to review
     if not full and review_rank_of(file.review_order) == GENERATED:
-        return "lockfile" if package_changes(path=file.path, before="", after="") is not None else "generated"
+        return "lockfile" if reads_packages(file.path) else "generated"
     return None
 
 

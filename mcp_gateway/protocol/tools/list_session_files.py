@@ -102,10 +102,8 @@ def session_files(
             view["symbols"] = [_label(symbol, symbol in mapped.touched) for symbol in mapped.outline.symbols]
             if mapped.outline.more:
                 view["more_symbols"] = mapped.outline.more
-        elif mapped is not None:
-            notes.no_map(file.path, NO_MAP_WORDS[mapped])
         size = json_len(view) + 1
-        text = texts.get(file.pk)
+        text, too_long = texts.get(file.pk), False
         if text is not None:
             with_text = size + json_len(text) + len(',"content":')
             if with_text <= room:
@@ -114,12 +112,17 @@ def session_files(
                 following = file  # it fits a page of its own: the next page begins with it, whole
                 break
             else:
-                notes.without_content(file.path)  # no page could hold it: listed, and said
+                too_long = True  # no page could hold it: listed without it, and said
         if size > room:
             following = file
             break
         result["files"].append(view)
         room -= size
+        # Said only of the files this page lists: a file left for the next page is said there.
+        if isinstance(mapped, str):
+            notes.no_map(file.path, NO_MAP_WORDS[mapped])
+        if too_long:
+            notes.without_content(file.path)
     if following is not None:
         result["next_cursor"] = encode_cursor("files", following.path)
     if sentences := notes.sentences(found.public_id):

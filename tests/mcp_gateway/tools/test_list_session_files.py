@@ -206,3 +206,19 @@ def test_the_map_of_a_25_file_prototype_is_one_call_within_3500_tokens(tool, key
     expected = {(path, f"{kind} {name}:{line}") for path, symbols in written.items() for kind, name, line in symbols}
     found = expected & mapped
     assert len(found) >= 0.9 * len(expected), sorted(expected - mapped)
+
+
+def test_a_note_names_only_the_files_its_page_lists(tool, key, workspace, settings):
+    settings.ALLOY_MCP_MAX_RESULT_TOKENS = 1_250
+    session = SessionFactory(workspace=workspace)
+    for n in range(12):
+        add_file(session, f"a/m{n:02}.py", after=f"def f{n}():\n    return {n}\n")
+    long_name = "b/" + "n" * 1_000 + ".md"  # no map, and too long a listing to fit beside the others
+    add_file(session, long_name, after="# Notes\n")
+    first = tool(key, "list_session_files", {"session": session.public_id, "with_outline": True}).structured_content
+    assert [file["path"] for file in first["files"]] == [f"a/m{n:02}.py" for n in range(12)]
+    assert "notes" not in first  # the long file is on the next page, and said there
+    arguments = {"session": session.public_id, "with_outline": True, "cursor": first["next_cursor"]}
+    following = tool(key, "list_session_files", arguments).structured_content
+    assert [file["path"] for file in following["files"]] == [long_name]
+    assert following["notes"][0].startswith(f"No map for {long_name} (no parser here for its kind)")
