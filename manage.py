@@ -16,6 +16,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alloy.settings")
     # Commands (migrations, imports, exports) take as long as their work does; requests have a budget.
     os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
+    # Commands are operations: they connect as DATABASE_OPS_URL's role, the one that may open every
+    # workspace (alloy/database_roles.py). `runserver` serves, as the serving role.
+    if sys.argv[1:2] != ["runserver"]:
+        os.environ.setdefault("ALLOY_OPERATIONS_PROCESS", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

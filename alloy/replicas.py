@@ -34,6 +34,7 @@ from psycopg.errors import LockNotAvailable, QueryCanceled
 
 from alloy import metrics
 from alloy.database import DATABASE_OUTAGE
+from alloy.database_roles import operating
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -49,8 +50,9 @@ def replicas() -> list[str]:
 
 
 def reading_from() -> str:
-    """The alias the reads of this moment go to: a replica inside `on_a_replica`, else the primary."""
-    return _reading_from.get() or DEFAULT_DB_ALIAS
+    """The alias the reads of this moment go to: the operations role's inside `every_workspace`
+    (alloy/database_roles.py), a replica inside `on_a_replica`, else the primary."""
+    return operating() or _reading_from.get() or DEFAULT_DB_ALIAS
 
 
 def read_connection() -> BaseDatabaseWrapper:

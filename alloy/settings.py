@@ -154,13 +154,38 @@ def _database(url: str) -> dict:
     return database
 
 
-DATABASES = {"default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'alloy.sqlite3'}"))}
+# Two database roles (alloy/database_roles.py). DATABASE_URL is the serving role's: /mcp, the pages and the API
+# run as it, and the wall (sessions_app/tenancy.py) always narrows it to the workspace it set. DATABASE_OPS_URL
+# is the operations role's, the one that owns the tables: migrations, commands and the admin's work across
+# workspaces run as it; it alone can open every workspace. manage.py commands (ALLOY_OPERATIONS_PROCESS) take
+# it as their only database; the server holds it as the `operations` alias beside its own. Unset (the demo's
+# SQLite, which has no wall), everything runs as DATABASE_URL.
+DATABASE_SERVING_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'alloy.sqlite3'}")
+DATABASE_OPS_URL = env.str("DATABASE_OPS_URL", default="")
+OPERATIONS_PROCESS = env.bool("ALLOY_OPERATIONS_PROCESS", default=False)
+DATABASES = {
+    "default": _database(DATABASE_OPS_URL if OPERATIONS_PROCESS and DATABASE_OPS_URL else DATABASE_SERVING_URL)
+}
+if DATABASE_OPS_URL and not OPERATIONS_PROCESS and DATABASE_OPS_URL != DATABASE_SERVING_URL:
+    # Only the admin's staff requests use it, a few at a time: a small pool, opened on demand.
+    DATABASES["operations"] = {**_database(DATABASE_OPS_URL), "TEST": {"MIRROR": "default"}}
+    if "pool" in DATABASES["operations"]["OPTIONS"]:
+        DATABASES["operations"]["OPTIONS"]["pool"] = {
+            **DATABASES["operations"]["OPTIONS"]["pool"],
+            "min_size": 0,
+            "max_size": env.int("DATABASE_OPS_POOL_MAX_SIZE", default=4),
+        }
+# The role migrations grant the serving privileges to (alloy/database_roles.py): DATABASE_URL's user when
+# DATABASE_OPS_URL names another one.
+_SERVING_USER = env.db_url_config(DATABASE_SERVING_URL).get("USER", "")
+_OPS_USER = env.db_url_config(DATABASE_OPS_URL).get("USER", "") if DATABASE_OPS_URL else _SERVING_USER
+DATABASE_SERVING_ROLE = env.str("DATABASE_SERVING_ROLE", default=_SERVING_USER if _OPS_USER != _SERVING_USER else "")
 # Streaming standbys of the primary (comma-separated URLs): the tools' and pages' session reads go to them,
 # everything else to the primary (alloy/replicas.py). Aliases replica_1, replica_2, …; the tests mirror
 # them onto the primary's test database rather than create them.
 for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
     DATABASES[f"replica_{_number}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
-DATABASE_ROUTERS = ["alloy.replicas.ReplicaRouter"]
+DATABASE_ROUTERS = ["alloy.database_roles.OperationsRouter", "alloy.replicas.ReplicaRouter"]
 # Seconds a replica that failed is left out before reads try it again.
 DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=10)
 

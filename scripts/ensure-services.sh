@@ -30,10 +30,16 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   wait_for PostgreSQL pg_isready -q -h 127.0.0.1 -p 5432
 fi
 
-# The tests' database role: owns what it creates, can create databases, is not a superuser.
-if ! psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_roles WHERE rolname = 'alloy'" | grep -q 1; then
-  psql -h 127.0.0.1 -U postgres -qc "CREATE ROLE alloy LOGIN CREATEDB NOSUPERUSER"
-fi
+# The two database roles (alloy/database_roles.py). `alloy`, the operations role: owns the tables it creates,
+# can create databases, is not a superuser. `alloy_serving`, what the servers the tests start connect as:
+# no ownership, no way into every workspace (migrations grant it what serving needs).
+ensure_role() {  # name, attributes
+  if ! psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_roles WHERE rolname = '$1'" | grep -q 1; then
+    psql -h 127.0.0.1 -U postgres -qc "CREATE ROLE $1 $2"
+  fi
+}
+ensure_role alloy "LOGIN CREATEDB NOSUPERUSER"
+ensure_role alloy_serving "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
   echo "Redis is not answering at 127.0.0.1:6379; starting it." >&2

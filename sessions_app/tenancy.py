@@ -37,6 +37,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from alloy.database_roles import as_operations
 from alloy.replicas import read_connection
 
 SETTING = "alloy.workspace_id"
@@ -49,10 +50,13 @@ def only_workspace(workspace_id: int) -> AbstractContextManager[None]:
     return _scope(SETTING, str(int(workspace_id)))
 
 
-def every_workspace() -> AbstractContextManager[None]:
+@contextmanager
+def every_workspace() -> Iterator[None]:
     """Inside this block the session tables show every workspace's rows: for the admin, imports and
-    commands, which work across workspaces on purpose. A workspace set inside it still narrows."""
-    return _scope(EVERY_WORKSPACE, "on")
+    commands, which work across workspaces on purpose. A workspace set inside it still narrows. Its
+    queries run as the operations role (alloy/database_roles.py): the serving role cannot open the wall."""
+    with as_operations(), _scope(EVERY_WORKSPACE, "on"):
+        yield
 
 
 @contextmanager

@@ -12,7 +12,14 @@ LAYERS = ["alloy", "mcp_gateway", "sessions_app", "workspaces"]  # each may impo
 # The project's own infrastructure, below every app: what a database outage looks like to a caller, which
 # database a unit of reads goes to, the window both rate limiters count in, the metrics, and how a log line
 # carries its fields.
-SHARED = {"alloy.database", "alloy.replicas", "alloy.fixed_window", "alloy.metrics", "alloy.log_format"}
+SHARED = {
+    "alloy.database",
+    "alloy.database_roles",
+    "alloy.replicas",
+    "alloy.fixed_window",
+    "alloy.metrics",
+    "alloy.log_format",
+}
 PROTOCOL = ROOT / "mcp_gateway" / "protocol"
 HANDLERS = [
     *sorted((PROTOCOL / "tools").glob("*.py")),

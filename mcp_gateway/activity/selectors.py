@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mcp_gateway.models import McpCall
+from sessions_app.tenancy import only_workspace
 from workspaces.models import Workspace
 
 
@@ -59,5 +60,6 @@ def mcp_calls_list(*, workspace: Workspace, filters: ActivityFilters, limit: int
         calls = calls.filter(session_id=filters.session)
     if filters.before is not None:
         calls = calls.filter(id__lt=filters.before)
-    rows = list(calls[: limit + 1])
+    with only_workspace(workspace.pk):  # the log is behind the wall (mcp_gateway migration 0009)
+        rows = list(calls[: limit + 1])
     return ActivityPage(calls=rows[:limit], next_before=rows[limit - 1].pk if len(rows) > limit else None)

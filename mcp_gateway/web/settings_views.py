@@ -51,7 +51,8 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except InvalidKeyRequest as problem:
             error = str(problem)
-    keys = list(mcp_keys_with_last_refusal(workspace=membership.workspace))
+    with only_workspace(membership.workspace.pk):  # each key's last refusal is in the walled activity log
+        keys = list(mcp_keys_with_last_refusal(workspace=membership.workspace))
     context = settings_context(
         request,
         membership,

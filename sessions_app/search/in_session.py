@@ -114,10 +114,8 @@ def _chat_matches(session: Session, words: list[str]) -> Q:
     matches cost; elsewhere each word as a case-insensitive substring, scanning the session's messages."""
     if connection.vendor != "postgresql":
         return _all_words("content", words)
-    matching = RawSQL(
-        "SELECT message_index FROM sessions_app_messagesearch"
-        " WHERE session_id = %s AND document @@ plainto_tsquery('english', %s)",
-        [session.pk, " ".join(words)],
+    matching = RawSQL(  # the search table is reached only through this function (migration 0014)
+        "SELECT * FROM sessions_app_message_matches(%s, %s, %s)", [session.workspace_id, session.pk, " ".join(words)]
     )
     return Q(index__in=matching)
 
@@ -167,16 +165,11 @@ def _files_matching(session: Session, words: list[str]) -> Q:
     after, before = _all_words("after__text", words), _all_words("before__text", words)
     if connection.vendor != "postgresql":
         return after | before
-    sql = "SELECT blob_id FROM sessions_app_blobsearch WHERE workspace_id = %s::bigint"
-    params: list = [session.workspace_id]
-    if runs := TRIGRAM_RUN.findall(" ".join(words)):
-        sql += (
-            " AND trigrams @> ARRAY(SELECT unnest(show_trgm(run)) FROM unnest(%s::text[]) AS run EXCEPT"
-            " SELECT unnest(show_trgm(left(run, 1)) || show_trgm(left(run, 2)) || show_trgm(right(run, 2)))"
-            " FROM unnest(%s::text[]) AS run)"
-        )
-        params += [runs, runs]
-    candidates = RawSQL(sql, params)  # noqa: S611 (SQL from this function only; values are parameters)
+    # The content search table is reached only through this function (migration 0014), which holds the query.
+    runs = TRIGRAM_RUN.findall(" ".join(words))
+    candidates = RawSQL(
+        "SELECT * FROM sessions_app_content_matches(%s::bigint, %s::text[])", [session.workspace_id, runs]
+    )
     return (Q(after__in=candidates) & after) | (Q(before__in=candidates) & before)
 
 

@@ -1,11 +1,11 @@
 """Title search: the sessions of a workspace whose title contains some text, through the title search
 table's trigram index (migration 0009), which row-level security would keep PostgreSQL from using on
-the sessions table itself."""
+the sessions table itself. The table is reached only through `sessions_app_title_matches` (migration 0014),
+which searches the workspace the wall was set to."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -37,20 +37,11 @@ def title_matches(
     `before`: the `limit` that come just before `start` in list order instead (a previous page)."""
     if connection.vendor != "postgresql":
         return Q(title__icontains=text)
-    sql = (
-        "SELECT session_id FROM sessions_app_sessiontitlesearch WHERE workspace_id = %s AND upper(title) LIKE upper(%s)"
-    )
-    params: list[Any] = [workspace.pk, like_pattern(text)]
-    for column, value in (("kind", kind), ("status", status)):
-        if value is not None:
-            sql += f" AND {column} = %s"
-            params.append(value)
-    # From `start` on in list order (newest first), or what comes just before it, nearest first.
-    side, tie, order = (">", ">", "ASC") if before else ("<", "<=", "DESC")
-    if start is not None:
-        sql += f" AND (updated_at {side} %s OR (updated_at = %s AND session_id {tie} %s))"
-        params += [start[0], start[0], start[1]]
-    sql += f" ORDER BY updated_at {order}, session_id {order} LIMIT %s"
+    # The title search table is reached only through this function, for the wall's workspace (migration 0014).
+    after = (None, None) if start is None else start
     with read_connection().cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
+        cursor.execute(
+            "SELECT * FROM sessions_app_title_matches(%s, %s, %s, %s, %s, %s, %s, %s)",
+            [workspace.pk, like_pattern(text), kind, status, after[0], after[1], before, limit],
+        )
         return Q(pk__in=[row[0] for row in cursor.fetchall()])

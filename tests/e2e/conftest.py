@@ -55,7 +55,10 @@ def server_environment(port: int, **environment: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "alloy.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        # Production's two roles: the server serves as one that cannot open every workspace, and keeps the
+        # tables' owner for the admin's work across workspaces (alloy/database_roles.py).
+        "DATABASE_URL": f"postgres://{settings.SERVING_ROLE}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "DATABASE_OPS_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "REDIS_URL": REDIS_URL,

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mcp_gateway.models import McpCall
+from sessions_app.tenancy import every_workspace
 from workspaces.commands import workspace_from_argument
 
 FIELDS = ("id", "at", "credential", "mcp_key_id", "application__client_id", "user__email", "tool", "session_id")
@@ -34,22 +35,26 @@ class Command(BaseCommand):
         rows = calls.values(*FIELDS, "workspace__slug", "outcome", "reason", "duration_ms").iterator(chunk_size=5_000)
         stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
         try:
-            for row in rows:
-                record = {
-                    "id": row["id"],
-                    "at": row["at"].isoformat(),
-                    "workspace": row["workspace__slug"],
-                    "credential": row["credential"],
-                    "mcp_key_id": row["mcp_key_id"],
-                    "client_id": row["application__client_id"],
-                    "person": row["user__email"],
-                    "tool": row["tool"],
-                    "session_id": row["session_id"],
-                    "outcome": row["outcome"],
-                    "reason": row["reason"],
-                    "duration_ms": row["duration_ms"],
-                }
-                stream.write(json.dumps(record) + "\n")
+            with every_workspace():  # the log is behind the wall (mcp_gateway migration 0009)
+                self._write(rows, stream)
         finally:
             if output:
                 stream.close()
+
+    def _write(self, rows: Any, stream: Any) -> None:
+        for row in rows:
+            record = {
+                "id": row["id"],
+                "at": row["at"].isoformat(),
+                "workspace": row["workspace__slug"],
+                "credential": row["credential"],
+                "mcp_key_id": row["mcp_key_id"],
+                "client_id": row["application__client_id"],
+                "person": row["user__email"],
+                "tool": row["tool"],
+                "session_id": row["session_id"],
+                "outcome": row["outcome"],
+                "reason": row["reason"],
+                "duration_ms": row["duration_ms"],
+            }
+            stream.write(json.dumps(record) + "\n")

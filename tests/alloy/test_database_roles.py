@@ -1,0 +1,163 @@
+"""The serving role behind the wall, on every table that holds a workspace's rows (alloy/database_roles.py).
+
+The tables are found from the schema — every table with a `workspace_id` or `session_id` column — so a new
+one is covered without editing this test: it fails until the new table is walled."""
+
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from alloy.database_roles import REACHED_THROUGH_FUNCTIONS
+from mcp_gateway.models import McpCall
+from sessions_app.tenancy import every_workspace
+
+pytestmark = pytest.mark.django_db(transaction=True)  # committed rows, for the serving role's connection
+
+# Credentials: looked up by a presented secret's digest or for the signed-in person before any workspace is
+# known (mcp_gateway/auth), so not walled by workspace yet — issue 34's last step. Everything else is.
+CREDENTIAL_TABLES = {
+    "mcp_gateway_mcpkey",
+    "mcp_gateway_oauthaccesstoken",
+    "mcp_gateway_oauthrefreshtoken",
+    "mcp_gateway_oauthgrant",
+    "workspaces_membership",
+}
+
+SET_WORKSPACE = "SELECT set_config('alloy.workspace_id', %s, true)"
+OPEN_EVERY_WORKSPACE = (
+    "SELECT set_config('alloy.workspace_id', '', true), set_config('alloy.all_workspaces', 'on', true)"
+)
+
+
+def workspace_tables() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND column_name IN ('workspace_id', 'session_id') ORDER BY table_name"
+        )
+        return [table for (table,) in cursor.fetchall() if table not in CREDENTIAL_TABLES]
+
+
+def serving_connection() -> psycopg.Connection:
+    """A bare connection as the role the server serves as: what a bug that runs SQL a caller influenced
+    would run it on."""
+    database = connection.settings_dict
+    return psycopg.connect(
+        dbname=database["NAME"], user=settings.SERVING_ROLE, host=database["HOST"], port=database["PORT"]
+    )
+
+
+def rows_seen(cursor: psycopg.Cursor, table: str) -> list[int] | None:
+    """The workspace of each row the serving role reads from `table` (0 for rows without one); None when
+    it may not read the table at all."""
+    column = "workspace_id" if _has_workspace(table) else "0"
+    try:
+        cursor.execute("SAVEPOINT probe")
+        return [row[0] for row in cursor.execute(f"SELECT {column} FROM {table}")]  # noqa: S608 (the schema's names)
+    except psycopg.errors.InsufficientPrivilege:
+        cursor.execute("ROLLBACK TO SAVEPOINT probe")
+        return None
+
+
+def _has_workspace(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'workspace_id'", [table]
+        )
+        return cursor.fetchone() is not None
+
+
+@pytest.fixture
+def activity(workspace, other_workspace):
+    with every_workspace():
+        for place in (workspace, other_workspace):
+            McpCall.objects.create(
+                at=datetime.now(UTC), workspace=place, credential="k", tool="get_session", outcome="ok", duration_ms=1
+            )
+
+
+def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype, foreign, activity):
+    tables = workspace_tables()
+    assert {"sessions_app_session", "sessions_app_message", "mcp_gateway_mcpcall", *REACHED_THROUGH_FUNCTIONS} <= set(
+        tables
+    )
+    with connection.cursor() as cursor:
+        for table in tables:  # so that seeing nothing below means something
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            assert cursor.fetchone()[0] >= 2, table
+
+
+def test_the_serving_role_reads_no_row_without_a_workspace_only_its_own_with_one_and_none_by_asking_for_all(
+    workspace, prototype, foreign, activity
+):
+    tables = workspace_tables()
+    with serving_connection() as serving, serving.cursor() as cursor:
+        for table in tables:
+            assert rows_seen(cursor, table) in ([], None), f"{table} without a workspace"
+        cursor.execute(SET_WORKSPACE, [str(workspace.pk)])
+        for table in tables:
+            seen = rows_seen(cursor, table)
+            if table in REACHED_THROUGH_FUNCTIONS:
+                assert seen is None, f"{table} is read through its functions only"
+            else:
+                assert seen, f"{table} with a workspace set shows none of its rows"
+                assert set(seen) == {workspace.pk}, f"{table} with a workspace set: {seen}"
+        cursor.execute(
+            "SELECT set_config('alloy.workspace_id', '', true), set_config('alloy.all_workspaces', 'on', true)"
+        )
+        for table in tables:
+            assert rows_seen(cursor, table) in ([], None), f"{table} after asking for every workspace"
+
+
+def test_the_serving_role_cannot_become_the_operations_role_or_change_the_schema(workspace):
+    with serving_connection() as serving, serving.cursor() as cursor:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            cursor.execute(f"SET ROLE {connection.settings_dict['USER']}")
+        serving.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            cursor.execute("ALTER TABLE sessions_app_session DISABLE ROW LEVEL SECURITY")
+        serving.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the activity log: added to, never changed
+            cursor.execute("DELETE FROM mcp_gateway_mcpcall")
+
+
+def test_the_search_functions_search_only_the_workspace_the_wall_was_set_to(workspace, prototype, foreign):
+    theirs = foreign.workspace_id
+    with serving_connection() as serving, serving.cursor() as cursor:
+
+        def found(sql: str, *params: object) -> list:
+            return [row[0] for row in cursor.execute(sql, params)]
+
+        def titles(named: int) -> list:
+            return found("SELECT sessions_app_title_matches(%s, '%%', NULL, NULL, NULL, NULL, false, 10)", named)
+
+        def chat(named: int, session: int) -> list:
+            return found("SELECT sessions_app_message_matches(%s, %s, 'secret')", named, session)
+
+        def contents(named: int) -> list:
+            return found("SELECT sessions_app_content_matches(%s, '{}')", named)
+
+        def nothing_of_theirs() -> bool:
+            return titles(theirs) == chat(theirs, foreign.pk) == contents(theirs) == []
+
+        assert nothing_of_theirs()  # no workspace set
+        cursor.execute(SET_WORKSPACE, [str(workspace.pk)])
+        assert titles(workspace.pk) == [prototype.pk]
+        assert nothing_of_theirs()
+        assert chat(workspace.pk, foreign.pk) == []  # another workspace's session, named outright
+        cursor.execute(OPEN_EVERY_WORKSPACE)
+        assert nothing_of_theirs()
+        cursor.execute(SET_WORKSPACE, [str(theirs)])
+        assert titles(theirs) == [foreign.pk]
+        assert chat(theirs, foreign.pk) == [0]
+        assert len(contents(theirs)) == 2  # "a\n" before, "b\n" after
+
+
+def test_the_operations_role_opens_every_workspace_when_it_asks(workspace, prototype, foreign):
+    theirs = foreign.workspace_id
+    with connection.cursor() as cursor:  # the test connection: the operations role, every workspace asked for
+        cursor.execute("SELECT sessions_app_title_matches(%s, '%%', NULL, NULL, NULL, NULL, false, 10)", [theirs])
+        assert [row[0] for row in cursor.fetchall()] == [foreign.pk]
