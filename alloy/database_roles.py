@@ -37,8 +37,12 @@ REACHED_THROUGH_FUNCTIONS = (
     "sessions_app_messagesearch",
     "sessions_app_blobsearch",
 )
-# Tables the serving role may read and add to, never change: the activity log; the migrations' record.
-APPEND_ONLY = {"mcp_gateway_mcpcall": "SELECT, INSERT", "django_migrations": "SELECT"}
+# Tables the serving role may read and add to, never change: the activity log (whose rows forget a deleted
+# key, app or person: mcp_gateway migration 0009); the migrations' record.
+APPEND_ONLY = {
+    "mcp_gateway_mcpcall": "SELECT, INSERT, UPDATE (mcp_key_id, application_id, user_id)",
+    "django_migrations": "SELECT",
+}
 
 _operating: ContextVar[bool] = ContextVar("operating", default=False)
 

@@ -8,8 +8,6 @@ os.environ["ALLOY_ENV_FILE"] = ""
 # A role that owns its tables but is not a superuser, as in production: superusers would bypass the
 # row-level security the tests check (scripts/ensure-services.sh creates it).
 os.environ.setdefault("DATABASE_URL", "postgres://alloy@127.0.0.1:5432/alloy_mcp")
-# The role the servers of tests/e2e serve as (alloy/database_roles.py): migrations grant it its privileges.
-os.environ.setdefault("DATABASE_SERVING_ROLE", "alloy_serving")
 # Open pool connections on demand: at start-up the test database does not exist yet.
 os.environ.setdefault("DATABASE_POOL_MIN_SIZE", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -19,7 +17,9 @@ os.environ.setdefault("ALLOY_MCP_CHECK_RESULTS", "true")
 
 from alloy.settings import *  # noqa: F403
 
-SERVING_ROLE = DATABASE_SERVING_ROLE  # noqa: F405
+# The role the servers of tests/e2e serve as (alloy/database_roles.py): the test databases' migrations grant
+# it its privileges. A setting, not the environment: the servers and commands the tests start derive theirs.
+DATABASE_SERVING_ROLE = SERVING_ROLE = os.environ.get("ALLOY_TEST_SERVING_ROLE", "alloy_serving")
 
 # Test code sees every workspace, as ops do, so factories can write and assertions read any of them: the
 # database wall (sessions_app/tenancy.py) is opened on every test connection when no workspace is set.
