@@ -258,6 +258,7 @@ ALLOY_OAUTH_TOKEN_REQUESTS_PER_MINUTE = env.int("ALLOY_OAUTH_TOKEN_REQUESTS_PER_
 
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "mcp_gateway.oauth.validators.AlloyOAuth2Validator",
+    "APPLICATION_ADMIN_CLASS": "mcp_gateway.admin.OAuthApplicationAdmin",
     "SCOPES": {ALLOY_MCP_SCOPE: "Read this workspace's Alloy sessions: chats, files and diffs"},
     "DEFAULT_SCOPES": [ALLOY_MCP_SCOPE],
     # The issuer every metadata document, token and RFC 9207 `iss` names: this origin, no trailing slash.

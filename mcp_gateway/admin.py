@@ -11,7 +11,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from oauth2_provider.admin import ApplicationAdmin
 
+from alloy.visible import ShowsInvisibleCharacters
 from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, mark_sent, new_form_id, was_sent
 from mcp_gateway.keys.services import key_name_problem, mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet
@@ -70,8 +72,13 @@ class McpKeyCreationForm(forms.ModelForm):
         return cleaned
 
 
+class OAuthApplicationAdmin(ShowsInvisibleCharacters, ApplicationAdmin):
+    """django-oauth-toolkit's admin of the registered clients (OAUTH2_PROVIDER's APPLICATION_ADMIN_CLASS), with
+    their names shown as they are: a client names itself at /register."""
+
+
 @admin.register(McpKey)
-class McpKeyAdmin(admin.ModelAdmin):
+class McpKeyAdmin(ShowsInvisibleCharacters, admin.ModelAdmin):
     list_display = [
         "name",
         "shown_prefix",
@@ -151,7 +158,7 @@ class McpKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(McpCall)
-class McpCallAdmin(admin.ModelAdmin):
+class McpCallAdmin(ShowsInvisibleCharacters, admin.ModelAdmin):
     """The activity log, read-only: it records what happened."""
 
     list_display = ["at", "workspace", "credential", "user", "tool", "session_id", "outcome", "reason", "duration_ms"]

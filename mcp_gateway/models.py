@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from oauth2_provider import models as oauth_models
 
+from alloy.visible import visible
 from workspaces.models import Workspace
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -155,7 +156,7 @@ class McpKey(models.Model):
         indexes = [models.Index(fields=["workspace", "-created_at"], name="mcpkey_ws_created_idx")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+        return visible(f"{self.name} ({self.prefix}…)")
 
     @property
     def status(self) -> str:

@@ -3,8 +3,8 @@
     make bench                      # or: .venv/bin/python scripts/benchmark.py [--seconds 3] [--reuse]
     make bench BENCH_PORT=9765 BENCH_DATABASE=alloy_bench_ana   # two people on one machine
 
-It builds its own PostgreSQL database (BENCH_DATABASE, default alloy_bench, owned by the non-superuser role `alloy`, so
-row-level security applies as in production), imports the sessions below through the real import
+It builds its own PostgreSQL database (BENCH_DATABASE, default alloy_bench, owned by the non-superuser role `alloy`
+and served as `alloy_serving`, so row-level security applies as in production), imports the sessions below through the real import
 path, then starts three single-process uvicorn servers (Alloy on BENCH_PORT, default 8765, the floor and the
 plain build on the two ports after it), all pinned to core 0:
 
@@ -63,7 +63,10 @@ MODERN, LEGACY = "2026-07-28", "2025-11-25"
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "alloy.settings",
-    "DATABASE_URL": f"postgres://alloy@127.0.0.1:5432/{DATABASE}",
+    # As production runs: serving as a role the wall always narrows, commands as the tables' owner
+    # (alloy/database_roles.py; scripts/ensure-services.sh creates both roles).
+    "DATABASE_URL": f"postgres://alloy_serving@127.0.0.1:5432/{DATABASE}",
+    "DATABASE_OPS_URL": f"postgres://alloy@127.0.0.1:5432/{DATABASE}",
     "SECRET_KEY": "benchmark-only-secret",
     "ALLOY_PUBLIC_URL": f"http://127.0.0.1:{ALLOY_PORT}",
     "LOG_LEVEL": "WARNING",

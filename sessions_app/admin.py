@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet, Subquery
 from django.http import HttpRequest
 
+from alloy.visible import ShowsInvisibleCharacters
 from sessions_app.models import Message, Session, SessionFile
 from sessions_app.services import session_delete
 
@@ -47,7 +48,7 @@ class SessionFileInline(ReadOnlyInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ShowsInvisibleCharacters, admin.ModelAdmin):
     list_display = ["title", "public_id", "workspace", "kind", "status", "created_by", "updated_at"]
     list_filter = ["kind", "status", "workspace"]
     search_fields = ["title", "public_id", "workspace__slug", "created_by__email"]

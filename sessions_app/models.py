@@ -17,6 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from alloy.visible import visible
 from sessions_app.links import SESSION_ID_PATTERN, session_link
 from workspaces.models import Workspace
 
@@ -84,7 +85,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.public_id})"
+        return visible(f"{self.title} ({self.public_id})")
 
     def link(self) -> str:
         """The canonical link a person would paste (see sessions_app/links.py)."""
@@ -194,7 +195,7 @@ class SessionFile(models.Model):
         ordering = ["session", "path"]
 
     def __str__(self) -> str:
-        return self.path
+        return visible(self.path)
 
     @property
     def name(self) -> str:

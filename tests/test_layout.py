@@ -19,6 +19,7 @@ SHARED = {
     "alloy.fixed_window",
     "alloy.metrics",
     "alloy.log_format",
+    "alloy.visible",
 }
 PROTOCOL = ROOT / "mcp_gateway" / "protocol"
 HANDLERS = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from alloy.visible import ShowsInvisibleCharacters
 from workspaces.models import Membership, User, Workspace
 
 
@@ -11,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ShowsInvisibleCharacters, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "name"]
@@ -26,7 +27,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(ShowsInvisibleCharacters, admin.ModelAdmin):
     list_display = ["slug", "name", "created_at"]
     search_fields = ["slug", "name"]
     inlines = [MembershipInline]

@@ -1,13 +1,14 @@
 from django import forms
 from oauth2_provider.forms import AllowForm
 
+from alloy.visible import visible
 from workspaces.models import User, Workspace
 from workspaces.selectors import workspaces_for_user
 
 
 class WorkspaceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, workspace: Workspace) -> str:
-        return f"{workspace.name} ({workspace.slug})"
+        return visible(f"{workspace.name} ({workspace.slug})")
 
 
 class ConsentForm(AllowForm):

@@ -15,14 +15,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from alloy.visible import INVISIBLE
+
 MAX_BODY_BYTES = 65_536
 MAX_DEPTH = 8  # a JWKS inside the metadata is 4 deep
 MAX_REDIRECT_URIS = 10
 MAX_NAME_CHARS = 255  # the application's name column
 MAX_TEXT_CHARS = 2_000  # any other text: a redirect URI, a URL, a scope
-# Direction marks, embeddings, overrides and isolates, and the invisible spaces: they change how a text reads
-# without showing. Joiners (U+200C, U+200D) stay allowed: emoji and several scripts need them.
-INVISIBLE = frozenset("\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,21 @@ class InvalidTarget(errors.OAuth2Error):
     error = "invalid_target"
 
 
+def shown_host(host: str) -> tuple[str, bool]:
+    """The redirect host as the consent page shows it: in punycode when it is not plain ASCII ("cl\u0430ude.ai",
+    its "a" Cyrillic, shows as `xn--clude-5ve.ai`), so a look-alike cannot pass for the host it mimics; and
+    whether it was converted. A label that has no punycode form is shown with its code points instead."""
+    if host.isascii():
+        return host, False
+    labels = []
+    for label in host.split("."):
+        try:
+            labels.append(label.encode("idna").decode("ascii") if not label.isascii() else label)
+        except UnicodeError:
+            labels.append(label.encode("ascii", "backslashreplace").decode("ascii"))
+    return ".".join(labels), True
+
+
 class ConsentView(AuthorizationView):
     """/authorize: sign-in (LoginRequiredMixin sends people to Alloy's login page), then consent.
 
@@ -95,7 +110,7 @@ class ConsentView(AuthorizationView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         redirect_uri = context.get("redirect_uri") or ""
-        context["redirect_host"] = urlsplit(redirect_uri).netloc
+        context["redirect_host"], context["redirect_host_converted"] = shown_host(urlsplit(redirect_uri).netloc)
         return context
 
     def form_valid(self, form: ConsentForm) -> HttpResponse:

@@ -2,7 +2,7 @@
 // new line numbers, added and removed rows, the words that changed marked, unified or split, highlighted.
 // A long diff comes in pages (get_file_diff's cursor): each page is built in slices, the first at once,
 // and the next page is asked for when the end of the last one scrolls into sight.
-import { clear, count, h, inSlices } from "./dom.js";
+import { clear, count, h, inSlices, visible } from "./dom.js";
 import { allFiles } from "./files.js";
 import { highlightLine, languageOf } from "./highlight.js";
 import { callTool } from "./host.js";
@@ -58,9 +58,9 @@ function changedFile(session, file, openWith) {
   const toggle = h(
     "button",
     { type: "button", class: "file-toggle", "aria-expanded": "false" },
-    h("span", { class: "path" }, file.path),
+    h("span", { class: "path" }, visible(file.path)),
     h("span", { class: `status status-${file.status}` }, file.status),
-    file.renamed_from ? h("span", { class: "muted" }, `from ${file.renamed_from}`) : null,
+    file.renamed_from ? h("span", { class: "muted" }, `from ${visible(file.renamed_from)}`) : null,
     file.additions !== undefined && file.additions !== null ? h("span", { class: "added-count" }, `+${count(file.additions)}`) : null,
     file.deletions !== undefined && file.deletions !== null ? h("span", { class: "removed-count" }, `-${count(file.deletions)}`) : null,
   );
@@ -90,7 +90,7 @@ class FileDiff {
     this.table = h("div", { class: "diff" });
     this.footer = h("div", { class: "more" });
     this.end = h("div", { class: "diff-end", "aria-hidden": "true" });
-    this.scroll = h("div", { class: "diff-scroll", tabindex: 0, "aria-label": `Diff of ${path}` }, this.table, this.end);
+    this.scroll = h("div", { class: "diff-scroll", tabindex: 0, "aria-label": `Diff of ${visible(path)}` }, this.table, this.end);
     container.append(this.scroll, this.footer);
     shownDiffs.add(this);
   }

@@ -1,6 +1,6 @@
 // A file's lines with their numbers, highlighted, built in slices so that a long file's first screen shows
 // at once; and "more lines" through get_file_content's continuation.
-import { clear, h, inSlices, moreButton } from "./dom.js";
+import { clear, h, inSlices, moreButton, visible } from "./dom.js";
 import { languageOf, highlightLine } from "./highlight.js";
 import { callTool } from "./host.js";
 
@@ -12,7 +12,7 @@ export async function showFileContent(container, result) {
   const heading = h(
     "div",
     { class: "code-heading" },
-    h("span", { class: "path" }, result.path),
+    h("span", { class: "path" }, visible(result.path)),
     result.version === "before" ? h("span", { class: "badge" }, "before the change") : null,
     // A binary file has no lines (get_file_content leaves total_lines out): its size instead.
     h(

@@ -28,6 +28,15 @@ export function clear(element) {
   return element;
 }
 
+// Direction marks, embeddings, overrides and isolates, and the invisible spaces (alloy/visible.py): they change
+// how a title, path or link label reads without showing. Joiners (U+200C, U+200D) are left alone.
+const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+
+/** The text with each invisible format character shown as its code point: `src/⟨U+202E⟩gpj.js`. */
+export function visible(text) {
+  return String(text ?? "").replace(INVISIBLE, (char) => `⟨U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}⟩`);
+}
+
 /** "1,234" in the person's locale. */
 export function count(value) {
   return Number(value ?? 0).toLocaleString();

@@ -1,7 +1,7 @@
 // The files: a tree of the session's paths (a dev session's changed files), and a file opened with numbered,
 // highlighted lines.
 import { showFileContent } from "./code.js";
-import { clear, h } from "./dom.js";
+import { clear, h, visible } from "./dom.js";
 import { callTool } from "./host.js";
 
 const MAX_PAGES = 20; // list_session_files pages (up to 200 files each) the tree loads
@@ -22,7 +22,7 @@ export async function renderFiles(panel, { session, first }) {
   const treeBox = h("nav", { class: "tree", "aria-label": "Files" });
   panel.append(treeBox, viewer);
   const open = async (path) => {
-    viewer.replaceChildren(h("p", { class: "muted" }, `Opening ${path}…`));
+    viewer.replaceChildren(h("p", { class: "muted" }, `Opening ${visible(path)}…`));
     try {
       await showFileContent(viewer, await callTool("get_file_content", { session: session.id, path }));
     } catch (error) {
@@ -57,7 +57,7 @@ function tree(files, open) {
 function folderList(folder, open, depth) {
   const list = h("ul", { class: "tree-list" });
   for (const [name, child] of [...folder.folders].sort(([a], [b]) => a.localeCompare(b))) {
-    const details = h("details", { open: depth < 2 }, h("summary", {}, `${name}/`), folderList(child, open, depth + 1));
+    const details = h("details", { open: depth < 2 }, h("summary", {}, `${visible(name)}/`), folderList(child, open, depth + 1));
     list.append(h("li", { class: "tree-folder" }, details));
   }
   for (const { name, file } of folder.files) {
@@ -66,7 +66,7 @@ function folderList(folder, open, depth) {
       h(
         "li",
         { class: "tree-file" },
-        h("button", { type: "button", class: "file-button", title: file.path, onclick: () => open(file.path) }, name),
+        h("button", { type: "button", class: "file-button", title: visible(file.path), onclick: () => open(file.path) }, visible(name)),
         status,
         file.binary ? h("span", { class: "muted" }, "binary") : null,
       ),

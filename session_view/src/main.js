@@ -4,7 +4,7 @@
 import { applyDocumentTheme, applyHostFonts, applyHostStyleVariables } from "@modelcontextprotocol/ext-apps";
 import { renderChanges } from "./changes.js";
 import { renderChat } from "./chat.js";
-import { append, clear, count, h, when } from "./dom.js";
+import { append, clear, count, h, visible, when } from "./dom.js";
 import { renderFiles } from "./files.js";
 import { app, callTool, openLink, structuredOf, textOf } from "./host.js";
 
@@ -152,7 +152,7 @@ function renderHeader() {
     );
   }
   clear(header);
-  append(header, [h("h1", { class: "title" }, session.title || session.id), h("div", { class: "facts" }, facts), actions]);
+  append(header, [h("h1", { class: "title" }, visible(session.title || session.id)), h("div", { class: "facts" }, facts), actions]);
 }
 
 function applyHostContext(context) {

@@ -1,7 +1,7 @@
 // Markdown for chat messages, with the session pages' safety rules: no raw HTML (it shows as text), no
 // images (their alt text shows instead), and links only to http, https and mailto addresses. Built as DOM
 // nodes, never as an HTML string.
-import { h, safeUrl } from "./dom.js";
+import { h, safeUrl, visible } from "./dom.js";
 import { highlightLine } from "./highlight.js";
 
 const FENCE = /^\s*(```+|~~~+)\s*([\w+#.-]*)/;
@@ -105,7 +105,7 @@ export function inline(text, onLink) {
 
 function link(label, target, onLink) {
   const url = safeUrl(target);
-  if (!url) return label === target ? label : `${label} (${target})`;
+  if (!url) return label === target ? visible(label) : `${visible(label)} (${visible(target)})`;
   return h(
     "a",
     {
@@ -117,6 +117,6 @@ function link(label, target, onLink) {
         onLink(url);
       },
     },
-    label,
+    visible(label),
   );
 }

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from mcp_gateway.models import OAuthAccessToken, OAuthGrant, OAuthRefreshToken
+from mcp_gateway.oauth.views import shown_host
 from tests.factories import pkce
 from tests.mcp_gateway.oauth.conftest import REDIRECT
 from workspaces.models import Membership
@@ -60,6 +61,22 @@ def test_the_consent_page_names_the_client_and_where_it_returns(flow, workspace,
     assert "127.0.0.1:4321" in page
     assert "Acme (acme)" in page
     assert "Globex" not in page
+
+
+def test_the_consent_page_shows_a_name_with_an_override_as_code_points(flow, workspace):
+    flow.application.name = "\u202eedualC"  # registered before /register refused it: reads "Claude"
+    flow.application.save()
+    _, challenge = pkce()
+    page = flow.client.get("/authorize", flow.authorize_params(challenge)).content.decode()
+    assert 'Allow <span class="client">⟨U+202E⟩edualC</span>' in page
+    assert "\u202e" not in page
+
+
+def test_a_redirect_host_that_is_not_plain_ascii_is_shown_in_punycode():
+    # The toolkit refuses such a redirect URI at /authorize today; the page would not pass one off if it did not.
+    assert shown_host("cl\u0430ude.ai") == ("xn--clude-5ve.ai", True)  # its "a" is Cyrillic
+    assert shown_host("claude.ai") == ("claude.ai", False)
+    assert shown_host("127.0.0.1:4321") == ("127.0.0.1:4321", False)
 
 
 def test_people_not_signed_in_go_to_the_sign_in_page(application, settings):
