@@ -4,9 +4,9 @@
     make bench BENCH_PORT=9765 BENCH_DATABASE=alloy_bench_ana   # two people on one machine
 
 It builds its own PostgreSQL database (BENCH_DATABASE, default alloy_bench, owned by the non-superuser role `alloy`
-and served as `alloy_serving`, so row-level security applies as in production), imports the sessions below through the real import
-path, then starts three single-process uvicorn servers (Alloy on BENCH_PORT, default 8765, the floor and the
-plain build on the two ports after it), all pinned to core 0:
+and served as `alloy_serving`, so row-level security applies as in production), imports the sessions below
+through the real import path, then starts three single-process uvicorn servers (Alloy on BENCH_PORT, default
+8765, the floor and the plain build on the two ports after it), all pinned to core 0:
 
 - the floor: `scripts/floor_server.py`, the SDK's `MCPServer` with one no-op tool, stateless, JSON
   responses, no auth, no database — what any server on this SDK costs per call on this machine;

@@ -124,6 +124,20 @@ def test_the_serving_role_cannot_become_the_operations_role_or_change_the_schema
             cursor.execute("DELETE FROM mcp_gateway_mcpcall")
 
 
+def test_the_activity_log_is_only_added_to_a_call_forgets_only_a_deleted_credential(workspace, activity):
+    with serving_connection() as serving, serving.cursor() as cursor:
+        cursor.execute(SET_WORKSPACE, [str(workspace.pk)])
+        cursor.execute("SAVEPOINT before")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            cursor.execute("UPDATE mcp_gateway_mcpcall SET tool = 'nothing happened'")
+        cursor.execute("ROLLBACK TO SAVEPOINT before")
+        with pytest.raises(psycopg.errors.RaiseException, match="only added to"):
+            cursor.execute("UPDATE mcp_gateway_mcpcall SET user_id = %s", [workspace.pk])
+        cursor.execute("ROLLBACK TO SAVEPOINT before")
+        cursor.execute("UPDATE mcp_gateway_mcpcall SET user_id = NULL")  # what deleting a person does
+        assert cursor.rowcount == 1  # its own workspace's call only
+
+
 def test_the_search_functions_search_only_the_workspace_the_wall_was_set_to(workspace, prototype, foreign):
     theirs = foreign.workspace_id
     with serving_connection() as serving, serving.cursor() as cursor:
