@@ -155,7 +155,7 @@ def _with_requested_auth_method(request: HttpRequest, response: HttpResponse) ->
     in the body as well, so a client that asked for client_secret_post is told it got it (RFC 7591 §3.2.1)."""
     try:
         requested = json.loads(request.body).get("token_endpoint_auth_method")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return response
     registered = json.loads(response.content)
     if requested == "client_secret_post" and registered.get("token_endpoint_auth_method") == "client_secret_basic":

@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -90,9 +91,23 @@ class ActivityPageSerializer(serializers.Serializer):
     next_before = serializers.IntegerField(allow_null=True, help_text="Pass as ?before= for older calls.")
 
 
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser, with a body nested deeper than Python's parser follows refused as any other bad
+    JSON (a 400 that says so) instead of escaping as a RecursionError (a 500)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(
+                'JSON parse error - the body is nested too deeply; send a flat object, e.g. {"name": "Laptop"}.'
+            ) from None
+
+
 class WorkspaceAPIView(APIView):
     """A view of one workspace (`slug`): members read, owners and admins change (workspaces/access.py)."""
 
+    parser_classes = [BoundedJSONParser]
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticated, ManagersChange]
     membership: Membership  # set by the permission check

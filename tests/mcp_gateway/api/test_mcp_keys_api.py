@@ -71,6 +71,13 @@ def test_bad_names_are_400_with_a_message(owner, body):
     assert not McpKey.objects.exists()
 
 
+def test_a_body_nested_too_deeply_is_400_with_a_message(owner):
+    response = signed_in(owner).post(URL, "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+    assert not McpKey.objects.exists()
+
+
 def test_signed_out_is_refused(existing):
     assert Client().get(URL).status_code == 403
 
