@@ -1,13 +1,17 @@
-"""The second tenancy wall: PostgreSQL row-level security on the session tables.
+"""The second tenancy wall: PostgreSQL row-level security on the session tables and the activity log.
 
 The first wall is in the selectors (every read goes through `Session.objects.for_workspace`). This one
-is in the database, on sessions, messages, files and file contents (migrations 0006, 0007, 0012), and
-it fails closed: a connection that has not said whom it serves sees no row of them and can write none.
+is in the database, on sessions, messages, files and file contents (migrations 0006, 0007, 0012, 0014) and
+the activity log (mcp_gateway migration 0009), and it fails closed: a connection that has not said whom it
+serves sees no row of them and can write none. The search tables beside them are reached only through
+functions that search the workspace set here (migration 0014).
 
 - While a transaction has set `alloy.workspace_id`, those tables show only that workspace's rows, so a
   query that forgot its filter still returns nothing of another workspace.
-- While it has set `alloy.all_workspaces = on` (and no workspace), they show every workspace's rows:
-  what the admin, imports and management commands ask for, by name, through `every_workspace`.
+- While it has set `alloy.all_workspaces = on` (and no workspace), they show every workspace's rows —
+  to the operations role only (alloy/database_roles.py): what the admin, imports and management commands
+  ask for, by name, through `every_workspace`. The serving role, which /mcp and the pages run as, sees
+  nothing more for it.
 - With neither, they show nothing.
 
 Both settings are transaction-local: they cannot leak to the next user of a pooled connection.

@@ -16,7 +16,8 @@ PRODUCTION = {
     "SECRET_KEY": "x7Vq2pLr9ZkT4mWc8YbN1sHd6FgJ3aRe5UiO0yQwEtKzXvBnMlPo-_+=!@#$%^&*()",
     "ALLOY_PUBLIC_URL": "https://mcp.example.com",
     "ALLOWED_HOSTS": "mcp.example.com",
-    "DATABASE_URL": "postgres://alloy@db.example.com:5432/alloy",
+    "DATABASE_URL": "postgres://alloy_serving@db.example.com:5432/alloy",
+    "DATABASE_OPS_URL": "postgres://alloy@db.example.com:5432/alloy",
     "REDIS_URL": "redis://cache.example.com:6379/0",
     "BEHIND_TLS_PROXY": "true",
 }

@@ -11,7 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret",
-    "DATABASE_URL": "postgres://alloy@db.internal:5432/alloy",
+    "DATABASE_URL": "postgres://alloy_serving@db.internal:5432/alloy",
+    "DATABASE_OPS_URL": "postgres://alloy@db.internal:5432/alloy",
     "ALLOY_PUBLIC_URL": "https://mcp.example.com",
 }
 
@@ -55,6 +56,8 @@ def test_production_starts_with_a_production_environment():
         ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
         ({"DATABASE_URL": "sqlite:///var/db.sqlite3"}, "DATABASE_URL must name a PostgreSQL database"),
         ({"ALLOY_PUBLIC_URL": ""}, "ALLOY_PUBLIC_URL is not set"),
+        ({"DATABASE_OPS_URL": ""}, "DATABASE_OPS_URL must name the same PostgreSQL database"),
+        ({"DATABASE_OPS_URL": "postgres://alloy_serving@db.internal:5432/alloy"}, "name the same role"),
     ],
 )
 def test_production_refuses_to_start_and_says_what_is_missing(change, says):
