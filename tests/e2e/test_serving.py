@@ -139,10 +139,11 @@ def test_no_request_fails_while_workers_restart(gunicorn, workspace, owner, prot
             try:
                 try:
                     status, _ = post(port, body, headers)
-                except ConnectionResetError as error:
+                except (ConnectionResetError, BrokenPipeError) as error:
                     # A worker that stops may reset a connection it accepted but never read from: the request
                     # was not run, and a client sends it again on a new connection (seen about once in five
-                    # runs under the full suite's load).
+                    # runs under the full suite's load). A reset that comes while the request is still being
+                    # written reaches the client as a broken pipe instead (seen once in a CI run): the same.
                     resets.append(repr(error))
                     status, _ = post(port, body, headers)
             except OSError as error:
