@@ -6,6 +6,7 @@ same as a workspace that does not exist. Errors are JSON: {"detail": "<a sentenc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -95,7 +96,7 @@ class BoundedJSONParser(JSONParser):
     """DRF's JSON parser, with a body nested deeper than Python's parser follows refused as any other bad
     JSON (a 400 that says so) instead of escaping as a RecursionError (a 500)."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -286,3 +286,19 @@ def test_hostile_content_never_runs_in_the_view(host_page, demo):
         assert view.locator("img, iframe, object, embed").count() == 0
         assert view.evaluate("document.scripts.length") == 1  # the view's own
         assert client.problems == []
+
+
+def test_direction_overrides_in_a_title_a_path_and_a_link_label_show_as_code_points(host_page, demo):
+    # "src/‮gpj.js" would read "src/sj.jpg", a title "Invoice ‮fdp.exe" "Invoice exe.pdf".
+    workspace = demo.hostile.workspace
+    spoof = SessionFactory(workspace=workspace, kind="prototype", title="Invoice \u202efdp.exe")
+    MessageFactory(session=spoof, index=0, role="user", content="See [notes\u202etxt.exe](https://example.com/notes).")
+    add_file(spoof, "src/\u202egpj.js", after="export {};\n")
+    with host(host_page, demo.mcp) as client:
+        view = client.show("get_session", {"session": spoof.public_id})
+        expect(view.locator(".title")).to_have_text("Invoice ⟨U+202E⟩fdp.exe")
+        expect(view.locator(".message a").first).to_have_text("notes⟨U+202E⟩txt.exe")
+        view.get_by_role("tab", name="Files").click()
+        expect(view.get_by_role("button", name="⟨U+202E⟩gpj.js")).to_be_visible()
+        assert "\u202e" not in view.locator("body").inner_text()
+        assert client.problems == []
