@@ -5,7 +5,8 @@
   let a connection see every workspace are granted to the operations role alone (sessions_app migration
   0014), so `SET alloy.all_workspaces = on` does nothing for it. It has no privilege on the search tables
   (reached only through functions that take the workspace from the transaction, migration 0014), may only
-  add to and read the activity log, and cannot change the schema.
+  add to and read the activity log, sees an MCP key or a membership only by its workspace, the signed-in
+  person or the presented key (mcp_gateway 0010, workspaces 0003), and cannot change the schema.
 - **Operations** (DATABASE_OPS_URL): owns the tables. Migrations, manage.py commands (imports, key
   revocation, pruning) and the admin's staff requests run as it, the last through the `operations`
   alias, which `every_workspace()` routes every query to (`as_operations`).

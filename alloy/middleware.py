@@ -1,6 +1,7 @@
 """What every page gets that Django's own middleware does not give: a Content-Security-Policy, a clear
 400 for query or form values no database column can hold, a 503 rather than a 500 when the database
-cannot be reached, and, for the admin's staff only, every workspace's rows through the database wall."""
+cannot be reached, a signed-in person's own workspaces' memberships and keys through the database wall, and,
+for the admin's staff only, every workspace's rows through it."""
 
 import logging
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from alloy.database import DATABASE_OUTAGE, outage_message
 from sessions_app.storable import unstorable
-from sessions_app.tenancy import every_workspace
+from sessions_app.tenancy import as_person, every_workspace
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,21 @@ def admin_sees_every_workspace(get_response: Callable[[HttpRequest], HttpRespons
         user = request.user
         if request.path.startswith(admin_prefix) and user.is_active and user.is_staff:
             with every_workspace():
+                return get_response(request)
+        return get_response(request)
+
+    return middleware
+
+
+def person_behind_the_wall(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """A signed-in person's request sees, through the database wall, the memberships and MCP keys of the
+    workspaces they belong to and no others (workspaces migration 0003, mcp_gateway 0010): the whole request
+    (its templates render inside) is one transaction that names the person."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            with as_person(user.pk):
                 return get_response(request)
         return get_response(request)
 

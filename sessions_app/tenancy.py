@@ -47,11 +47,26 @@ from alloy.replicas import read_connection
 SETTING = "alloy.workspace_id"
 SHUT = "0"  # no workspace has id 0: a shut wall shows no rows
 EVERY_WORKSPACE = "alloy.all_workspaces"
+# Credentials (workspaces migration 0003, mcp_gateway 0010): the signed-in person, and a presented key's hash.
+PERSON = "alloy.person_id"
+PRESENTED_KEY = "alloy.presented_key"
 
 
 def only_workspace(workspace_id: int) -> AbstractContextManager[None]:
     """Inside this block the session tables show only this workspace's rows (the web pages, exports)."""
     return _scope(SETTING, str(int(workspace_id)))
+
+
+def as_person(user_id: int) -> AbstractContextManager[None]:
+    """Inside this block the memberships and MCP keys of the workspaces this person belongs to show, to the
+    serving role: a signed-in person's page or API request (alloy.middleware.person_behind_the_wall)."""
+    return _scope(PERSON, str(int(user_id)))
+
+
+def presenting_key(key_hash: str) -> AbstractContextManager[None]:
+    """Inside this block the MCP key with this keyed hash shows, whatever its workspace: the lookup of the
+    key a request carried (mcp_gateway/auth/resolve.py). A hash of a key nobody holds shows nothing."""
+    return _scope(PRESENTED_KEY, key_hash)
 
 
 @contextmanager

@@ -118,6 +118,16 @@ def _liveness_sql() -> dict[str, str]:
     keys = McpKey._meta.db_table
     tokens = OAuthAccessToken._meta.db_table
     members = Membership._meta.db_table
+    if connection.vendor == "postgresql":
+        # Keys and memberships are behind the wall (mcp_gateway 0010, workspaces 0003), and the check runs
+        # before a read's workspace is set: it asks the functions that check one key, one membership.
+        return {
+            "mcp_key": "mcp_gateway_key_is_live(%s, %s)",
+            "oauth_token": (
+                f"EXISTS (SELECT 1 FROM {tokens} t WHERE t.id = %s AND t.expires > %s"  # noqa: S608
+                " AND workspaces_is_member(t.workspace_id, t.user_id))"
+            ),
+        }
     return {
         "mcp_key": (
             f"EXISTS (SELECT 1 FROM {keys} WHERE id = %s AND revoked_at IS NULL"  # noqa: S608

@@ -1,5 +1,6 @@
 """A credential to the principal it stands for: an MCP key by its prefix and hash, an OAuth access token by
-its checksum; one indexed query each, refused with a sentence that says what to do."""
+its checksum; one indexed query each (and, for a token, whether its person still belongs), refused with a
+sentence that says what to do."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import hmac
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from mcp_gateway.auth.key_format import MalformedKey, hash_key, parse_key
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpKey, OAuthAccessToken
+from sessions_app.tenancy import only_workspace, presenting_key
 from workspaces.models import Membership
 
 
@@ -52,8 +53,10 @@ def principal_for_key(*, key: str, key_hash: str | None = None) -> Principal:
             "That is not a valid Alloy MCP key (keys start with alloy_mcp_ and are 54 characters; "
             "it may be mistyped or cut short)."
         ) from None
-    row = McpKey.objects.unrevoked().select_related("workspace").filter(prefix=parsed.lookup).first()
-    if row is None or not hmac.compare_digest(key_hash or hash_key(parsed.key), row.key_hash):
+    presented = key_hash or hash_key(parsed.key)
+    with presenting_key(presented):  # the wall shows the serving role this key alone (mcp_gateway 0010)
+        row = McpKey.objects.unrevoked().select_related("workspace").filter(prefix=parsed.lookup).first()
+    if row is None or not hmac.compare_digest(presented, row.key_hash):
         raise InvalidCredential(KEY_NOT_LIVE)
     if row.expires_at is not None and row.expires_at <= timezone.now():
         raise InvalidCredential(key_expired_message(row.expires_at))
@@ -74,10 +77,19 @@ def refused_key(*, key: str) -> McpKey | None:
         parsed = parse_key(key)
     except MalformedKey:
         return None
-    row = McpKey.objects.filter(prefix=parsed.lookup).first()
-    if row is None or not hmac.compare_digest(hash_key(parsed.key), row.key_hash):
+    presented = hash_key(parsed.key)
+    with presenting_key(presented):
+        row = McpKey.objects.select_related("workspace").filter(prefix=parsed.lookup).first()
+    if row is None or not hmac.compare_digest(presented, row.key_hash):
         return None
     return row
+
+
+def _belongs(token: OAuthAccessToken) -> bool:
+    """Whether the token's person still belongs to its workspace (memberships are behind the wall:
+    workspaces migration 0003)."""
+    with only_workspace(token.workspace_id):
+        return Membership.objects.filter(workspace_id=token.workspace_id, user_id=token.user_id).exists()
 
 
 def principal_for_access_token(*, token: str) -> Principal:
@@ -87,14 +99,8 @@ def principal_for_access_token(*, token: str) -> Principal:
     resource and no other, bound to a workspace, and its person must still belong to that workspace.
     """
     checksum = hashlib.sha256(token.encode()).hexdigest()
-    membership = Membership.objects.filter(workspace=OuterRef("workspace"), user=OuterRef("user"))
-    row = (
-        OAuthAccessToken.objects.select_related("workspace", "application")
-        .annotate(is_member=Exists(membership))
-        .filter(token_checksum=checksum)
-        .first()
-    )
-    if row is None or row.is_expired() or row.workspace_id is None or not row.is_member:
+    row = OAuthAccessToken.objects.select_related("workspace", "application").filter(token_checksum=checksum).first()
+    if row is None or row.is_expired() or row.workspace_id is None or not _belongs(row):
         raise InvalidCredential(TOKEN_NOT_LIVE)
     if row.resource != [settings.ALLOY_MCP_RESOURCE]:
         raise InvalidCredential(f"This access token was not issued for {settings.ALLOY_MCP_RESOURCE}.")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpKey, OAuthAccessToken
+from sessions_app.tenancy import only_workspace
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -20,8 +21,9 @@ def record_credential_use(*, principal: Principal) -> None:
     minute per credential, whatever the traffic and however many processes serve it."""
     now, stale = timezone.now(), timezone.now() - LAST_USED_RESOLUTION
     if principal.credential_kind == "mcp_key":
-        McpKey.objects.filter(pk=principal.credential_id).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
-        ).update(last_used_at=now)
+        with only_workspace(principal.workspace.pk):  # keys are behind the wall (mcp_gateway migration 0010)
+            McpKey.objects.filter(pk=principal.credential_id).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+            ).update(last_used_at=now)
     else:
         OAuthAccessToken.objects.filter(pk=principal.credential_id, updated__lt=stale).update(updated=now)

@@ -16,6 +16,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
 from mcp_gateway.models import OAuthAccessToken, OAuthGrant, OAuthRefreshToken
+from sessions_app.tenancy import only_workspace
 from workspaces.models import Membership
 
 
@@ -82,10 +83,10 @@ class AlloyOAuth2Validator(OAuth2Validator):
         token = request.refresh_token_instance
         request.workspace_id = token.workspace_id
         # A person who left the workspace keeps no way in: no new token for it.
-        return (
-            request.workspace_id is not None
-            and Membership.objects.filter(workspace_id=token.workspace_id, user_id=token.user_id).exists()
-        )
+        if request.workspace_id is None:
+            return False
+        with only_workspace(token.workspace_id):  # memberships are behind the wall (workspaces migration 0003)
+            return Membership.objects.filter(workspace_id=token.workspace_id, user_id=token.user_id).exists()
 
     def _check_and_set_request_resource(self, request: Any) -> None:
         super()._check_and_set_request_resource(request)

@@ -11,19 +11,19 @@ from django.conf import settings
 from django.db import connection
 
 from alloy.database_roles import REACHED_THROUGH_FUNCTIONS
+from mcp_gateway.auth.key_format import hash_key, parse_key
+from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpCall
 from sessions_app.tenancy import every_workspace
 
 pytestmark = pytest.mark.django_db(transaction=True)  # committed rows, for the serving role's connection
 
-# Credentials: looked up by a presented secret's digest or for the signed-in person before any workspace is
-# known (mcp_gateway/auth), so not walled by workspace yet — issue 34's last step. Everything else is.
+# OAuth's credentials: django-oauth-toolkit reads and writes them inside its own flows (a token is created
+# without its workspace, then given it), so they are not walled by workspace yet. Everything else is.
 CREDENTIAL_TABLES = {
-    "mcp_gateway_mcpkey",
     "mcp_gateway_oauthaccesstoken",
     "mcp_gateway_oauthrefreshtoken",
     "mcp_gateway_oauthgrant",
-    "workspaces_membership",
 }
 
 SET_WORKSPACE = "SELECT set_config('alloy.workspace_id', %s, true)"
@@ -71,6 +71,13 @@ def _has_workspace(table: str) -> bool:
 
 
 @pytest.fixture
+def keys(workspace, other_workspace, owner, outsider):
+    return mcp_key_create(workspace=workspace, name="ours", created_by=owner), mcp_key_create(
+        workspace=other_workspace, name="theirs", created_by=outsider
+    )
+
+
+@pytest.fixture
 def activity(workspace, other_workspace):
     with every_workspace():
         for place in (workspace, other_workspace):
@@ -79,7 +86,7 @@ def activity(workspace, other_workspace):
             )
 
 
-def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype, foreign, activity):
+def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype, foreign, activity, keys):
     tables = workspace_tables()
     assert {"sessions_app_session", "sessions_app_message", "mcp_gateway_mcpcall", *REACHED_THROUGH_FUNCTIONS} <= set(
         tables
@@ -91,7 +98,7 @@ def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype,
 
 
 def test_the_serving_role_reads_no_row_without_a_workspace_only_its_own_with_one_and_none_by_asking_for_all(
-    workspace, prototype, foreign, activity
+    workspace, prototype, foreign, activity, keys
 ):
     tables = workspace_tables()
     with serving_connection() as serving, serving.cursor() as cursor:
@@ -110,6 +117,28 @@ def test_the_serving_role_reads_no_row_without_a_workspace_only_its_own_with_one
         )
         for table in tables:
             assert rows_seen(cursor, table) in ([], None), f"{table} after asking for every workspace"
+
+
+def test_a_signed_in_person_sees_the_memberships_and_keys_of_their_workspaces_only(workspace, member, keys):
+    ours, _ = keys
+    with serving_connection() as serving, serving.cursor() as cursor:
+        cursor.execute("SELECT set_config('alloy.person_id', %s, true)", [str(member.pk)])
+        members = cursor.execute("SELECT workspace_id FROM workspaces_membership").fetchall()
+        assert {row[0] for row in members} == {workspace.pk}
+        assert len(members) == 2  # the member's own and the owner's: co-members show, no one else
+        assert cursor.execute("SELECT id FROM mcp_gateway_mcpkey").fetchall() == [(ours.record.pk,)]
+
+
+def test_a_presented_key_shows_that_key_alone(keys):
+    ours, theirs = keys
+    with serving_connection() as serving, serving.cursor() as cursor:
+        cursor.execute("SELECT set_config('alloy.presented_key', %s, true)", [hash_key(parse_key(theirs.key).key)])
+        assert cursor.execute("SELECT id FROM mcp_gateway_mcpkey").fetchall() == [(theirs.record.pk,)]
+        cursor.execute("SELECT set_config('alloy.presented_key', %s, true)", ["0" * 64])  # a key nobody holds
+        assert cursor.execute("SELECT id FROM mcp_gateway_mcpkey").fetchall() == []
+        live = "SELECT mcp_gateway_key_is_live(%s, now()), workspaces_is_member(%s, %s)"
+        key = ours.record
+        assert cursor.execute(live, [key.pk, key.workspace_id, key.created_by_id]).fetchone() == (True, True)
 
 
 def test_the_serving_role_cannot_become_the_operations_role_or_change_the_schema(workspace):
