@@ -42,8 +42,11 @@ def admin_sees_every_workspace(get_response: Callable[[HttpRequest], HttpRespons
         admin_prefix = admin_prefix or reverse("admin:index")
         user = request.user
         if request.path.startswith(admin_prefix) and user.is_active and user.is_staff:
-            with every_workspace():
-                return get_response(request)
+            try:
+                with every_workspace():
+                    return get_response(request)
+            except DATABASE_OUTAGE as error:
+                return outage_response(request, error)
         return get_response(request)
 
     return middleware
@@ -56,10 +59,13 @@ def person_behind_the_wall(get_response: Callable[[HttpRequest], HttpResponse]) 
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated:
+        if not user.is_authenticated:
+            return get_response(request)
+        try:
             with as_person(user.pk):
                 return get_response(request)
-        return get_response(request)
+        except DATABASE_OUTAGE as error:  # naming the person needs the database: the 503 a view's outage gets
+            return outage_response(request, error)
 
     return middleware
 
@@ -94,15 +100,14 @@ class DatabaseOutage:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DATABASE_OUTAGE):
-            return None
-        logger.warning("Database unavailable on %s: %s", request.path, exception)
-        response = HttpResponse(
-            outage_message(exception),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "2"
-        # Logged above as what it is; django.request would log every 5xx again at ERROR.
-        response._has_been_logged = True  # type: ignore[attr-defined]  # the flag django.utils.log reads
-        return response
+        return outage_response(request, exception) if isinstance(exception, DATABASE_OUTAGE) else None
+
+
+def outage_response(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 503 with Retry-After a page gets when its database is unreachable or busy, logged as one warning."""
+    logger.warning("Database unavailable on %s: %s", request.path, exception)
+    response = HttpResponse(outage_message(exception), status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "2"
+    # Logged above as what it is; django.request would log every 5xx again at ERROR.
+    response._has_been_logged = True  # type: ignore[attr-defined]  # the flag django.utils.log reads
+    return response
