@@ -40,14 +40,15 @@ def admin_sees_every_workspace(get_response: Callable[[HttpRequest], HttpRespons
     def middleware(request: HttpRequest) -> HttpResponse:
         nonlocal admin_prefix
         admin_prefix = admin_prefix or reverse("admin:index")
-        user = request.user
-        if request.path.startswith(admin_prefix) and user.is_active and user.is_staff:
-            try:
-                with every_workspace():
-                    return get_response(request)
-            except DATABASE_OUTAGE as error:
-                return outage_response(request, error)
-        return get_response(request)
+        if not request.path.startswith(admin_prefix):
+            return get_response(request)
+        try:
+            if not (request.user.is_active and request.user.is_staff):
+                return get_response(request)
+            with every_workspace():
+                return get_response(request)
+        except DATABASE_OUTAGE as error:
+            return outage_response(request, error)
 
     return middleware
 
@@ -58,13 +59,14 @@ def person_behind_the_wall(get_response: Callable[[HttpRequest], HttpResponse]) 
     (its templates render inside) is one transaction that names the person."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return get_response(request)
+        # Who is signed in, and naming them, need the database: an outage gets the 503 a view's outage gets.
+        # (get_response itself never raises: Django turns a view's exception into its response.)
         try:
-            with as_person(user.pk):
+            if not request.user.is_authenticated:
                 return get_response(request)
-        except DATABASE_OUTAGE as error:  # naming the person needs the database: the 503 a view's outage gets
+            with as_person(request.user.pk):
+                return get_response(request)
+        except DATABASE_OUTAGE as error:
             return outage_response(request, error)
 
     return middleware

@@ -71,7 +71,7 @@ async def test_a_cached_key_costs_no_lookup_and_the_liveness_check_rides_with_th
         assert (await client.post("/mcp", json=get_session(prototype.public_id))).status_code == 200
         with query_log() as log:
             assert (await client.post("/mcp", json=get_session(prototype.public_id))).status_code == 200
-    touching_keys = [sql for sql in log.statements if "mcp_gateway_mcpkey" in sql]
+    touching_keys = [sql for sql in log.statements if "mcp_gateway_key_is_live" in sql]
     assert len(touching_keys) == 1
     assert "set_config" in touching_keys[0]
 
@@ -82,7 +82,7 @@ async def test_a_request_without_a_tool_confirms_the_cached_key_with_one_query(h
         with query_log() as log:
             assert (await client.post("/mcp", json=LIST_TOOLS)).status_code == 200
     assert len(log.statements) == 1
-    assert "mcp_gateway_mcpkey" in log.statements[0]
+    assert "mcp_gateway_key_is_live" in log.statements[0]
 
 
 def principal() -> Principal:
