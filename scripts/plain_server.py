@@ -1,9 +1,9 @@
 """What a user would build instead of Alloy, for `make bench`'s row beside the floor: the `mcp` SDK's own
 server with one tool, `get_chat_history`, reading through the Django ORM with `sync_to_async` as Django's
 documentation shows it. The same call as Alloy's measured row, made the plain way: the MCP key from its
-header looked up (prefix and keyed hash, compared in constant time) on every call, the database wall set
-in a transaction (so row-level security holds as in production), the session and a page of its messages
-read with the ORM, returned as structured content. No cache, no pool of worker threads, no pipelining, no
+header looked up (its keyed hash presented to the wall, prefix and hash compared in constant time) on every
+call, the database wall set in a transaction (so row-level security holds as in production), the session
+and a page of its messages read with the ORM, returned as structured content. No cache, no pool of worker threads, no pipelining, no
 rate limits, no activity log, no output budget.
 
     DJANGO_SETTINGS_MODULE=alloy.settings .venv/bin/uvicorn scripts.plain_server:app --port 8767
@@ -49,9 +49,12 @@ class ChatPage(BaseModel):
 
 def read_chat(key: str, session_id: str, limit: int) -> ChatPage:
     parsed = parse_key(key)
+    presented = hash_key(parsed.key)
     with transaction.atomic():
+        with connection.cursor() as cursor:  # the wall shows the serving role the presented key alone
+            cursor.execute("SELECT set_config('alloy.presented_key', %s, true)", [presented])
         row = McpKey.objects.unrevoked().select_related("workspace").get(prefix=parsed.lookup)
-        if not hmac.compare_digest(hash_key(parsed.key), row.key_hash):
+        if not hmac.compare_digest(presented, row.key_hash):
             raise ValueError("invalid key")
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('alloy.workspace_id', %s, true)", [str(row.workspace_id)])
