@@ -3,8 +3,8 @@ server with one tool, `get_chat_history`, reading through the Django ORM with `s
 documentation shows it. The same call as Alloy's measured row, made the plain way: the MCP key from its
 header looked up (its keyed hash presented to the wall, prefix and hash compared in constant time) on every
 call, the database wall set in a transaction (so row-level security holds as in production), the session
-and a page of its messages read with the ORM, returned as structured content. No cache, no pool of worker threads, no pipelining, no
-rate limits, no activity log, no output budget.
+and a page of its messages read with the ORM, returned as structured content. No cache, no pool of worker
+threads, no pipelining, no rate limits, no activity log, no output budget.
 
     DJANGO_SETTINGS_MODULE=alloy.settings .venv/bin/uvicorn scripts.plain_server:app --port 8767
 """

@@ -6,7 +6,10 @@ presents the key itself: `alloy.presented_key` holds the keyed hash of the key a
 (mcp_gateway/auth/resolve.py), and only the key with that hash shows. A list across workspaces shows
 nothing. Row-level security is enabled, not forced: the operations role, which owns the table, reads it
 whole (the admin, commands), and so does `mcp_gateway_key_is_live(key, at)`, the liveness every tool read
-checks before the read's workspace is set (mcp_gateway/auth/credentials.py).
+checks before the read's workspace is set (mcp_gateway/auth/credentials.py). It is PL/pgSQL, its table named
+with its schema, and sets no search_path: its plan is kept per connection, and a SET clause alone cost 0.1 ms a
+call (pgbench: 0.218 ms a call as SQL with a search_path, 0.135 ms as this, 0.115 ms for the query inline) —
+on every tool read.
 """
 
 from django.db import migrations
@@ -16,12 +19,13 @@ PRESENTED = "NULLIF(current_setting('alloy.presented_key', true), '')"
 
 FORWARD = f"""
 CREATE FUNCTION mcp_gateway_key_is_live(key bigint, at timestamptz) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT EXISTS (
-        SELECT 1 FROM mcp_gateway_mcpkey
+LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+BEGIN
+    RETURN EXISTS (
+        SELECT 1 FROM public.mcp_gateway_mcpkey
         WHERE id = key AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > at)
-    )
-$$;
+    );
+END $$;
 ALTER TABLE mcp_gateway_mcpkey ENABLE ROW LEVEL SECURITY;
 CREATE POLICY mcpkey_wall ON mcp_gateway_mcpkey USING (
     workspace_id = {WORKSPACE} OR key_hash = {PRESENTED} OR workspace_id IN (SELECT workspaces_person_workspaces())

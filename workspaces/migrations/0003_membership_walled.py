@@ -9,7 +9,8 @@ admin, imports, commands), and so do two SECURITY DEFINER functions the policies
 - `workspaces_person_workspaces()`: the workspaces of the person the transaction set (what the policies of
   this table and of the MCP keys ask, without a policy reading its own table);
 - `workspaces_is_member(workspace, person)`: whether a person belongs to a workspace — an OAuth token's
-  liveness, checked on every tool read before the read's workspace is set.
+  liveness, checked on every tool read before the read's workspace is set. PL/pgSQL with its table named with
+  its schema and no search_path of its own, for the reason mcp_gateway migration 0010 gives.
 """
 
 from django.db import migrations
@@ -23,9 +24,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
     SELECT workspace_id FROM workspaces_membership WHERE user_id = {PERSON}
 $$;
 CREATE FUNCTION workspaces_is_member(workspace bigint, person bigint) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM workspaces_membership WHERE workspace_id = workspace AND user_id = person)
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM public.workspaces_membership WHERE workspace_id = workspace AND user_id = person);
+END $$;
 ALTER TABLE workspaces_membership ENABLE ROW LEVEL SECURITY;
 CREATE POLICY membership_wall ON workspaces_membership
     USING (workspace_id = {WORKSPACE} OR workspace_id IN (SELECT workspaces_person_workspaces()));
