@@ -18,7 +18,6 @@ of their own) there is one role and one alias, and `as_operations` changes nothi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,8 +26,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-
-logger = logging.getLogger(__name__)
 
 OPERATIONS = "operations"
 
@@ -106,7 +103,7 @@ def grant_serving_privileges(*, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None
         if found is None:
             raise ImproperlyConfigured(
                 f"The serving role {role!r} (DATABASE_URL's user, or DATABASE_SERVING_ROLE) does not exist; create it "
-                f"first: CREATE ROLE {role} LOGIN (README, Operations)."
+                f"first: CREATE ROLE {role} LOGIN (README, Two database roles)."
             )
         if any(found):
             raise ImproperlyConfigured(

@@ -3,20 +3,26 @@
 The tables are found from the schema — every table with a `workspace_id` or `session_id` column — so a new
 one is covered without editing this test: it fails until the new table is walled."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from alloy.database_roles import REACHED_THROUGH_FUNCTIONS
+from alloy.database_roles import REACHED_THROUGH_FUNCTIONS, grant_serving_privileges
 from mcp_gateway.auth.key_format import hash_key, parse_key
 from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpCall
 from sessions_app.tenancy import every_workspace
 
-pytestmark = pytest.mark.django_db(transaction=True)  # committed rows, for the serving role's connection
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]  # committed rows, for the serving role's connection
 
 # OAuth's credentials: django-oauth-toolkit reads and writes them inside its own flows (a token is created
 # without its workspace, then given it), so they are not walled by workspace yet. Everything else is.
@@ -141,6 +147,15 @@ def test_a_presented_key_shows_that_key_alone(keys):
         assert cursor.execute(live, [key.pk, key.workspace_id, key.created_by_id]).fetchone() == (True, True)
 
 
+@pytest.mark.parametrize(
+    ("role", "says"), [("alloy_no_such_role", "does not exist; create it first"), ("postgres", "can bypass the wall")]
+)
+def test_migrate_refuses_a_serving_role_that_is_missing_or_could_bypass_the_wall(settings, role, says):
+    settings.DATABASE_SERVING_ROLE = role
+    with pytest.raises(ImproperlyConfigured, match=says):
+        grant_serving_privileges(using="default")
+
+
 def test_the_serving_role_cannot_become_the_operations_role_or_change_the_schema(workspace):
     with serving_connection() as serving, serving.cursor() as cursor:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -204,3 +219,24 @@ def test_the_operations_role_opens_every_workspace_when_it_asks(workspace, proto
     with connection.cursor() as cursor:  # the test connection: the operations role, every workspace asked for
         cursor.execute("SELECT sessions_app_title_matches(%s, '%%', NULL, NULL, NULL, NULL, false, 10)", [theirs])
         assert [row[0] for row in cursor.fetchall()] == [foreign.pk]
+
+
+def test_manage_py_commands_run_as_the_operations_role(workspace, other_workspace, keys):
+    # With the production environment's two URLs, a command lists every workspace's keys: as the serving role
+    # (DATABASE_URL) it would see none of them.
+    database = connection.settings_dict
+    address = f"{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "alloy.settings",
+        "DEBUG": "true",
+        "ALLOY_ENV_FILE": "",
+        "DATABASE_URL": f"postgres://{settings.SERVING_ROLE}@{address}",
+        "DATABASE_OPS_URL": f"postgres://{database['USER']}@{address}",
+    }
+    listed = subprocess.run(
+        [sys.executable, "manage.py", "list_mcp_keys"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "ours" in listed.stdout
+    assert "theirs" in listed.stdout
