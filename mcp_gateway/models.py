@@ -45,9 +45,10 @@ class OAuthApplication(oauth_models.AbstractApplication):
             raise ValidationError({"redirect_uris": message})
 
 
-def code_digest(code: str) -> str:
-    """What is stored of an authorization code: its SHA-256, like the toolkit's token checksums."""
-    return hashlib.sha256(code.encode()).hexdigest()
+def secret_digest(secret: str) -> str:
+    """What is stored of an authorization code or an OAuth token: its SHA-256 (the toolkit's token checksums;
+    our grants' codes). What /token, /revoke and /mcp present to the database wall (mcp_gateway 0011)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class GrantQuerySet(models.QuerySet):
@@ -57,12 +58,12 @@ class GrantQuerySet(models.QuerySet):
 
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> GrantQuerySet:
         if "code" in kwargs:
-            kwargs = {**kwargs, "code": code_digest(kwargs["code"])}
+            kwargs = {**kwargs, "code": secret_digest(kwargs["code"])}
         return super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private in the stubs
 
     def create(self, **kwargs: Any) -> OAuthGrant:
         if "code" in kwargs:
-            kwargs["code"] = code_digest(kwargs["code"])
+            kwargs["code"] = secret_digest(kwargs["code"])
         return cast(OAuthGrant, super().create(**kwargs))
 
 

@@ -1,8 +1,9 @@
 """The second tenancy wall: PostgreSQL row-level security on the session tables and the activity log.
 
 The first wall is in the selectors (every read goes through `Session.objects.for_workspace`). This one
-is in the database, on sessions, messages, files and file contents (migrations 0006, 0007, 0012, 0014) and
-the activity log (mcp_gateway migration 0009), and it fails closed: a connection that has not said whom it
+is in the database, on sessions, messages, files and file contents (migrations 0006, 0007, 0012, 0014), the
+activity log (mcp_gateway migration 0009) and the credentials (keys and OAuth codes and tokens: mcp_gateway 0010
+and 0011; memberships: workspaces 0003), and it fails closed: a connection that has not said whom it
 serves sees no row of them and can write none. The search tables beside them are reached only through
 functions that search the workspace set here (migration 0014).
 
@@ -47,9 +48,11 @@ from alloy.replicas import read_connection
 SETTING = "alloy.workspace_id"
 SHUT = "0"  # no workspace has id 0: a shut wall shows no rows
 EVERY_WORKSPACE = "alloy.all_workspaces"
-# Credentials (workspaces migration 0003, mcp_gateway 0010): the signed-in person, and a presented key's hash.
+# Credentials (workspaces migration 0003, mcp_gateway 0010 and 0011): the signed-in person, a presented key's
+# keyed hash, and the SHA-256 of a presented OAuth code or token.
 PERSON = "alloy.person_id"
 PRESENTED_KEY = "alloy.presented_key"
+PRESENTED_TOKEN = "alloy.presented_token"  # noqa: S105 (a setting's name)
 
 
 def only_workspace(workspace_id: int) -> AbstractContextManager[None]:
@@ -67,6 +70,26 @@ def presenting_key(key_hash: str) -> AbstractContextManager[None]:
     """Inside this block the MCP key with this keyed hash shows, whatever its workspace: the lookup of the
     key a request carried (mcp_gateway/auth/resolve.py). A hash of a key nobody holds shows nothing."""
     return _scope(PRESENTED_KEY, key_hash)
+
+
+def presenting_token(digest: str) -> AbstractContextManager[None]:
+    """Inside this block the OAuth authorization code or token whose SHA-256 is `digest` shows, whatever its
+    workspace: /token and /revoke, and the access token a request to /mcp carried (mcp_gateway 0011). The
+    flows behind /token and /revoke learn their workspace from that row and go on in it
+    (`in_workspace_from_here`)."""
+    return _scope(PRESENTED_TOKEN, digest)
+
+
+def in_workspace_from_here(workspace_id: int) -> None:
+    """From here to the end of the enclosing transaction the wall shows this workspace: for a flow that learns
+    its workspace midway, from the code or token it was presented (OAuth's /token and /revoke), and whose
+    later steps (django-oauth-toolkit's own) cannot be put in a block."""
+    database = read_connection()
+    if not database.in_atomic_block:
+        raise RuntimeError("in_workspace_from_here needs a transaction to end with.")
+    if database.vendor == "postgresql":
+        with database.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [SETTING, str(int(workspace_id))])
 
 
 @contextmanager

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from typing import Any
@@ -35,7 +34,7 @@ from mcp_gateway.auth.resolve import (
     principal_for_key,
 )
 from mcp_gateway.auth.services import record_credential_use
-from mcp_gateway.models import McpKey, OAuthAccessToken
+from mcp_gateway.models import McpKey, OAuthAccessToken, secret_digest
 from workspaces.models import Membership
 
 
@@ -46,7 +45,7 @@ def fingerprint(credential: str) -> str:
             return hash_key(parse_key(credential).key)
         except MalformedKey:
             return ""  # refused by `authenticate` with the reason; never cached
-    return hashlib.sha256(credential.encode()).hexdigest()
+    return secret_digest(credential)
 
 
 class PrincipalCache:
@@ -119,14 +118,11 @@ def _liveness_sql() -> dict[str, str]:
     tokens = OAuthAccessToken._meta.db_table
     members = Membership._meta.db_table
     if connection.vendor == "postgresql":
-        # Keys and memberships are behind the wall (mcp_gateway 0010, workspaces 0003), and the check runs
-        # before a read's workspace is set: it asks the functions that check one key, one membership.
+        # Keys, tokens and memberships are behind the wall (mcp_gateway 0010 and 0011, workspaces 0003), and the
+        # check runs before a read's workspace is set: it asks the functions that check one key, one token.
         return {
             "mcp_key": "mcp_gateway_key_is_live(%s, %s)",
-            "oauth_token": (
-                f"EXISTS (SELECT 1 FROM {tokens} t WHERE t.id = %s AND t.expires > %s"  # noqa: S608
-                " AND workspaces_is_member(t.workspace_id, t.user_id))"
-            ),
+            "oauth_token": "mcp_gateway_token_is_live(%s, %s)",
         }
     return {
         "mcp_key": (

@@ -4,7 +4,6 @@ sentence that says what to do."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from datetime import datetime
 
@@ -13,8 +12,8 @@ from django.utils import timezone
 
 from mcp_gateway.auth.key_format import MalformedKey, hash_key, parse_key
 from mcp_gateway.auth.principal import Principal
-from mcp_gateway.models import McpKey, OAuthAccessToken
-from sessions_app.tenancy import only_workspace, presenting_key
+from mcp_gateway.models import McpKey, OAuthAccessToken, secret_digest
+from sessions_app.tenancy import only_workspace, presenting_key, presenting_token
 from workspaces.models import Membership
 
 
@@ -98,8 +97,11 @@ def principal_for_access_token(*, token: str) -> Principal:
     The token must be unexpired and unrevoked (revocation deletes it), issued for this server's /mcp
     resource and no other, bound to a workspace, and its person must still belong to that workspace.
     """
-    checksum = hashlib.sha256(token.encode()).hexdigest()
-    row = OAuthAccessToken.objects.select_related("workspace", "application").filter(token_checksum=checksum).first()
+    checksum = secret_digest(token)
+    with presenting_token(checksum):  # the wall shows the serving role this token alone (mcp_gateway 0011)
+        row = (
+            OAuthAccessToken.objects.select_related("workspace", "application").filter(token_checksum=checksum).first()
+        )
     if row is None or row.is_expired() or row.workspace_id is None or not _belongs(row):
         raise InvalidCredential(TOKEN_NOT_LIVE)
     if row.resource != [settings.ALLOY_MCP_RESOURCE]:

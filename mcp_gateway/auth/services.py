@@ -26,4 +26,5 @@ def record_credential_use(*, principal: Principal) -> None:
                 Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
             ).update(last_used_at=now)
     else:
-        OAuthAccessToken.objects.filter(pk=principal.credential_id, updated__lt=stale).update(updated=now)
+        with only_workspace(principal.workspace.pk):  # tokens too (mcp_gateway migration 0011)
+            OAuthAccessToken.objects.filter(pk=principal.credential_id, updated__lt=stale).update(updated=now)

@@ -4,14 +4,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from mcp_gateway.models import code_digest
+from mcp_gateway.models import secret_digest
 
 
 def hash_stored_codes(apps, schema_editor):
     """Codes not yet exchanged were kept in plain text: keep only their digest (64 hex characters)."""
     grants = apps.get_model("mcp_gateway", "OAuthGrant")
     for grant in grants.objects.all().only("pk", "code"):
-        grants.objects.filter(pk=grant.pk).update(code=code_digest(grant.code))
+        grants.objects.filter(pk=grant.pk).update(code=secret_digest(grant.code))
 
 
 class Migration(migrations.Migration):

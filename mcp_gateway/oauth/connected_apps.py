@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from mcp_gateway.models import OAuthAccessToken, OAuthApplication, OAuthRefreshToken
+from sessions_app.tenancy import only_workspace
 from workspaces.models import User, Workspace
 
 
@@ -27,12 +27,13 @@ def connected_apps_list(*, workspace: Workspace) -> list[ConnectedApp]:
     apps: dict[int, ConnectedApp] = {}
     live_access = OAuthAccessToken.objects.filter(workspace=workspace, expires__gt=now)
     live_refresh = OAuthRefreshToken.objects.filter(workspace=workspace, revoked__isnull=True)
-    for tokens in (live_access, live_refresh):
-        for token in tokens.select_related("application", "user"):
-            app = apps.setdefault(token.application_id, ConnectedApp(application=token.application))
-            app.people.add(token.user.email)
-            app.first_authorized = min(filter(None, [app.first_authorized, token.created]))
-            app.last_used = max(filter(None, [app.last_used, token.updated]))
+    with only_workspace(workspace.pk):  # tokens are behind the wall (mcp_gateway migration 0011)
+        for tokens in (live_access, live_refresh):
+            for token in tokens.select_related("application", "user"):
+                app = apps.setdefault(token.application_id, ConnectedApp(application=token.application))
+                app.people.add(token.user.email)
+                app.first_authorized = min(filter(None, [app.first_authorized, token.created]))
+                app.last_used = max(filter(None, [app.last_used, token.updated]))
     return sorted(apps.values(), key=lambda app: app.application.name or app.application.client_id)
 
 
@@ -54,7 +55,7 @@ def oauth_tokens_revoke(
     if user is not None:
         scope &= Q(user=user)
     counts: dict[tuple[str, str, str], int] = {}
-    with transaction.atomic():
+    with only_workspace(workspace.pk):  # a transaction; tokens are behind the wall (mcp_gateway migration 0011)
         for refresh in OAuthRefreshToken.objects.filter(scope, revoked__isnull=True).select_related(
             "application", "user"
         ):

@@ -7,18 +7,24 @@ reverse these names. Each path answers with and without a trailing slash.
 from django.urls import re_path
 from oauth2_provider import views as oauth_views
 
-from mcp_gateway.oauth.views import ConsentView, RegistrationView, ThrottledTokenView
+from mcp_gateway.oauth.views import (
+    ConsentView,
+    PresentedRevokeTokenView,
+    RegistrationManagementView,
+    RegistrationView,
+    ThrottledTokenView,
+)
 
 app_name = "oauth2_provider"
 
 urlpatterns = [
     re_path(r"^authorize/?$", ConsentView.as_view(), name="authorize"),
     re_path(r"^token/?$", ThrottledTokenView.as_view(), name="token"),
-    re_path(r"^revoke/?$", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
+    re_path(r"^revoke/?$", PresentedRevokeTokenView.as_view(), name="revoke-token"),
     re_path(r"^register/?$", RegistrationView.as_view(), name="dcr-register"),
     re_path(
         r"^register/(?P<client_id>[^/]+)/?$",
-        oauth_views.DynamicClientRegistrationManagementView.as_view(),
+        RegistrationManagementView.as_view(),
         name="dcr-register-management",
     ),
     # RFC 8414. No /.well-known/openid-configuration: this is no OpenID provider (no ID tokens, no

@@ -12,14 +12,18 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.exceptions import OAuthToolkitError
-from oauth2_provider.views import AuthorizationView, TokenView
-from oauth2_provider.views.dynamic_client_registration import DynamicClientRegistrationView
+from oauth2_provider.views import AuthorizationView, RevokeTokenView, TokenView
+from oauth2_provider.views.dynamic_client_registration import (
+    DynamicClientRegistrationManagementView,
+    DynamicClientRegistrationView,
+)
 from oauthlib.oauth2.rfc6749 import errors
 
 from alloy.fixed_window import FixedWindow
-from mcp_gateway.models import OAuthApplication
+from mcp_gateway.models import OAuthApplication, secret_digest
 from mcp_gateway.oauth.forms import ConsentForm
 from mcp_gateway.oauth.registration import registration_problem
+from sessions_app.tenancy import every_workspace, presenting_token
 from workspaces.access import person_of
 from workspaces.selectors import workspaces_for_user
 from workspaces.throttle import client_address, over_limit
@@ -150,6 +154,20 @@ class RegistrationView(DynamicClientRegistrationView):
         return response
 
 
+class RegistrationManagementView(DynamicClientRegistrationManagementView):
+    """/register/<client_id> (RFC 7592). A client that deletes its registration ends its tokens in every
+    workspace, where the database wall (mcp_gateway migration 0011) shows the serving role one workspace at a
+    time: the deletion, once the registration access token is checked, runs as the operations role."""
+
+    def delete(self, request: HttpRequest, client_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        registration = self._authenticate_registration_request(request, client_id)
+        if isinstance(registration, HttpResponse):
+            return registration
+        with every_workspace():
+            OAuthApplication.objects.filter(pk=registration.application.pk).delete()
+        return HttpResponse(status=204)
+
+
 def _with_requested_auth_method(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """The toolkit answers every confidential client with client_secret_basic; /token accepts the secret
     in the body as well, so a client that asked for client_secret_post is told it got it (RFC 7591 §3.2.1)."""
@@ -165,11 +183,24 @@ def _with_requested_auth_method(request: HttpRequest, response: HttpResponse) ->
 
 
 class ThrottledTokenView(TokenView):
-    """/token, limited per source address and minute (codes and refresh tokens are not for guessing)."""
+    """/token, limited per source address and minute (codes and refresh tokens are not for guessing).
+
+    The request is one transaction that presents the code or refresh token it carries to the database wall
+    (mcp_gateway migration 0011): that row alone shows, and the validator goes on in its workspace."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limit = settings.ALLOY_OAUTH_TOKEN_REQUESTS_PER_MINUTE
         if retry_after := over_limit(f"oauth-token:{client_address(request)}", limit=limit, window=MINUTE):
             description = f"Too many token requests from your address (at most {limit} a minute)."
             return oauth_too_many_requests(description, retry_after)
-        return super().post(request, *args, **kwargs)
+        secret = request.POST.get("refresh_token" if request.POST.get("grant_type") == "refresh_token" else "code")
+        with presenting_token(secret_digest(secret or "")):
+            return super().post(request, *args, **kwargs)
+
+
+class PresentedRevokeTokenView(RevokeTokenView):
+    """/revoke (RFC 7009), one transaction that presents the token it carries to the database wall, as /token."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with presenting_token(secret_digest(request.POST.get("token") or "")):
+            return super().post(request, *args, **kwargs)

@@ -14,23 +14,25 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.utils import timezone
+from oauth2_provider.models import set_token_value
 
 from alloy.database_roles import REACHED_THROUGH_FUNCTIONS, grant_serving_privileges
 from mcp_gateway.auth.key_format import hash_key, parse_key
 from mcp_gateway.keys.services import mcp_key_create
-from mcp_gateway.models import McpCall
+from mcp_gateway.models import (
+    McpCall,
+    OAuthAccessToken,
+    OAuthApplication,
+    OAuthGrant,
+    OAuthRefreshToken,
+    secret_digest,
+)
 from sessions_app.tenancy import every_workspace
+from tests.factories import make_access_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]  # committed rows, for the serving role's connection
-
-# OAuth's credentials: django-oauth-toolkit reads and writes them inside its own flows (a token is created
-# without its workspace, then given it), so they are not walled by workspace yet. Everything else is.
-CREDENTIAL_TABLES = {
-    "mcp_gateway_oauthaccesstoken",
-    "mcp_gateway_oauthrefreshtoken",
-    "mcp_gateway_oauthgrant",
-}
 
 SET_WORKSPACE = "SELECT set_config('alloy.workspace_id', %s, true)"
 OPEN_EVERY_WORKSPACE = (
@@ -44,7 +46,7 @@ def workspace_tables() -> list[str]:
             "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public'"
             " AND column_name IN ('workspace_id', 'session_id') ORDER BY table_name"
         )
-        return [table for (table,) in cursor.fetchall() if table not in CREDENTIAL_TABLES]
+        return [table for (table,) in cursor.fetchall()]
 
 
 def serving_connection() -> psycopg.Connection:
@@ -56,9 +58,9 @@ def serving_connection() -> psycopg.Connection:
     )
 
 
-def rows_seen(cursor: psycopg.Cursor, table: str) -> list[int] | None:
-    """The workspace of each row the serving role reads from `table` (0 for rows without one); None when
-    it may not read the table at all."""
+def rows_seen(cursor: psycopg.Cursor, table: str) -> list[int | None] | None:
+    """The workspace of each row the serving role reads from `table` (0 for a table without the column, None
+    for a row that belongs to no workspace); None when it may not read the table at all."""
     column = "workspace_id" if _has_workspace(table) else "0"
     try:
         cursor.execute("SAVEPOINT probe")
@@ -84,6 +86,34 @@ def keys(workspace, other_workspace, owner, outsider):
 
 
 @pytest.fixture
+def oauth(workspace, other_workspace, owner, outsider, settings):
+    """A code, an access token and a refresh token in each workspace, and a client's registration access token
+    (RFC 7592), which belongs to none: the secrets, by row."""
+    application = OAuthApplication.objects.create(
+        name="client", client_type="public", authorization_grant_type="authorization-code", redirect_uris=""
+    )
+    secrets = {}
+    for place, person in ((workspace, owner), (other_workspace, outsider)):
+        code = f"code-{place.pk}"
+        grant = OAuthGrant.objects.create(
+            workspace=place, application=application, user=person, code=code, expires=timezone.now()
+        )
+        access = make_access_token(user=person, application=application, workspace=place, settings=settings)
+        access_row = OAuthAccessToken.objects.get(token_checksum=secret_digest(access))
+        refresh = OAuthRefreshToken(workspace=place, application=application, user=person, access_token=access_row)
+        set_token_value(refresh, f"refresh-{place.pk}")
+        refresh.save()
+        secrets[place.pk] = {
+            "grant": (grant, code),
+            "access": (access_row, access),
+            "refresh": (refresh, f"refresh-{place.pk}"),
+        }
+    registration = make_access_token(user=None, application=application, workspace=None, settings=settings)
+    secrets["registration"] = OAuthAccessToken.objects.get(token_checksum=secret_digest(registration))
+    return secrets
+
+
+@pytest.fixture
 def activity(workspace, other_workspace):
     with every_workspace():
         for place in (workspace, other_workspace):
@@ -92,7 +122,7 @@ def activity(workspace, other_workspace):
             )
 
 
-def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype, foreign, activity, keys):
+def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype, foreign, activity, keys, oauth):
     tables = workspace_tables()
     assert {"sessions_app_session", "sessions_app_message", "mcp_gateway_mcpcall", *REACHED_THROUGH_FUNCTIONS} <= set(
         tables
@@ -104,12 +134,13 @@ def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype,
 
 
 def test_the_serving_role_reads_no_row_without_a_workspace_only_its_own_with_one_and_none_by_asking_for_all(
-    workspace, prototype, foreign, activity, keys
+    workspace, prototype, foreign, activity, keys, oauth
 ):
+    # Rows that belong to no workspace (a client's registration access token) may show: none of a workspace's.
     tables = workspace_tables()
     with serving_connection() as serving, serving.cursor() as cursor:
         for table in tables:
-            assert rows_seen(cursor, table) in ([], None), f"{table} without a workspace"
+            assert set(rows_seen(cursor, table) or []) <= {None}, f"{table} without a workspace"
         cursor.execute(SET_WORKSPACE, [str(workspace.pk)])
         for table in tables:
             seen = rows_seen(cursor, table)
@@ -117,12 +148,12 @@ def test_the_serving_role_reads_no_row_without_a_workspace_only_its_own_with_one
                 assert seen is None, f"{table} is read through its functions only"
             else:
                 assert seen, f"{table} with a workspace set shows none of its rows"
-                assert set(seen) == {workspace.pk}, f"{table} with a workspace set: {seen}"
+                assert set(seen) - {None} == {workspace.pk}, f"{table} with a workspace set: {seen}"
         cursor.execute(
             "SELECT set_config('alloy.workspace_id', '', true), set_config('alloy.all_workspaces', 'on', true)"
         )
         for table in tables:
-            assert rows_seen(cursor, table) in ([], None), f"{table} after asking for every workspace"
+            assert set(rows_seen(cursor, table) or []) <= {None}, f"{table} after asking for every workspace"
 
 
 def test_a_signed_in_person_sees_the_memberships_and_keys_of_their_workspaces_only(workspace, member, keys):
@@ -145,6 +176,34 @@ def test_a_presented_key_shows_that_key_alone(keys):
         live = "SELECT mcp_gateway_key_is_live(%s, now()), workspaces_is_member(%s, %s)"
         key = ours.record
         assert cursor.execute(live, [key.pk, key.workspace_id, key.created_by_id]).fetchone() == (True, True)
+
+
+def test_a_presented_code_or_token_shows_that_row_alone(workspace, other_workspace, oauth):
+    theirs = oauth[other_workspace.pk]
+    tables = {"grant": "mcp_gateway_oauthgrant", "access": "mcp_gateway_oauthaccesstoken"}
+    tables["refresh"] = "mcp_gateway_oauthrefreshtoken"
+    registration = oauth["registration"].pk
+    with serving_connection() as serving, serving.cursor() as cursor:
+        for kind, table in tables.items():
+            row, secret = theirs[kind]
+            cursor.execute("SELECT set_config('alloy.presented_token', %s, true)", [secret_digest(secret)])
+            shown = {id for (id,) in cursor.execute(f"SELECT id FROM {table}")}  # noqa: S608
+            assert shown - {registration} == {row.pk}, kind
+            cursor.execute("SELECT set_config('alloy.presented_token', %s, true)", ["0" * 64])  # nobody's secret
+            assert {id for (id,) in cursor.execute(f"SELECT id FROM {table}")} <= {registration}, kind  # noqa: S608
+        live = "SELECT mcp_gateway_token_is_live(%s, now())"
+        assert cursor.execute(live, [oauth[workspace.pk]["access"][0].pk]).fetchone() == (True,)
+        assert cursor.execute(live, [registration]).fetchone() == (False,)  # no workspace, no member: no use at /mcp
+
+
+def test_the_serving_role_cannot_write_a_token_into_another_workspace(workspace, other_workspace, oauth):
+    ours = oauth[workspace.pk]["access"][0]
+    with serving_connection() as serving, serving.cursor() as cursor:
+        cursor.execute(SET_WORKSPACE, [str(workspace.pk)])
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            cursor.execute(
+                "UPDATE mcp_gateway_oauthaccesstoken SET workspace_id = %s WHERE id = %s", [other_workspace.pk, ours.pk]
+            )
 
 
 @pytest.mark.parametrize(
