@@ -1,4 +1,5 @@
-"""MCP keys in the Django admin: create (the key is shown once), revoke, search and filter.
+"""MCP keys in the Django admin: create (the key is shown once), revoke, search and filter; each workspace's
+MCP policy.
 
 OAuth applications and tokens are registered by django-oauth-toolkit's own admin.
 """
@@ -16,7 +17,8 @@ from oauth2_provider.admin import ApplicationAdmin
 from alloy.visible import ShowsInvisibleCharacters
 from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, mark_sent, new_form_id, was_sent
 from mcp_gateway.keys.services import key_name_problem, mcp_key_create, mcp_key_revoke
-from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet
+from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet, McpPolicy
+from mcp_gateway.policy.services import InvalidPolicy, mcp_policy_update, policy_columns
 from workspaces.access import person_of
 
 NEW_KEY_ATTRIBUTE = "_alloy_new_mcp_key"
@@ -172,3 +174,65 @@ class McpCallAdmin(ShowsInvisibleCharacters, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: McpCall | None = None) -> bool:
         return False
+
+
+class McpPolicyForm(forms.ModelForm):
+    """The policy's fields, checked as the API checks them (mcp_gateway/policy/services.py)."""
+
+    class Meta:
+        model = McpPolicy
+        fields = [
+            "workspace",
+            "enabled",
+            "accept_keys",
+            "accept_oauth",
+            "oauth_apps",
+            "max_key_lifetime_days",
+            "tools",
+            "key_networks",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            policy_columns(policy_changes(cleaned))
+        except InvalidPolicy as error:
+            field = {"credentials": "accept_keys"}.get(error.field, error.field)
+            self.add_error(field if field in self.fields else None, str(error))
+        return cleaned
+
+
+def policy_changes(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The admin form's values as the API spells a change."""
+    credentials = [
+        kind for kind, on in (("keys", cleaned.get("accept_keys")), ("oauth", cleaned.get("accept_oauth"))) if on
+    ]
+    return {
+        "enabled": bool(cleaned.get("enabled")),
+        "credentials": credentials,
+        "oauth_apps": cleaned.get("oauth_apps") or [],
+        "max_key_lifetime_days": cleaned.get("max_key_lifetime_days"),
+        "tools": cleaned.get("tools"),
+        "key_networks": cleaned.get("key_networks") or [],
+    }
+
+
+@admin.register(McpPolicy)
+class McpPolicyAdmin(admin.ModelAdmin):
+    """Each workspace's MCP policy; saved through the same service as the API, so its revision goes up (every
+    caller is checked against it on their next request) and existing keys stop at a new lifetime cap."""
+
+    form = McpPolicyForm
+    list_display = ["workspace", "enabled", "accept_keys", "accept_oauth", "max_key_lifetime_days", "updated_at"]
+    list_filter = ["enabled", "accept_keys", "accept_oauth"]
+    search_fields = ["workspace__slug", "workspace__name"]
+    list_select_related = ["workspace"]
+    autocomplete_fields = ["workspace"]
+    readonly_fields = ["revision", "updated_at", "updated_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: McpPolicy | None = None) -> list[str]:
+        return [*self.readonly_fields, "workspace"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: McpPolicy, form: forms.ModelForm, change: bool) -> None:
+        mcp_policy_update(workspace=obj.workspace, changes=policy_changes(form.cleaned_data), by=person_of(request))
+        obj.pk = McpPolicy.objects.get(workspace=obj.workspace).pk

@@ -222,3 +222,39 @@ class McpCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tool} by {self.credential} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class McpPolicy(models.Model):
+    """What a workspace lets connect over MCP, and what it may do there (mcp_gateway/policy/). A workspace
+    without a row has the defaults: MCP on, keys and OAuth, any app, any lifetime, every tool, anywhere.
+
+    `revision` goes up with every change. Every request's credential check compares it with the revision
+    the caller's cached principal was checked against, so a change applies on the next request on every
+    worker, as a revocation does (mcp_gateway/auth/credentials.py)."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="mcp_policy")
+    enabled = models.BooleanField(default=True, help_text="Off: every key and token of the workspace is refused.")
+    accept_keys = models.BooleanField(default=True, help_text="MCP keys may connect.")
+    accept_oauth = models.BooleanField(default=True, help_text="OAuth apps (Claude's connector) may connect.")
+    oauth_apps = models.JSONField(
+        default=list, blank=True, help_text="The apps that may connect: client ID URLs or redirect hosts; empty: any."
+    )
+    max_key_lifetime_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The longest a key may live, in days; empty: no cap."
+    )
+    tools = models.JSONField(null=True, blank=True, help_text="The tools Claude may use, by name; empty: all.")
+    key_networks = models.JSONField(
+        default=list, blank=True, help_text="The networks (CIDR blocks) keys may be used from; empty: anywhere."
+    )
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "MCP policy"
+        verbose_name_plural = "MCP policies"
+
+    def __str__(self) -> str:
+        return f"MCP policy of {self.workspace}"

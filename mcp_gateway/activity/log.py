@@ -39,6 +39,7 @@ from alloy import metrics
 from alloy.log_format import FIELDS
 from mcp_gateway.auth.caller import Caller
 from mcp_gateway.auth.credentials import not_live_message
+from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpCall, McpKey
 from sessions_app.errors import InvalidSessionLink
 from sessions_app.links import parse_session_ref
@@ -175,6 +176,12 @@ class ActivityLog:
 activity_log = ActivityLog()
 
 
+def record_forbidden(principal: Principal, sentence: str) -> None:
+    """A request its workspace's MCP policy refused before it was read (MCP off, the credential's kind or app
+    not accepted, a key from outside the networks), in the workspace's log with the sentence its caller got."""
+    _record(principal, tool="", session_id="", outcome=McpCall.Outcome.REFUSED, seconds=0.0, reason=sentence)
+
+
 def record_refused_key(key: McpKey) -> None:
     """A request refused at the door with a key that was revoked or has expired, in its workspace's log
     (no tool: the request was not read), so an owner sees which key is still in use."""
@@ -209,10 +216,14 @@ def record_request(
 ) -> None:
     """Record one tool call or resource read (`method`: the tool's name, or "resources/read") in the
     workspace's activity log, naming the session it asked about when `session_ref` is one, and `reason`:
-    what the caller was told when it was not answered. A request whose credential was refused, or that the
-    database failed, is recorded so whatever `outcome` the handler saw."""
+    what the caller was told when it was not answered. A request whose credential was refused, that the
+    workspace's MCP policy forbade, or that the database failed, is recorded so whatever `outcome` the handler
+    saw."""
+    caller.recorded = True
     if caller.refused:
         outcome, reason = McpCall.Outcome.REFUSED, not_live_message(caller.principal)
+    elif caller.forbidden:
+        outcome, reason = McpCall.Outcome.REFUSED, caller.forbidden
     elif caller.database_outage:
         outcome, reason = McpCall.Outcome.UNAVAILABLE, caller.database_outage
     # What the metrics and the request log may name: a caller's made-up tool name is "unknown".
@@ -236,6 +247,10 @@ def record_request(
             "session_id": session_id or None,
         }
         request_log.info("mcp request", extra={FIELDS: fields})
+    _record(principal, tool=method, session_id=session_id, outcome=outcome, seconds=seconds, reason=reason)
+
+
+def _record(principal: Principal, *, tool: str, session_id: str, outcome: str, seconds: float, reason: str) -> None:
     activity_log.record(
         CallRecord(
             at=timezone.now(),
@@ -246,7 +261,7 @@ def record_request(
             # What a caller chose (a tool name) or named (a key) is made storable: a NUL in one record would
             # fail the whole batch of everyone's records written with it.
             credential=storable(principal.label, max_length=200),
-            tool=storable(method, max_length=64),
+            tool=storable(tool, max_length=64),
             session_id=session_id,
             outcome=outcome,
             duration_ms=round(seconds * 1000, 3),

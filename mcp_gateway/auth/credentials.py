@@ -11,6 +11,11 @@
   (initialize, tools/list) checks it with one query of its own (`credential_is_live`). A revocation,
   wherever it is made, is therefore refused on the very next request by every worker on every host,
   with no cache to clear and no message bus.
+- **The workspace's MCP policy, the same way.** A principal carries the policy it was checked against, and
+  the check above also holds only while that policy's revision is still the workspace's. When it fails, the
+  credential is looked up afresh (`recheck`: a query or two, only then): a revoked one is refused, one the new
+  policy refuses is forbidden, and any other goes on with the new policy. Nothing is refused on a cached
+  principal alone.
 """
 
 from __future__ import annotations
@@ -24,17 +29,21 @@ from django.db import connection
 from django.utils import timezone
 
 from alloy import metrics
+from mcp_gateway.auth.caller import Caller
 from mcp_gateway.auth.key_format import MalformedKey, hash_key, looks_like_key, parse_key
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.auth.resolve import (
     KEY_NOT_LIVE,
     TOKEN_NOT_LIVE,
+    InvalidCredential,
+    RefusedByPolicy,
     key_expired_message,
     principal_for_access_token,
     principal_for_key,
 )
 from mcp_gateway.auth.services import record_credential_use
-from mcp_gateway.models import McpKey, OAuthAccessToken, secret_digest
+from mcp_gateway.models import McpKey, McpPolicy, OAuthAccessToken, secret_digest
+from mcp_gateway.policy.rules import network_refusal
 from workspaces.models import Membership
 
 
@@ -117,22 +126,25 @@ def _liveness_sql() -> dict[str, str]:
     keys = McpKey._meta.db_table
     tokens = OAuthAccessToken._meta.db_table
     members = Membership._meta.db_table
+    policies = McpPolicy._meta.db_table
     if connection.vendor == "postgresql":
         # Keys, tokens and memberships are behind the wall (mcp_gateway 0010 and 0011, workspaces 0003), and the
         # check runs before a read's workspace is set: it asks the functions that check one key, one token.
         return {
-            "mcp_key": "mcp_gateway_key_is_live(%s, %s)",
-            "oauth_token": "mcp_gateway_token_is_live(%s, %s)",
+            "mcp_key": "mcp_gateway_key_is_live(%s, %s, %s)",
+            "oauth_token": "mcp_gateway_token_is_live(%s, %s, %s)",
         }
+    # The policy's revision: 0 for a workspace without one.
+    revision = f"COALESCE((SELECT revision FROM {policies} p WHERE p.workspace_id = {{alias}}.workspace_id), 0) = %s"  # noqa: S608
     return {
         "mcp_key": (
-            f"EXISTS (SELECT 1 FROM {keys} WHERE id = %s AND revoked_at IS NULL"  # noqa: S608
-            " AND (expires_at IS NULL OR expires_at > %s))"
+            f"EXISTS (SELECT 1 FROM {keys} k WHERE k.id = %s AND k.revoked_at IS NULL"  # noqa: S608
+            f" AND (k.expires_at IS NULL OR k.expires_at > %s) AND {revision.format(alias='k')})"
         ),
         "oauth_token": (
             f"EXISTS (SELECT 1 FROM {tokens} t JOIN {members} m"  # noqa: S608
             " ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id"
-            " WHERE t.id = %s AND t.expires > %s)"
+            f" WHERE t.id = %s AND t.expires > %s AND {revision.format(alias='t')})"
         ),
     }
 
@@ -141,11 +153,11 @@ LIVENESS = _liveness_sql()
 
 
 def _liveness_params(principal: Principal) -> list[Any]:
-    return [principal.credential_id, timezone.now()]
+    return [principal.credential_id, timezone.now(), principal.policy.revision]
 
 
 def credential_is_live(*, principal: Principal) -> bool:
-    """One query: is the credential behind `principal` still accepted?"""
+    """One query: is the credential behind `principal` still accepted, under the policy it was checked against?"""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {LIVENESS[principal.credential_kind]}", _liveness_params(principal))
         return bool(cursor.fetchone()[0])
@@ -155,3 +167,36 @@ def liveness_condition(principal: Principal) -> tuple[str, list[object]]:
     """The SQL condition (and its parameters) that holds while the principal's credential is live:
     the condition every tool read is walled by (sessions_app.tenancy.walled_reads)."""
     return LIVENESS[principal.credential_kind], _liveness_params(principal)
+
+
+def recheck(caller: Caller) -> None:
+    """Look the caller's credential up afresh, its cached check having failed (not live, or its workspace's
+    policy changed): the caller goes on with the fresh principal, or is refused (401) or forbidden (403) — by
+    the policy, or by its networks for the caller's address. A worker thread; a query or two."""
+    try:
+        principal = authenticate(caller.credential, credential_fingerprint=caller.cache_key)
+    except RefusedByPolicy as error:
+        principals.forget(caller.cache_key)
+        caller.principal = error.principal
+        caller.forbid(str(error))
+    except InvalidCredential:
+        principals.forget(caller.cache_key)
+        caller.refuse()
+    else:
+        principals.put(caller.cache_key, principal)
+        caller.principal = principal
+        caller.fresh = True
+        caller.confirm()
+        if sentence := network_refusal(principal.policy, kind=principal.credential_kind, address=caller.address):
+            caller.forbid(sentence)
+
+
+def confirm_current(caller: Caller) -> None:
+    """Before answering from the caller's policy (tools/list, prompts/list): its cached check confirmed in one
+    query, or the credential looked up afresh (`recheck`). A worker thread."""
+    if caller.confirmed or caller.refused or caller.forbidden:
+        return
+    if credential_is_live(principal=caller.principal):
+        caller.confirm()
+    else:
+        recheck(caller)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from mcp_gateway.policy.rules import NO_POLICY, PolicySnapshot
 from workspaces.models import Workspace
 
 
@@ -22,3 +23,6 @@ class Principal:
     expires_at: datetime | None = None  # an MCP key's expiry, to say so when it is refused for it
     application_id: int | None = None  # the OAuth application a token was issued to
     label: str = ""  # what the activity log calls the credential: a key's name and prefix, an app's name
+    # The workspace's MCP policy when the credential was checked; every request compares its revision with the
+    # workspace's (auth/credentials.py), so it is never acted on once changed. The default: a workspace without one.
+    policy: PolicySnapshot = NO_POLICY

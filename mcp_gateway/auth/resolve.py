@@ -1,10 +1,12 @@
 """A credential to the principal it stands for: an MCP key by its prefix and hash, an OAuth access token by
-its checksum; one indexed query each (and, for a token, whether its person still belongs), refused with a
-sentence that says what to do."""
+its checksum; one indexed query each (and, for a token, whether its person still belongs), and its
+workspace's MCP policy; refused with a sentence that says what to do."""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from django.utils import timezone
 from mcp_gateway.auth.key_format import MalformedKey, hash_key, parse_key
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.models import McpKey, OAuthAccessToken, secret_digest
+from mcp_gateway.policy.rules import credential_refusal
+from mcp_gateway.policy.selectors import mcp_policy_of
 from sessions_app.tenancy import only_workspace, presenting_key, presenting_token
 from workspaces.models import Membership
 
@@ -23,6 +27,25 @@ class InvalidCredential(Exception):
 
 class InsufficientScope(InvalidCredential):
     """A valid token that was not granted the scope /mcp needs (403, not 401)."""
+
+
+class RefusedByPolicy(Exception):
+    """A live credential its workspace's MCP policy refuses (403, never 401: a new sign-in cannot help);
+    `str()` is the policy's sentence, `principal` the credential it refuses (for the activity log)."""
+
+    def __init__(self, sentence: str, principal: Principal) -> None:
+        super().__init__(sentence)
+        self.principal = principal
+
+
+def _admitted(principal: Principal, *, client_id: str = "", redirect_uris: Iterable[str] = ()) -> Principal:
+    """The principal with its workspace's MCP policy, or RefusedByPolicy when the policy refuses the credential."""
+    policy = mcp_policy_of(workspace=principal.workspace)
+    principal = replace(principal, policy=policy)
+    kind = principal.credential_kind
+    if sentence := credential_refusal(policy, kind=kind, client_id=client_id, redirect_uris=redirect_uris):
+        raise RefusedByPolicy(sentence, principal)
+    return principal
 
 
 # What a refused credential is told: the same whether it never existed, was revoked or expired.
@@ -59,7 +82,7 @@ def principal_for_key(*, key: str, key_hash: str | None = None) -> Principal:
         raise InvalidCredential(KEY_NOT_LIVE)
     if row.expires_at is not None and row.expires_at <= timezone.now():
         raise InvalidCredential(key_expired_message(row.expires_at))
-    return Principal(
+    principal = Principal(
         workspace=row.workspace,
         credential_kind="mcp_key",
         credential_id=row.pk,
@@ -67,6 +90,7 @@ def principal_for_key(*, key: str, key_hash: str | None = None) -> Principal:
         expires_at=row.expires_at,
         label=str(row),
     )
+    return _admitted(principal)
 
 
 def refused_key(*, key: str) -> McpKey | None:
@@ -108,7 +132,7 @@ def principal_for_access_token(*, token: str) -> Principal:
         raise InvalidCredential(f"This access token was not issued for {settings.ALLOY_MCP_RESOURCE}.")
     if settings.ALLOY_MCP_SCOPE not in row.scope.split():
         raise InsufficientScope(f"This access token lacks the {settings.ALLOY_MCP_SCOPE} scope.")
-    return Principal(
+    principal = Principal(
         workspace=row.workspace,
         credential_kind="oauth_token",
         credential_id=row.pk,
@@ -116,3 +140,7 @@ def principal_for_access_token(*, token: str) -> Principal:
         application_id=row.application_id,
         label=(row.application.name or row.application.client_id) if row.application else "OAuth token",
     )
+    application = row.application
+    if application is None:
+        return _admitted(principal)
+    return _admitted(principal, client_id=application.client_id, redirect_uris=application.redirect_uris.split())

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mcp_gateway.auth.key_format import generate_key, hash_key, parse_key
 from mcp_gateway.models import KEY_NAME_MAX_LENGTH, McpKey
+from mcp_gateway.policy.selectors import mcp_policy_of
 from sessions_app.tenancy import only_workspace
 from workspaces.models import User, Workspace
 
@@ -57,8 +58,15 @@ def mcp_key_create(
     name = name.strip()
     if problem := key_name_problem(workspace=workspace, name=name):
         raise InvalidKeyRequest(problem)
-    if expires_in_days is not None and expires_in_days not in McpKey.LIFETIME_DAYS:
+    cap = mcp_policy_of(workspace=workspace).max_key_lifetime_days
+    if expires_in_days is not None and expires_in_days not in (*McpKey.LIFETIME_DAYS, cap):
         raise InvalidKeyRequest(_lifetimes_accepted(expires_in_days))
+    if cap is not None and (expires_in_days is None or expires_in_days > cap):
+        shorter = [str(days) for days in (*McpKey.LIFETIME_DAYS, cap) if days <= cap]
+        raise InvalidKeyRequest(
+            f"Keys of {workspace.slug} may live at most {cap} days, by its MCP policy: "
+            f"choose {' or '.join(dict.fromkeys(shorter))} days."
+        )
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     for _ in range(5):
         key = generate_key()

@@ -11,6 +11,8 @@ INSERT instead.
 
 from django.db import migrations
 
+from alloy.migration_sql import on_postgresql
+
 WORKSPACE = "NULLIF(current_setting('alloy.workspace_id', true), '')::bigint"
 OPENING = f"{WORKSPACE} IS NULL AND current_setting('alloy.all_workspaces', true) = 'on'"
 TABLE = "mcp_gateway_mcpcall"
@@ -52,17 +54,7 @@ ALTER TABLE {TABLE} DISABLE ROW LEVEL SECURITY;
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("mcp_gateway", "0008_mcpcall_reason")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [on_postgresql(FORWARD, BACKWARD)]

@@ -14,6 +14,8 @@ on every tool read.
 
 from django.db import migrations
 
+from alloy.migration_sql import on_postgresql
+
 WORKSPACE = "NULLIF(current_setting('alloy.workspace_id', true), '')::bigint"
 PRESENTED = "NULLIF(current_setting('alloy.presented_key', true), '')"
 
@@ -39,17 +41,7 @@ DROP FUNCTION IF EXISTS mcp_gateway_key_is_live(bigint, timestamptz);
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("mcp_gateway", "0009_mcpcall_walled"), ("workspaces", "0003_membership_walled")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [on_postgresql(FORWARD, BACKWARD)]

@@ -22,6 +22,8 @@ reads them whole (the admin, `cleartokens`, `revoke_oauth_tokens`), and so does
 
 from django.db import migrations
 
+from alloy.migration_sql import on_postgresql
+
 WORKSPACE = "NULLIF(current_setting('alloy.workspace_id', true), '')::bigint"
 PRESENTED = "NULLIF(current_setting('alloy.presented_token', true), '')"
 
@@ -65,17 +67,7 @@ BACKWARD = "\n".join(
 )
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("mcp_gateway", "0010_mcpkey_walled")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [on_postgresql(FORWARD, BACKWARD)]

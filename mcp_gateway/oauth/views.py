@@ -23,6 +23,8 @@ from alloy.fixed_window import FixedWindow
 from mcp_gateway.models import OAuthApplication, secret_digest
 from mcp_gateway.oauth.forms import ConsentForm
 from mcp_gateway.oauth.registration import registration_problem
+from mcp_gateway.policy.rules import credential_refusal
+from mcp_gateway.policy.selectors import mcp_policy_of
 from sessions_app.tenancy import every_workspace, presenting_token
 from workspaces.access import person_of
 from workspaces.selectors import workspaces_for_user
@@ -118,7 +120,26 @@ class ConsentView(AuthorizationView):
         return context
 
     def form_valid(self, form: ConsentForm) -> HttpResponse:
-        self.chosen_workspace_id = form.cleaned_data["workspace"].pk
+        workspace = form.cleaned_data["workspace"]
+        self.chosen_workspace_id = workspace.pk
+        if form.cleaned_data.get("allow"):
+            # The workspace's MCP policy may refuse this app (or OAuth, or MCP): said here, before any code is
+            # issued, rather than by a refusal of the token on its first call.
+            application = OAuthApplication.objects.filter(client_id=form.cleaned_data["client_id"]).first()
+            if application is not None:
+                sentence = credential_refusal(
+                    mcp_policy_of(workspace=workspace),
+                    kind="oauth_token",
+                    client_id=application.client_id,
+                    redirect_uris=application.redirect_uris.split(),
+                )
+                if sentence:
+                    context = {
+                        "sentence": sentence,
+                        "workspace": workspace,
+                        "application_name": application.name or application.client_id,
+                    }
+                    return render(self.request, "mcp_gateway/refused_by_policy.html", context, status=403)
         return super().form_valid(form)
 
     def create_authorization_response(self, request: HttpRequest, scopes: str, credentials: dict, allow: bool):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from mcp_types import PromptArgument
 
+from mcp_gateway.policy.rules import ALL_TOOLS
 from sessions_app.links import ACCEPTED_SHAPES
 from sessions_app.models import SessionKind
 
@@ -31,6 +32,12 @@ class PromptSpec:
     arguments: tuple[PromptArgument, ...] = (SESSION_ARGUMENT,)
     # The kind of session the prompt is for (completion offers only those); None: any.
     session_kind: SessionKind | None = None
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        """The tools the prompt's message tells Claude to call: a workspace that turned one off does not offer it."""
+        text = self.render("")
+        return tuple(name for name in ALL_TOOLS if name in text)
 
 
 def _summarise(session: str) -> str:

@@ -41,7 +41,7 @@ from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
 from mcp_gateway.protocol.file_uris import TEMPLATES, FileAddress, file_uri, media_type_of, parse_file_uri
 from mcp_gateway.protocol.session_view import VIEW_RESOURCE, VIEW_URI, view_contents
 from mcp_gateway.protocol.tools.budget import ENVELOPE_RESERVE, cut_to_fit, fit_lines, json_text, max_bytes
-from mcp_gateway.protocol.unit_of_work import CredentialNotLive, read_in_workspace
+from mcp_gateway.protocol.unit_of_work import CredentialNotLive, policy_refusal, read_in_workspace
 from sessions_app import selectors
 from sessions_app.diffs import split_lines
 from sessions_app.errors import InvalidArgument, SessionContextError
@@ -50,6 +50,8 @@ from sessions_app.storable import unstorable
 
 LISTED_PER_PAGE = 100
 READ_METHOD = "resources/read"
+# A file resource is a file's content: served where get_file_content is (the workspace's MCP policy).
+FILE_TOOL = "get_file_content"
 UNKNOWN_URI = (
     "Alloy has no resource at {uri!r}. It serves " + VIEW_URI + ", alloy://sessions/<session id>/files/<path> "
     "and alloy://sessions/<session id>/before/<path> (the path percent-encoded but for its slashes)."
@@ -87,7 +89,10 @@ async def list_resources(ctx: ServerRequestContext, params: PaginatedRequestPara
         ),
     )
     resources: list[Resource] = [VIEW_RESOURCE] if offset == 0 else []
-    for file in page.items:
+    # The files are offered only where the workspace has their tool on (its MCP policy, current: the read
+    # above confirmed the caller's check, or looked it up afresh).
+    files = page.items if caller.principal.policy.tool_allowed(FILE_TOOL) else []
+    for file in files:
         blob = file.current
         resources.append(
             Resource(
@@ -115,6 +120,10 @@ async def read_resource(ctx: ServerRequestContext, params: ReadResourceRequestPa
         if address is None:
             reason = UNKNOWN_URI.format(uri=params.uri[:300])
             raise MCPError(code=INVALID_PARAMS, message=reason, data={"uri": params.uri[:300]})
+        caller.tool = FILE_TOOL
+        if sentence := await policy_refusal(caller, FILE_TOOL):
+            caller.forbid(sentence)  # CredentialAuth answers 403 with it, and the log records it
+            raise MCPError(code=INVALID_PARAMS, message=sentence, data={"uri": params.uri})
         try:
             result = await _walled(caller, lambda principal: _file_contents(principal, params.uri, address))
         except SessionContextError as error:

@@ -30,6 +30,8 @@ from mcp_types import (
     Completion,
     GetPromptResult,
     InputRequiredResult,
+    ListPromptsResult,
+    ListToolsResult,
     PaginatedRequestParams,
     Prompt,
     PromptMessage,
@@ -58,8 +60,8 @@ from mcp_gateway.protocol.resources import (
 )
 from mcp_gateway.protocol.sdk import low_level_server, registered_tool, stop_checking_results, stop_serving
 from mcp_gateway.protocol.session_view import TOOL_UI_META
-from mcp_gateway.protocol.tools import TOOLS
-from mcp_gateway.protocol.unit_of_work import CredentialNotLive, read_in_workspace
+from mcp_gateway.protocol.tools import TOOLS, TOOLS_BY_NAME
+from mcp_gateway.protocol.unit_of_work import CredentialNotLive, current_policy, policy_refusal, read_in_workspace
 from mcp_gateway.protocol.workers import run_in_worker
 from mcp_gateway.transport.http import CredentialAuth, TransportGuard
 from sessions_app.errors import InvalidSessionLink, plain_problem
@@ -122,6 +124,23 @@ class AlloyMCPServer(MCPServer):
             ]
         return self._listed_tools
 
+    async def _handle_list_tools(
+        self, ctx: ServerRequestContext, params: PaginatedRequestParams | None
+    ) -> ListToolsResult:
+        """The tools the caller's workspace has on (its MCP policy), its credential confirmed first."""
+        policy = await current_policy(ctx.request)
+        return ListToolsResult(tools=[tool for tool in await self.list_tools() if policy.tool_allowed(tool.name)])
+
+    async def _handle_list_prompts(
+        self, ctx: ServerRequestContext, params: PaginatedRequestParams | None
+    ) -> ListPromptsResult:
+        """The prompts whose tools are all on for the caller's workspace."""
+        policy = await current_policy(ctx.request)
+        prompts = await self.list_prompts()
+        return ListPromptsResult(
+            prompts=[prompt for prompt in prompts if all(map(policy.tool_allowed, PROMPTS_BY_NAME[prompt.name].tools))]
+        )
+
     def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
         """The schema the SDK checks a 2026-07-28 call's `Mcp-Param-*` headers against, only for a tool that
         mirrors an argument into a header (`x-mcp-header`). For the others the SDK would walk the whole input
@@ -146,6 +165,12 @@ class AlloyMCPServer(MCPServer):
         """The prompt's message; an unknown prompt or an argument it cannot take is INVALID_PARAMS with a
         sentence saying what is accepted."""
         spec = PROMPTS_BY_NAME.get(name)
+        if spec is not None and context is not None:
+            caller = caller_of(context.request_context.request)
+            for tool in spec.tools:
+                if sentence := await policy_refusal(caller, tool):
+                    caller.forbid(sentence)  # CredentialAuth answers 403 with it
+                    raise MCPError(code=INVALID_PARAMS, message=sentence)
         if spec is None:
             names = ", ".join(PROMPTS_BY_NAME)
             raise MCPError(code=INVALID_PARAMS, message=f"Unknown prompt {name!r}; the prompts are: {names}.")
@@ -173,7 +198,13 @@ class AlloyMCPServer(MCPServer):
         """The call, recorded in the workspace's activity log whatever its outcome."""
         started = time.perf_counter()
         outcome, reason = McpCall.Outcome.INVALID, ""
+        caller = caller_of(context.request_context.request) if context is not None else None
         try:
+            if caller is not None and name in TOOLS_BY_NAME:
+                caller.tool = name
+                if sentence := await policy_refusal(caller, name):
+                    caller.forbid(sentence)  # CredentialAuth answers 403 with it, and the log records it
+                    return CallToolResult(content=[TextContent(type="text", text=sentence)], is_error=True)
             result = await self._call_tool(name, arguments, context)
             if isinstance(result, CallToolResult) and result.is_error:
                 outcome, reason = McpCall.Outcome.ERROR, _first_text(result)
@@ -187,7 +218,6 @@ class AlloyMCPServer(MCPServer):
             reason = error.error.message
             raise
         finally:
-            caller = caller_of(context.request_context.request) if context is not None else None
             if caller is not None:
                 session = arguments.get("session")
                 record_request(

@@ -22,11 +22,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alloy import metrics
 from alloy.database import DATABASE_OUTAGE, outage_message
-from mcp_gateway.activity.log import record_refused_key
+from mcp_gateway.activity.log import record_forbidden, record_refused_key
 from mcp_gateway.auth.caller import CALLER_SCOPE_KEY, Caller
-from mcp_gateway.auth.credentials import authenticate, credential_is_live, fingerprint, not_live_message, principals
+from mcp_gateway.auth.credentials import (
+    authenticate,
+    credential_is_live,
+    fingerprint,
+    not_live_message,
+    principals,
+    recheck,
+)
 from mcp_gateway.auth.key_format import is_well_formed_key, looks_like_key
-from mcp_gateway.auth.resolve import InsufficientScope, InvalidCredential, refused_key
+from mcp_gateway.auth.resolve import InsufficientScope, InvalidCredential, RefusedByPolicy, refused_key
+from mcp_gateway.policy.rules import network_refusal
 from mcp_gateway.protocol.workers import run_in_worker
 from mcp_gateway.transport import rate_limits
 
@@ -57,6 +65,8 @@ def _rpc_error(code: int, message: str, request_id: Any = None) -> dict[str, Any
 REQUEST_ID_SCOPE_KEY = "alloy.request_id"
 RETRY_AFTER_OUTAGE_SECONDS = 2
 RATE_LIMITED = -32029  # a server error code (JSON-RPC reserves -32000 to -32099 for them): "slow down"
+FORBIDDEN_BY_POLICY = -32003  # another: the workspace's MCP policy refuses this request
+FORBIDDEN = "forbidden"
 
 
 class HttpMiddleware:
@@ -267,6 +277,13 @@ class CredentialAuth(HttpMiddleware):
         if found is None:
             return  # refused: the answer is sent
         cache_key, caller = found
+        if not await _network_admits(caller):
+            if caller.refused:  # looked up afresh, and no longer live
+                principals.forget(cache_key)
+                await _refuse(send, 401, "invalid_token", not_live_message(caller.principal))
+            else:
+                await forbidden(send, scope, caller)
+            return
         if refusal := await rate_limits.check_call(cache_key):
             await too_many_requests(send, scope, refusal)
             return
@@ -282,7 +299,7 @@ class CredentialAuth(HttpMiddleware):
                         if live:
                             caller.confirm()
                         else:
-                            caller.refuse()
+                            await run_in_worker(recheck, caller)
                 except DATABASE_OUTAGE as error:
                     logger.warning("Database unavailable while checking a credential: %s", error)
                     caller.outage(outage_message(error))
@@ -296,6 +313,10 @@ class CredentialAuth(HttpMiddleware):
                     replaced = True
                     await _refuse(send, 401, "invalid_token", not_live_message(caller.principal))
                     return
+                if verdict == "forbid":
+                    replaced = True
+                    await forbidden(send, scope, caller)
+                    return
             if not replaced:
                 await send(message)
 
@@ -306,9 +327,11 @@ class CredentialAuth(HttpMiddleware):
         refusals: list[tuple[int, str, str]] = []
         for credential in credentials:
             cache_key = fingerprint(credential)
-            if (principal := principals.get(cache_key)) is not None:
-                return cache_key, Caller(principal, request_id=scope.get(REQUEST_ID_SCOPE_KEY))
             address = scope["client"][0] if scope.get("client") else "unknown"
+            request_id = scope.get(REQUEST_ID_SCOPE_KEY)
+            if (principal := principals.get(cache_key)) is not None:
+                cached = Caller(principal, request_id, credential=credential, cache_key=cache_key, address=address)
+                return cache_key, cached
             # An address over its refused-credential limit gets 429 without a look at what it sent, except
             # a well-formed key (checksum and all: no guess is one by chance), which is still looked up by
             # its prefix: one misconfigured client behind a NAT must not lock its neighbours' keys out.
@@ -322,6 +345,9 @@ class CredentialAuth(HttpMiddleware):
                 logger.warning("Database unavailable while authenticating: %s", error)
                 await database_unavailable(send, scope, outage_message(error))
                 return None
+            except RefusedByPolicy as error:
+                refusals.append((403, FORBIDDEN, str(error)))
+                record_forbidden(error.principal, str(error))
             except InsufficientScope as error:
                 refusals.append((403, "insufficient_scope", str(error)))
             except InvalidCredential as error:
@@ -330,14 +356,44 @@ class CredentialAuth(HttpMiddleware):
                     await _note_refused_key(credential)
             else:
                 principals.put(cache_key, principal)
-                return cache_key, Caller(principal, request_id=scope.get(REQUEST_ID_SCOPE_KEY), confirmed=True)
+                caller = Caller(principal, request_id, credential=credential, cache_key=cache_key, address=address)
+                caller.fresh = caller.confirmed = True
+                return cache_key, caller
             if throttled:  # refused where a refusal says nothing more than the 429 would
                 await too_many_requests(send, scope, throttled)
                 return None
         if any(status == 401 for status, _, _ in refusals):
             rate_limits.record_refused_credential(address)
-        await _refuse(send, *refusals[0])  # the first credential's: what the client should act on
+        status, kind, description = refusals[0]  # the first credential's: what the client should act on
+        if kind == FORBIDDEN:
+            await send_json(send, 403, _rpc_error(FORBIDDEN_BY_POLICY, description, scope.get(REQUEST_ID_SCOPE_KEY)))
+        else:
+            await _refuse(send, status, kind, description)
         return None
+
+
+async def _network_admits(caller: Caller) -> bool:
+    """Whether the workspace's MCP policy lets this key be used from the caller's address (the networks keys
+    may be used from). A cached principal's refusal is checked afresh first (`recheck`, which checks the
+    networks of the policy as it is now), so a widened list applies at once. A refusal forbids the caller."""
+    principal = caller.principal
+    sentence = network_refusal(principal.policy, kind=principal.credential_kind, address=caller.address)
+    if sentence is None:
+        return True
+    if caller.fresh:
+        caller.forbid(sentence)
+    else:
+        await run_in_worker(recheck, caller)
+    return not (caller.refused or caller.forbidden)
+
+
+async def forbidden(send: Send, scope: Scope, caller: Caller) -> None:
+    """403 with the workspace policy's sentence, as a JSON-RPC error for the request's own id, recorded in the
+    workspace's activity log unless the call that was forbidden recorded itself. No WWW-Authenticate: a new
+    sign-in cannot help, and MCP clients start one on a challenge."""
+    if not caller.recorded:
+        record_forbidden(caller.principal, caller.forbidden)
+    await send_json(send, 403, _rpc_error(FORBIDDEN_BY_POLICY, caller.forbidden, scope.get(REQUEST_ID_SCOPE_KEY)))
 
 
 async def _note_refused_key(key: str) -> None:

@@ -1,4 +1,4 @@
-"""/api/v1: a workspace's MCP keys and connected apps, over the same services as the pages.
+"""/api/v1: a workspace's MCP keys, connected apps and MCP policy, over the same services as the pages.
 
 Session authentication with CSRF; members read, owners and admins manage; an outsider gets 404, the
 same as a workspace that does not exist. Errors are JSON: {"detail": "<a sentence>"}.
@@ -24,6 +24,8 @@ from mcp_gateway.keys.selectors import mcp_keys_list
 from mcp_gateway.keys.services import InvalidKeyRequest, mcp_key_create, mcp_key_delete
 from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
+from mcp_gateway.policy.selectors import mcp_policy_of, policy_fields
+from mcp_gateway.policy.services import InvalidPolicy, mcp_policy_update
 from workspaces.access import IsWorkspaceManager, ManagersChange, person_of
 from workspaces.models import Membership
 
@@ -184,6 +186,49 @@ class ConnectedAppRevokeView(WorkspaceAPIView):
         if not revoked:
             raise NotFound(f"No app {client_id} is connected to this workspace.")
         return Response({"revoked_tokens": sum(access.tokens for access in revoked)})
+
+
+class McpPolicySerializer(serializers.Serializer):
+    """The workspace's MCP policy, for the schema and the answers (mcp_gateway/policy/services.py checks a change)."""
+
+    enabled = serializers.BooleanField(help_text="false: every key and token of the workspace is refused.")
+    credentials = serializers.ListField(
+        child=serializers.ChoiceField(choices=["keys", "oauth"]), help_text='What may connect: "keys", "oauth".'
+    )
+    oauth_apps = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The OAuth apps that may connect: client ID metadata document URLs or redirect hosts; [] any.",
+    )
+    max_key_lifetime_days = serializers.IntegerField(
+        allow_null=True, help_text="The longest a key may live; null: no cap. Existing keys stop at it."
+    )
+    tools = serializers.ListField(
+        child=serializers.CharField(), allow_null=True, help_text="The tools Claude may use; null: all of them."
+    )
+    key_networks = serializers.ListField(
+        child=serializers.CharField(), help_text="CIDR blocks keys may be used from; []: anywhere."
+    )
+    revision = serializers.IntegerField(read_only=True, help_text="Goes up with every change.")
+
+
+class McpPolicyView(WorkspaceAPIView):
+    """GET: the policy (members read it). PATCH: change any of its fields (owners and admins); it applies on
+    every caller's next request."""
+
+    managed_action = "change the MCP policy"
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.Serializer:
+        return McpPolicySerializer(*args, **kwargs)  # for the schema generator
+
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(policy_fields(mcp_policy_of(workspace=self.membership.workspace)))
+
+    def patch(self, request: Request, slug: str) -> Response:
+        try:
+            policy = mcp_policy_update(workspace=self.membership.workspace, changes=request.data, by=person_of(request))
+        except InvalidPolicy as error:
+            raise serializers.ValidationError({error.field: [str(error)]}) from None
+        return Response(policy_fields(policy))
 
 
 def _sorted_people(app: Any) -> Any:

@@ -14,12 +14,13 @@ urlpatterns = [
         api.ConnectedAppRevokeView.as_view(),
         name="api-connected-app-revoke",
     ),
+    path("workspaces/<slug:slug>/mcp-policy/", api.McpPolicyView.as_view(), name="api-mcp-policy"),
     path(
         "schema/",
         get_schema_view(
             title="Alloy API",
             version="1",
-            description="A workspace's MCP keys, MCP activity and connected apps.",
+            description="A workspace's MCP keys, MCP activity, connected apps and MCP policy.",
             renderer_classes=[JSONOpenAPIRenderer],
             public=True,
         ),

@@ -6,21 +6,13 @@ points), and with the "C" collation the (session, path) index also serves `path 
 
 from django.db import migrations
 
+from alloy.migration_sql import on_postgresql
+
 FORWARD = 'ALTER TABLE sessions_app_sessionfile ALTER COLUMN path TYPE varchar(1024) COLLATE "C"'
 BACKWARD = 'ALTER TABLE sessions_app_sessionfile ALTER COLUMN path TYPE varchar(1024) COLLATE "default"'
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
 
 
 class Migration(migrations.Migration):
     dependencies = [("sessions_app", "0002_initial")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [on_postgresql(FORWARD, BACKWARD)]

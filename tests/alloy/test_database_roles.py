@@ -28,6 +28,7 @@ from mcp_gateway.models import (
     OAuthRefreshToken,
     secret_digest,
 )
+from mcp_gateway.policy.services import mcp_policy_update
 from sessions_app.tenancy import every_workspace
 from tests.factories import make_access_token
 
@@ -114,6 +115,13 @@ def oauth(workspace, other_workspace, owner, outsider, settings):
 
 
 @pytest.fixture
+def policies(workspace, other_workspace):
+    """Each workspace's MCP policy, changed once (revision 1)."""
+    for place in (workspace, other_workspace):
+        mcp_policy_update(workspace=place, changes={"tools": ["get_session"]}, by=None)
+
+
+@pytest.fixture
 def activity(workspace, other_workspace):
     with every_workspace():
         for place in (workspace, other_workspace):
@@ -122,7 +130,9 @@ def activity(workspace, other_workspace):
             )
 
 
-def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype, foreign, activity, keys, oauth):
+def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(
+    prototype, foreign, activity, keys, oauth, policies
+):
     tables = workspace_tables()
     assert {"sessions_app_session", "sessions_app_message", "mcp_gateway_mcpcall", *REACHED_THROUGH_FUNCTIONS} <= set(
         tables
@@ -134,7 +144,7 @@ def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(prototype,
 
 
 def test_the_serving_role_reads_no_row_without_a_workspace_only_its_own_with_one_and_none_by_asking_for_all(
-    workspace, prototype, foreign, activity, keys, oauth
+    workspace, prototype, foreign, activity, keys, oauth, policies
 ):
     # Rows that belong to no workspace (a client's registration access token) may show: none of a workspace's.
     tables = workspace_tables()
@@ -173,9 +183,21 @@ def test_a_presented_key_shows_that_key_alone(keys):
         assert cursor.execute("SELECT id FROM mcp_gateway_mcpkey").fetchall() == [(theirs.record.pk,)]
         cursor.execute("SELECT set_config('alloy.presented_key', %s, true)", ["0" * 64])  # a key nobody holds
         assert cursor.execute("SELECT id FROM mcp_gateway_mcpkey").fetchall() == []
-        live = "SELECT mcp_gateway_key_is_live(%s, now()), workspaces_is_member(%s, %s)"
+        live = "SELECT mcp_gateway_key_is_live(%s, now(), 0), workspaces_is_member(%s, %s)"
         key = ours.record
         assert cursor.execute(live, [key.pk, key.workspace_id, key.created_by_id]).fetchone() == (True, True)
+
+
+def test_a_credential_is_live_only_at_its_workspaces_current_policy_revision(workspace, keys, oauth, policies):
+    key = keys[0].record
+    token = oauth[workspace.pk]["access"][0]
+    with serving_connection() as serving, serving.cursor() as cursor:
+        for function, credential in (("mcp_gateway_key_is_live", key.pk), ("mcp_gateway_token_is_live", token.pk)):
+            revisions = [
+                cursor.execute(f"SELECT {function}(%s, now(), %s)", [credential, revision]).fetchone()[0]
+                for revision in (0, 1, 2)
+            ]
+            assert revisions == [False, True, False], function  # checked against the policy before, now, unseen
 
 
 def test_a_presented_code_or_token_shows_that_row_alone(workspace, other_workspace, oauth):
@@ -191,7 +213,7 @@ def test_a_presented_code_or_token_shows_that_row_alone(workspace, other_workspa
             assert shown - {registration} == {row.pk}, kind
             cursor.execute("SELECT set_config('alloy.presented_token', %s, true)", ["0" * 64])  # nobody's secret
             assert {id for (id,) in cursor.execute(f"SELECT id FROM {table}")} <= {registration}, kind  # noqa: S608
-        live = "SELECT mcp_gateway_token_is_live(%s, now())"
+        live = "SELECT mcp_gateway_token_is_live(%s, now(), 0)"
         assert cursor.execute(live, [oauth[workspace.pk]["access"][0].pk]).fetchone() == (True,)
         assert cursor.execute(live, [registration]).fetchone() == (False,)  # no workspace, no member: no use at /mcp
 

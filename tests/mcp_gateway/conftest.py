@@ -93,7 +93,7 @@ def mcp(front_door):
     return connect
 
 
-CREDENTIAL_STATEMENTS = ("mcp_gateway_mcpkey", "workspaces_membership", "set_config(")
+CREDENTIAL_STATEMENTS = ("mcp_gateway_mcpkey", "mcp_gateway_mcppolicy", "workspaces_membership", "set_config(")
 SAVEPOINTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
@@ -145,8 +145,9 @@ class QueryLog:
     def count(self) -> int:
         """Statements reading sessions: those the code under test ran (not the wall, or savepoint, that
         sessions_app.tenancy.walled_reads sends from inside each read's execute), less the credential
-        lookup and its last-used update, with the scopes that name the presented key or the workspace for
-        them (sessions_app.tenancy: a setting and, in a test's transaction, a savepoint)."""
+        lookup (with its workspace's MCP policy) and its last-used update, with the scopes that name the
+        presented key or the workspace for them (sessions_app.tenancy: a setting and, in a test's transaction,
+        a savepoint)."""
         return sum(
             outermost and not any(part in sql for part in CREDENTIAL_STATEMENTS) and not sql.startswith(SAVEPOINTS)
             for sql, outermost in zip(self.statements, self.outermost, strict=True)

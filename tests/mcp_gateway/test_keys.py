@@ -82,10 +82,12 @@ def test_every_lookup_asks_the_database_and_a_revoked_key_fails_at_once(workspac
     created = mcp_key_create(workspace=workspace, name="Laptop")
     for _ in range(2):
         # One read, inside the scope that presents the key's hash (sessions_app.tenancy.presenting_key: in a
-        # test's transaction a savepoint, the setting, the setting given back and the release).
-        with django_assert_num_queries(5) as queries:
+        # test's transaction a savepoint, the setting, the setting given back and the release), and one of its
+        # workspace's MCP policy, inside the scope that names the workspace.
+        with django_assert_num_queries(10) as queries:
             assert principal_for_key(key=created.key).workspace.slug == "acme"
         assert len([query for query in queries.captured_queries if "mcp_gateway_mcpkey" in query["sql"]]) == 1
+        assert len([query for query in queries.captured_queries if "mcp_gateway_mcppolicy" in query["sql"]]) == 1
     assert mcp_key_revoke(key=created.record) is True
     assert mcp_key_revoke(key=created.record) is False
     with pytest.raises(InvalidCredential):

@@ -15,6 +15,8 @@ admin, imports, commands), and so do two SECURITY DEFINER functions the policies
 
 from django.db import migrations
 
+from alloy.migration_sql import on_postgresql
+
 WORKSPACE = "NULLIF(current_setting('alloy.workspace_id', true), '')::bigint"
 PERSON = "NULLIF(current_setting('alloy.person_id', true), '')::bigint"
 
@@ -41,17 +43,7 @@ DROP FUNCTION IF EXISTS workspaces_person_workspaces();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("workspaces", "0002_user_diff_view")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [on_postgresql(FORWARD, BACKWARD)]

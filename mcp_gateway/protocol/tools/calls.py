@@ -41,8 +41,8 @@ def tool_call(caller: Caller, spec: ToolSpec, arguments: dict[str, Any]) -> Call
     directly (tests/mcp_gateway/tools/conftest.py)."""
     try:
         result = in_workspace(caller, partial(spec.work, **arguments))
-    except CredentialNotLive:  # CredentialAuth replaces this answer with a 401 before it is sent
-        return _error_result(not_live_message(caller.principal))
+    except CredentialNotLive:  # CredentialAuth replaces this answer with a 401 (or a 403) before it is sent
+        return _error_result(caller.forbidden or not_live_message(caller.principal))
     except DATABASE_OUTAGE:  # CredentialAuth replaces this answer with a 503 and Retry-After
         return _error_result(caller.database_outage)
     except SessionContextError as error:

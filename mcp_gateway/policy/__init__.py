@@ -1,0 +1,1 @@
+"""A workspace's MCP policy: who and what may connect, and what Claude may use (issue: owners govern MCP)."""
