@@ -42,6 +42,17 @@ async def sign_in_and_consent(
     authorize_url: str, *, email: str, workspace_label: str, allow: bool = True, password: str = PASSWORD
 ) -> httpx2.URL:
     """Follow the authorize URL like a browser; return where the server finally redirects the person."""
+    response = await consent(
+        authorize_url, email=email, workspace_label=workspace_label, allow=allow, password=password
+    )
+    assert response.status_code == 302, response.text[:500]
+    return httpx2.URL(response.headers["location"])
+
+
+async def consent(
+    authorize_url: str, *, email: str, workspace_label: str, allow: bool = True, password: str = PASSWORD
+) -> httpx2.Response:
+    """Follow the authorize URL like a browser, sign in, pick the workspace and answer; the server's answer."""
     async with httpx2.AsyncClient(follow_redirects=False, timeout=30) as browser:
         response = await browser.get(authorize_url)
         assert response.status_code == 302, response.text[:500]
@@ -60,6 +71,4 @@ async def sign_in_and_consent(
         fields.pop("deny", None)
         fields["workspace"] = _option_value(consent.text, workspace_label)
         fields["allow" if allow else "deny"] = "true"
-        response = await browser.post(consent_url, data=fields, headers={"referer": str(consent_url)})
-        assert response.status_code == 302, response.text[:500]
-        return httpx2.URL(response.headers["location"])
+        return await browser.post(consent_url, data=fields, headers={"referer": str(consent_url)})

@@ -6,76 +6,10 @@ client deleting its registration (RFC 7592), which ends its tokens in every work
 import httpx2
 import pytest
 
-from tests.e2e.people import sign_in_and_consent, signed_in
-from tests.factories import pkce
+from tests.e2e.oauth_clients import authorized_code, exchange, mcp_status, refresh, register
+from tests.e2e.people import signed_in
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
-
-CALLBACK = "http://127.0.0.1:9/oauth/callback"
-
-
-def register(server: str) -> dict:
-    response = httpx2.post(
-        f"{server}/register",
-        json={
-            "client_name": "Wall client",
-            "redirect_uris": [CALLBACK],
-            "grant_types": ["authorization_code", "refresh_token"],
-            "response_types": ["code"],
-            "token_endpoint_auth_method": "none",
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def authorized_code(server: str, client_id: str, *, workspace_label: str = "Acme (acme)") -> tuple[str, str]:
-    """A code the owner consented to for this client, and its PKCE verifier."""
-    verifier, challenge = pkce()
-    query = httpx2.QueryParams(
-        response_type="code",
-        client_id=client_id,
-        redirect_uri=CALLBACK,
-        scope="mcp",
-        state="s1",
-        code_challenge=challenge,
-        code_challenge_method="S256",
-        resource=f"{server}/mcp",
-    )
-    location = await sign_in_and_consent(
-        f"{server}/authorize?{query}", email="owner@acme.test", workspace_label=workspace_label
-    )
-    return location.params["code"], verifier
-
-
-def exchange(server: str, client_id: str, code: str, verifier: str) -> httpx2.Response:
-    return httpx2.post(
-        f"{server}/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "code_verifier": verifier,
-            "client_id": client_id,
-            "redirect_uri": CALLBACK,
-            "resource": f"{server}/mcp",
-        },
-    )
-
-
-def refresh(server: str, client_id: str, refresh_token: str) -> httpx2.Response:
-    return httpx2.post(
-        f"{server}/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
-    )
-
-
-def mcp_status(server: str, access_token: str) -> int:
-    headers = {
-        "Authorization": f"Bearer {access_token}",
-        "accept": "application/json, text/event-stream",
-        "mcp-protocol-version": "2025-11-25",
-    }
-    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
-    return httpx2.post(f"{server}/mcp", json=body, headers=headers, timeout=10).status_code
 
 
 async def tokens_for(server: str, client_id: str) -> dict:
