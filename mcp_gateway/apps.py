@@ -9,5 +9,6 @@ class McpGatewayConfig(AppConfig):
         from workspaces.settings_sections import SettingsSection, register_section
 
         register_section(SettingsSection("mcp", "MCP", "mcp-settings"))
+        register_section(SettingsSection("mcp-policy", "MCP policy", "mcp-policy-settings"))
         register_section(SettingsSection("mcp-activity", "MCP activity", "mcp-activity", managers_only=True))
         register_section(SettingsSection("connected-apps", "Connected apps", "connected-apps-settings"))

@@ -20,12 +20,32 @@ class InvalidKeyRequest(Exception):
 
 
 def lifetime_from_text(text: str) -> int | None:
-    """A lifetime as a form or command gives it: a number of days, or "" or "never" for no expiry."""
+    """A lifetime as a form or command gives it: a number of days, or "" or "never" for no expiry (which
+    `mcp_key_create` checks against what the workspace allows)."""
     if text in ("", "never"):
         return None
-    if not text.isascii() or not text.isdigit() or int(text) not in McpKey.LIFETIME_DAYS:
+    if not text.isascii() or not text.isdigit() or len(text) > 5:
         raise InvalidKeyRequest(_lifetimes_accepted(text))
     return int(text)
+
+
+@dataclass(frozen=True)
+class KeyLifetimes:
+    """The lifetimes a new key of a workspace may have: McpKey.LIFETIME_DAYS up to the workspace's cap (its MCP
+    policy), the cap itself, and never only without a cap."""
+
+    days: tuple[int, ...]
+    default: int
+    never: bool
+    cap: int | None
+
+
+def key_lifetimes(*, workspace: Workspace) -> KeyLifetimes:
+    cap = mcp_policy_of(workspace=workspace).max_key_lifetime_days
+    if cap is None:
+        return KeyLifetimes(McpKey.LIFETIME_DAYS, McpKey.DEFAULT_LIFETIME_DAYS, never=True, cap=None)
+    days = tuple(sorted({days for days in McpKey.LIFETIME_DAYS if days <= cap} | {cap}))
+    return KeyLifetimes(days, min(McpKey.DEFAULT_LIFETIME_DAYS, cap), never=False, cap=cap)
 
 
 def _lifetimes_accepted(asked: object) -> str:
@@ -54,18 +74,17 @@ def key_name_problem(*, workspace: Workspace, name: str) -> str | None:
 def mcp_key_create(
     *, workspace: Workspace, name: str, created_by: User | None = None, expires_in_days: int | None = None
 ) -> CreatedKey:
-    """A new key, valid for `expires_in_days` (one of McpKey.LIFETIME_DAYS) or, with None, until revoked."""
+    """A new key, valid for `expires_in_days` (one of `key_lifetimes`) or, with None, until revoked."""
     name = name.strip()
     if problem := key_name_problem(workspace=workspace, name=name):
         raise InvalidKeyRequest(problem)
-    cap = mcp_policy_of(workspace=workspace).max_key_lifetime_days
-    if expires_in_days is not None and expires_in_days not in (*McpKey.LIFETIME_DAYS, cap):
-        raise InvalidKeyRequest(_lifetimes_accepted(expires_in_days))
-    if cap is not None and (expires_in_days is None or expires_in_days > cap):
-        shorter = [str(days) for days in (*McpKey.LIFETIME_DAYS, cap) if days <= cap]
+    lifetimes = key_lifetimes(workspace=workspace)
+    if expires_in_days not in lifetimes.days and not (expires_in_days is None and lifetimes.never):
+        if lifetimes.cap is None or (expires_in_days is not None and expires_in_days not in McpKey.LIFETIME_DAYS):
+            raise InvalidKeyRequest(_lifetimes_accepted(expires_in_days))
         raise InvalidKeyRequest(
-            f"Keys of {workspace.slug} may live at most {cap} days, by its MCP policy: "
-            f"choose {' or '.join(dict.fromkeys(shorter))} days."
+            f"Keys of {workspace.slug} may live at most {lifetimes.cap} days, by its MCP policy: "
+            f"choose {' or '.join(str(days) for days in lifetimes.days)} days."
         )
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     for _ in range(5):

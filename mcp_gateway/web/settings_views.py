@@ -1,14 +1,15 @@
-"""The MCP and Connected apps sections of a workspace's settings."""
+"""The MCP, MCP policy, MCP activity and Connected apps sections of a workspace's settings."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from mcp_gateway.keys.forms_sent_once import FIELD as FORM_ID_FIELD
 from mcp_gateway.keys.selectors import mcp_keys_list, mcp_keys_with_last_refusal
 from mcp_gateway.keys.services import (
     InvalidKeyRequest,
+    key_lifetimes,
     lifetime_from_text,
     mcp_key_create,
     mcp_key_delete,
@@ -25,6 +27,9 @@ from mcp_gateway.keys.services import (
 )
 from mcp_gateway.models import McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
+from mcp_gateway.policy.rules import ALL_TOOLS, TOOL_GROUPS
+from mcp_gateway.policy.selectors import mcp_policy_of, policy_fields
+from mcp_gateway.policy.services import InvalidPolicy, mcp_policy_update
 from mcp_gateway.web.client_config import claude_desktop_config
 from sessions_app import selectors
 from sessions_app.tenancy import only_workspace
@@ -51,6 +56,7 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except InvalidKeyRequest as problem:
             error = str(problem)
+    lifetimes = key_lifetimes(workspace=membership.workspace)  # what the workspace's MCP policy allows
     with only_workspace(membership.workspace.pk):  # each key's last refusal is in the walled activity log
         keys = list(mcp_keys_with_last_refusal(workspace=membership.workspace))
     context = settings_context(
@@ -61,8 +67,12 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
         # Revoked and expired keys stay listed (their prefix and last refusal tell where one is still
         # configured) but folded away, so the live ones are what the page shows.
         past_keys=[key for key in keys if key.status != "active"],
-        lifetimes=McpKey.LIFETIME_DAYS,
-        default_lifetime=McpKey.DEFAULT_LIFETIME_DAYS,
+        lifetimes=lifetimes,
+        # A refused form shows again what was typed and chosen.
+        typed_name=request.POST.get("name", "") if error else "",
+        chosen_lifetime=request.POST.get("expires_in_days", str(lifetimes.default))
+        if error
+        else str(lifetimes.default),
         created=created,
         config=json.dumps(claude_desktop_config(url=mcp_url, key=created.key), indent=2) if created else "",
         error=error,
@@ -74,6 +84,66 @@ def mcp_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if created:
         response["Cache-Control"] = "no-store"  # the key is in this response only
     return response
+
+
+@login_required
+def mcp_policy_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """MCP policy: members read it, owners and admins change it; a refused change keeps what was typed."""
+    membership = member_or_404(request, slug)
+    policy = mcp_policy_of(workspace=membership.workspace)
+    form, error = policy_form_values(policy_fields(policy)), None
+    if request.method == "POST":
+        manager_or_403(membership, "change the MCP policy")
+        changes = policy_changes_from_form(request.POST)
+        try:
+            mcp_policy_update(workspace=membership.workspace, changes=changes, by=person_of(request))
+        except InvalidPolicy as problem:
+            form, error = policy_form_values(changes), str(problem)
+        else:
+            messages.success(request, "Saved the MCP policy; it applies to every connection's next request.")
+            return redirect("mcp-policy-settings", slug=slug)
+    context = settings_context(
+        request,
+        membership,
+        "mcp-policy",
+        policy=policy,
+        networks=[str(network) for network in policy.key_networks],
+        form=form,
+        error=error,
+        tool_groups=list(TOOL_GROUPS.items()),
+    )
+    return render(request, "mcp_gateway/settings/mcp_policy.html", context, status=400 if error else 200)
+
+
+def policy_changes_from_form(data: QueryDict) -> dict[str, Any]:
+    """The form's fields as the API spells a change: every tool ticked is "all tools" (null), so a tool added
+    to Alloy later is on; a lifetime that is not a number is passed on as typed, to be refused by name."""
+    lifetime = data.get("max_key_lifetime_days", "").strip()
+    tools = data.getlist("tools")
+    return {
+        "enabled": data.get("enabled") == "on",
+        "credentials": data.getlist("credentials"),
+        "oauth_apps": _lines(data.get("oauth_apps", "")),
+        "max_key_lifetime_days": (int(lifetime) if lifetime.isdigit() else lifetime) if lifetime else None,
+        "tools": None if set(tools) >= set(ALL_TOOLS) else tools,
+        "key_networks": _lines(data.get("key_networks", "")),
+    }
+
+
+def policy_form_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """A change (or the policy) as the form shows it: lists one entry a line."""
+    return {
+        "enabled": fields["enabled"],
+        "credentials": fields["credentials"],
+        "oauth_apps": "\n".join(fields["oauth_apps"]),
+        "max_key_lifetime_days": fields["max_key_lifetime_days"] or "",
+        "tools": ALL_TOOLS if fields["tools"] is None else fields["tools"],
+        "key_networks": "\n".join(fields["key_networks"]),
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @login_required

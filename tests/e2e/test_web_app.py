@@ -185,6 +185,7 @@ def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
             ("mcp", "/acme/settings/mcp/"),
             ("connected-apps", "/acme/settings/connected-apps/"),
             ("mcp-activity", "/acme/settings/mcp/activity/"),
+            ("mcp-policy", "/acme/settings/mcp/policy/"),
         ]:
             page.goto(path)
             inspect.check(f"settings-{section}")
