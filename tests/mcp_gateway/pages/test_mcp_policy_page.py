@@ -4,6 +4,7 @@ get 404; a refused change says why and keeps what was typed. And the keys page f
 import pytest
 
 from mcp_gateway.keys.services import mcp_key_create
+from mcp_gateway.policy.rules import ALL_TOOLS
 from mcp_gateway.policy.selectors import mcp_policy_of, policy_fields
 from mcp_gateway.policy.services import mcp_policy_update
 from tests.factories import signed_in
@@ -11,20 +12,11 @@ from tests.factories import signed_in
 pytestmark = pytest.mark.django_db
 
 URL = "/acme/settings/mcp/policy/"
-ALL_TOOLS = [
-    "get_session",
-    "list_sessions",
-    "get_chat_history",
-    "list_session_files",
-    "get_file_content",
-    "get_file_diff",
-    "search_session",
-]
 
 
 def form(**overrides):
     fields = {"enabled": "on", "credentials": ["keys", "oauth"], "oauth_apps": "", "max_key_lifetime_days": ""}
-    return {**fields, "tools": ALL_TOOLS, "key_networks": "", **overrides}
+    return {**fields, "tools": list(ALL_TOOLS), "key_networks": "", **overrides}
 
 
 def test_an_owner_changes_the_policy_from_the_page(owner, workspace):
