@@ -36,9 +36,11 @@ REACHED_THROUGH_FUNCTIONS = (
     "sessions_app_blobsearch",
 )
 # Tables the serving role may read and add to, never change: the activity log (whose rows forget a deleted
-# key, app or person: mcp_gateway migration 0009); the migrations' record.
+# key, app or person: mcp_gateway migration 0009); the audit trail (whose rows forget a deleted person); the
+# migrations' record.
 APPEND_ONLY = {
     "mcp_gateway_mcpcall": "SELECT, INSERT, UPDATE (mcp_key_id, application_id, user_id)",
+    "workspaces_auditevent": "SELECT, INSERT, UPDATE (actor_id)",
     "django_migrations": "SELECT",
 }
 

@@ -31,6 +31,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/settings/", workspace_views.settings_general, name="workspace-settings-general"),
     path("<slug:slug>/settings/members/", workspace_views.settings_members, name="workspace-settings-members"),
+    path(
+        "<slug:slug>/settings/audit-trail/",
+        workspace_views.settings_audit_trail,
+        name="workspace-settings-audit-trail",
+    ),
     path("<slug:slug>/settings/mcp/", settings_views.mcp_settings, name="mcp-settings"),
     path("<slug:slug>/settings/mcp/<int:key_id>/delete/", settings_views.mcp_key_delete_view, name="mcp-key-delete"),
     path("<slug:slug>/settings/mcp/<int:key_id>/revoke/", settings_views.mcp_key_revoke_view, name="mcp-key-revoke"),

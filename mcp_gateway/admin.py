@@ -16,7 +16,7 @@ from oauth2_provider.admin import ApplicationAdmin
 
 from alloy.visible import ShowsInvisibleCharacters
 from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, mark_sent, new_form_id, was_sent
-from mcp_gateway.keys.services import key_name_problem, mcp_key_create, mcp_key_revoke
+from mcp_gateway.keys.services import key_name_problem, mcp_key_create, mcp_key_delete, mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey, McpKeyQuerySet, McpPolicy
 from mcp_gateway.policy.services import InvalidPolicy, mcp_policy_update, policy_columns
 from workspaces.access import person_of
@@ -151,9 +151,17 @@ class McpKeyAdmin(ShowsInvisibleCharacters, admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
+    # Deleting through the admin goes through the service too, so each deletion is in the workspace's audit trail.
+    def delete_model(self, request: HttpRequest, obj: McpKey) -> None:
+        mcp_key_delete(key=obj, by=person_of(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[McpKey]) -> None:
+        for key in queryset.select_related("workspace"):
+            mcp_key_delete(key=key, by=person_of(request))
+
     @admin.action(description="Revoke selected keys")
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[McpKey]) -> None:
-        revoked = sum(mcp_key_revoke(key=key) for key in queryset)
+        revoked = sum(mcp_key_revoke(key=key, by=person_of(request)) for key in queryset)
         self.message_user(
             request, f"Revoked {revoked} key(s); they stop working on their next request.", messages.SUCCESS
         )

@@ -111,3 +111,54 @@ class Membership(models.Model):
     def can_manage(self) -> bool:
         """Owners and admins manage keys, connected apps and members."""
         return self.role in (self.Role.OWNER, self.Role.ADMIN)
+
+
+class AuditEvent(models.Model):
+    """One change someone made to how a workspace is governed: its MCP keys, connected apps, members and MCP
+    policy — who, when, what, before → after. Only added to (the serving role may not change or delete a row:
+    workspaces migration 0004); pruned with the activity log (ALLOY_ACTIVITY_RETENTION_DAYS)."""
+
+    class Action(models.TextChoices):
+        KEY_CREATED = "key.created", "MCP key created"
+        KEY_REVOKED = "key.revoked", "MCP key revoked"
+        KEY_DELETED = "key.deleted", "MCP key deleted"
+        APP_REVOKED = "app.revoked", "Connected app revoked"
+        MEMBER_ADDED = "member.added", "Member added"
+        MEMBER_ROLE_CHANGED = "member.role_changed", "Member's role changed"
+        MEMBER_REMOVED = "member.removed", "Member removed"
+        POLICY_CHANGED = "policy.changed", "MCP policy changed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    # Who: the person (kept as their email too, so a deleted account still says who), or an operator's command.
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=254)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    target = models.CharField(max_length=300, help_text="What was changed: a key, an app, a person, the policy.")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["workspace", "-id"], name="auditevent_ws_id_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.target} by {self.actor_label}"
+
+    @property
+    def change(self) -> str:
+        """Before → after, field by field, as the trail shows it: "role: member → admin"."""
+        before, after = self.before or {}, self.after or {}
+        names = list(dict.fromkeys([*before, *after]))
+        return "; ".join(f"{name}: {_shown(before.get(name))} → {_shown(after.get(name))}" for name in names)
+
+
+def _shown(value: object) -> str:
+    """A field's value in the audit trail's words."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "none"
+    return str(value)

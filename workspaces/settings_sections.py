@@ -15,6 +15,7 @@ class SettingsSection:
 SECTIONS: list[SettingsSection] = [
     SettingsSection("general", "General", "workspace-settings-general"),
     SettingsSection("members", "Members", "workspace-settings-members"),
+    SettingsSection("audit-trail", "Audit trail", "workspace-settings-audit-trail", managers_only=True),
 ]
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from mcp_gateway.auth.key_format import generate_key, hash_key, parse_key
 from mcp_gateway.models import KEY_NAME_MAX_LENGTH, McpKey
 from mcp_gateway.policy.selectors import mcp_policy_of
 from sessions_app.tenancy import only_workspace
-from workspaces.models import User, Workspace
+from workspaces.audit import audit_event_record
+from workspaces.models import AuditEvent, User, Workspace
 
 
 class InvalidKeyRequest(Exception):
@@ -90,7 +91,7 @@ def mcp_key_create(
     for _ in range(5):
         key = generate_key()
         try:
-            with transaction.atomic():
+            with only_workspace(workspace.pk):  # a transaction: the key and its audit event
                 record = McpKey.objects.create(
                     workspace=workspace,
                     name=name,
@@ -99,22 +100,33 @@ def mcp_key_create(
                     created_by=created_by,
                     expires_at=expires_at,
                 )
+                expiry = {"expires_at": expires_at.isoformat() if expires_at else None}
+                _audit(record, created_by, AuditEvent.Action.KEY_CREATED, before=None, after=expiry)
             return CreatedKey(key=key, record=record)
         except IntegrityError:  # the 8-character prefix is taken (about 1 in 10^14): draw again
             continue
     raise RuntimeError("Could not draw a unique key prefix.")
 
 
-def mcp_key_revoke(*, key: McpKey) -> bool:
-    """Revoke a key; False if it already was. Refused on the very next request, on every worker, since
-    every request checks its credential in the database (mcp_gateway/auth/credentials.py)."""
-    revoked = McpKey.objects.unrevoked().filter(pk=key.pk).update(revoked_at=timezone.now())
-    key.refresh_from_db(fields=["revoked_at"])
+def mcp_key_revoke(*, key: McpKey, by: User | None) -> bool:
+    """Revoke a key (`by`: who; None, an operator's command); False if it already was. Refused on the very next
+    request, on every worker, since every request checks its credential in the database
+    (mcp_gateway/auth/credentials.py)."""
+    with only_workspace(key.workspace_id):  # a transaction: the revocation and its audit event
+        revoked = McpKey.objects.unrevoked().filter(pk=key.pk).update(revoked_at=timezone.now())
+        if revoked:
+            _audit(key, by, AuditEvent.Action.KEY_REVOKED, before={"status": key.status}, after={"status": "revoked"})
+        key.refresh_from_db(fields=["revoked_at"])
     return bool(revoked)
 
 
-def mcp_key_delete(*, key: McpKey) -> None:
+def mcp_key_delete(*, key: McpKey, by: User | None) -> None:
     """Delete a key; like revocation, it fails on the very next request. Its workspace's activity log keeps
     its calls, under the key's name (the log is behind the wall: mcp_gateway migration 0009)."""
     with only_workspace(key.workspace_id):
+        _audit(key, by, AuditEvent.Action.KEY_DELETED, before={"status": key.status}, after=None)
         key.delete()
+
+
+def _audit(key: McpKey, by: User | None, action: AuditEvent.Action, *, before: object, after: object) -> None:
+    audit_event_record(workspace=key.workspace, by=by, action=action, target=str(key), before=before, after=after)

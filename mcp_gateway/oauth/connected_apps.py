@@ -8,9 +8,11 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from alloy.visible import visible
 from mcp_gateway.models import OAuthAccessToken, OAuthApplication, OAuthRefreshToken
 from sessions_app.tenancy import only_workspace
-from workspaces.models import User, Workspace
+from workspaces.audit import audit_event_record
+from workspaces.models import AuditEvent, User, Workspace
 
 
 @dataclass
@@ -46,9 +48,10 @@ class RevokedAccess:
 
 
 def oauth_tokens_revoke(
-    *, workspace: Workspace, client_id: str | None = None, user: User | None = None
+    *, workspace: Workspace, by: User | None, client_id: str | None = None, user: User | None = None
 ) -> list[RevokedAccess]:
-    """End every token of the workspace (or of one client, or one person): the next /mcp call fails."""
+    """End every token of the workspace (or of one client, or one person): the next /mcp call fails. `by`: who
+    (None: an operator's command), for the audit trail."""
     scope = Q(workspace=workspace)
     if client_id is not None:
         scope &= Q(application__client_id=client_id)
@@ -66,4 +69,9 @@ def oauth_tokens_revoke(
             access.revoke()
             key = (access.application.client_id, access.application.name, access.user.email)
             counts[key] = counts.get(key, 0) + 1
+        for client, name, email in sorted(counts):
+            target = f"{visible(name or client)} ({client}), authorized by {email}"
+            audit_event_record(
+                workspace=workspace, by=by, action=AuditEvent.Action.APP_REVOKED, target=target, before=None, after=None
+            )
     return [RevokedAccess(client, name, email, tokens) for (client, name, email), tokens in sorted(counts.items())]

@@ -15,9 +15,10 @@ from django.db.models import F, Q
 
 from mcp_gateway.models import McpKey, McpPolicy
 from mcp_gateway.policy.rules import ALL_TOOLS, PolicySnapshot
-from mcp_gateway.policy.selectors import mcp_policy_of
+from mcp_gateway.policy.selectors import mcp_policy_of, policy_fields
 from sessions_app.tenancy import only_workspace
-from workspaces.models import User, Workspace
+from workspaces.audit import audit_event_record
+from workspaces.models import AuditEvent, User, Workspace
 
 FIELDS = ("enabled", "credentials", "oauth_apps", "max_key_lifetime_days", "tools", "key_networks")
 CREDENTIAL_KINDS = ("keys", "oauth")
@@ -38,6 +39,7 @@ def mcp_policy_update(*, workspace: Workspace, changes: object, by: User | None)
     """Apply `changes` (any of FIELDS, as the API spells them) and return the policy now in force."""
     columns = policy_columns(changes)
     with only_workspace(workspace.pk):  # a transaction; policies and keys are behind the wall
+        before = _fields(mcp_policy_of(workspace=workspace))
         row, _ = McpPolicy.objects.select_for_update().get_or_create(workspace=workspace)
         for name, value in columns.items():
             setattr(row, name, value)
@@ -46,7 +48,23 @@ def mcp_policy_update(*, workspace: Workspace, changes: object, by: User | None)
         McpPolicy.objects.filter(pk=row.pk).update(revision=F("revision") + 1)
         if (days := row.max_key_lifetime_days) is not None:
             _stop_keys_at(workspace=workspace, days=days)
-    return mcp_policy_of(workspace=workspace)
+        policy = mcp_policy_of(workspace=workspace)
+        after = _fields(policy)
+        changed = {name for name in after if after[name] != before[name]}
+        audit_event_record(
+            workspace=workspace,
+            by=by,
+            action=AuditEvent.Action.POLICY_CHANGED,
+            target="MCP policy",
+            before={name: before[name] for name in sorted(changed)},
+            after={name: after[name] for name in sorted(changed)},
+        )
+    return policy
+
+
+def _fields(policy: PolicySnapshot) -> dict[str, object]:
+    """The policy's fields, as the audit trail compares them (its revision is not a setting)."""
+    return {name: value for name, value in policy_fields(policy).items() if name != "revision"}
 
 
 def _stop_keys_at(*, workspace: Workspace, days: int) -> None:

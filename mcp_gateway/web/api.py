@@ -27,7 +27,8 @@ from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_r
 from mcp_gateway.policy.selectors import mcp_policy_of, policy_fields
 from mcp_gateway.policy.services import InvalidPolicy, mcp_policy_update
 from workspaces.access import IsWorkspaceManager, ManagersChange, person_of
-from workspaces.models import Membership
+from workspaces.audit import audit_events_list
+from workspaces.models import AuditEvent, Membership
 
 
 class McpKeySerializer(serializers.ModelSerializer):
@@ -153,7 +154,7 @@ class McpKeyDetailView(WorkspaceAPIView):
         key = mcp_keys_list(workspace=self.membership.workspace).filter(pk=key_id).first()
         if key is None:
             raise NotFound(f"No MCP key {key_id} in this workspace.")
-        mcp_key_delete(key=key)
+        mcp_key_delete(key=key, by=person_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -182,7 +183,7 @@ class ConnectedAppRevokeView(WorkspaceAPIView):
     managed_action = "revoke connected apps"
 
     def post(self, request: Request, slug: str, client_id: str) -> Response:
-        revoked = oauth_tokens_revoke(workspace=self.membership.workspace, client_id=client_id)
+        revoked = oauth_tokens_revoke(workspace=self.membership.workspace, by=person_of(request), client_id=client_id)
         if not revoked:
             raise NotFound(f"No app {client_id} is connected to this workspace.")
         return Response({"revoked_tokens": sum(access.tokens for access in revoked)})
@@ -229,6 +230,36 @@ class McpPolicyView(WorkspaceAPIView):
         except InvalidPolicy as error:
             raise serializers.ValidationError({error.field: [str(error)]}) from None
         return Response(policy_fields(policy))
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label", help_text="The person's email, or an operator's command.")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor", "action", "target", "before", "after"]
+
+
+class AuditPageSerializer(serializers.Serializer):
+    results = AuditEventSerializer(many=True, source="events")
+    next_before = serializers.IntegerField(allow_null=True, help_text="Pass as ?before= for older events.")
+
+
+class AuditTrailView(WorkspaceAPIView):
+    """The workspace's audit trail, newest first (owners and admins): ?before=<id> for older events."""
+
+    permission_classes = [IsAuthenticated, IsWorkspaceManager]
+    managed_action = "read the audit trail"
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.Serializer:
+        return AuditPageSerializer(*args, **kwargs)  # for the schema generator
+
+    def get(self, request: Request, slug: str) -> Response:
+        before = request.query_params.get("before", "")
+        if before and not (before.isascii() and before.isdigit() and len(before) < 19):
+            raise serializers.ValidationError({"before": ["before takes an event's id, as next_before gives it."]})
+        page = audit_events_list(workspace=self.membership.workspace, before=int(before) if before else None)
+        return Response(AuditPageSerializer(page).data)
 
 
 def _sorted_people(app: Any) -> Any:

@@ -15,12 +15,13 @@ urlpatterns = [
         name="api-connected-app-revoke",
     ),
     path("workspaces/<slug:slug>/mcp-policy/", api.McpPolicyView.as_view(), name="api-mcp-policy"),
+    path("workspaces/<slug:slug>/audit-trail/", api.AuditTrailView.as_view(), name="api-audit-trail"),
     path(
         "schema/",
         get_schema_view(
             title="Alloy API",
             version="1",
-            description="A workspace's MCP keys, MCP activity, connected apps and MCP policy.",
+            description="A workspace's MCP keys, MCP activity, connected apps, MCP policy and audit trail.",
             renderer_classes=[JSONOpenAPIRenderer],
             public=True,
         ),

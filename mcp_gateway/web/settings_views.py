@@ -150,7 +150,7 @@ def _lines(text: str) -> list[str]:
 def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
     membership, key = _managed_key(request, slug, key_id, "delete MCP keys")
     if request.method == "POST":
-        mcp_key_delete(key=key)
+        mcp_key_delete(key=key, by=person_of(request))
         messages.success(request, f"Deleted the key {key.name}; it no longer works.")
         return redirect("mcp-settings", slug=slug)
     context = settings_context(request, membership, "mcp", key=key)
@@ -162,7 +162,7 @@ def mcp_key_delete_view(request: HttpRequest, slug: str, key_id: int) -> HttpRes
 def mcp_key_revoke_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
     """Revoke a key at once (it stays listed, folded with the other past keys); Delete removes it."""
     _, key = _managed_key(request, slug, key_id, "revoke MCP keys")
-    mcp_key_revoke(key=key)
+    mcp_key_revoke(key=key, by=person_of(request))
     messages.success(request, f"Revoked the key {key.name}; it stops working on its next request.")
     return redirect("mcp-settings", slug=slug)
 
@@ -226,7 +226,7 @@ def connected_app_revoke_view(request: HttpRequest, slug: str, client_id: str) -
     if app is None:
         raise Http404("No such app.")
     if request.method == "POST":
-        oauth_tokens_revoke(workspace=membership.workspace, client_id=client_id)
+        oauth_tokens_revoke(workspace=membership.workspace, by=person_of(request), client_id=client_id)
         messages.success(request, f"Revoked {app.application.name or client_id}; its tokens no longer work.")
         return redirect("connected-apps-settings", slug=slug)
     context = settings_context(request, membership, "connected-apps", app=app)

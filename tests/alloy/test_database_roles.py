@@ -263,6 +263,21 @@ def test_the_activity_log_is_only_added_to_a_call_forgets_only_a_deleted_credent
         assert cursor.rowcount == 1  # its own workspace's call only
 
 
+def test_the_audit_trail_is_only_added_to(workspace, policies):
+    with serving_connection() as serving, serving.cursor() as cursor:
+        cursor.execute(SET_WORKSPACE, [str(workspace.pk)])
+        for change in (
+            "UPDATE workspaces_auditevent SET target = 'nothing happened'",
+            "DELETE FROM workspaces_auditevent",
+        ):
+            cursor.execute("SAVEPOINT before")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                cursor.execute(change)
+            cursor.execute("ROLLBACK TO SAVEPOINT before")
+        cursor.execute("UPDATE workspaces_auditevent SET actor_id = NULL")  # what deleting a person does
+        assert cursor.rowcount == 1  # its own workspace's event only
+
+
 def test_the_search_functions_search_only_the_workspace_the_wall_was_set_to(workspace, prototype, foreign):
     theirs = foreign.workspace_id
     with serving_connection() as serving, serving.cursor() as cursor:

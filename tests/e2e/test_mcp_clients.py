@@ -134,7 +134,7 @@ def bad_key(kind: str, workspace, owner) -> str | None:
         return generate_key()
     created = mcp_key_create(workspace=workspace, name=f"stale {kind}", created_by=owner, expires_in_days=30)
     if kind == "revoked":
-        mcp_key_revoke(key=created.record)
+        mcp_key_revoke(key=created.record, by=None)
     else:
         McpKey.objects.filter(pk=created.record.pk).update(expires_at=timezone.now() - timedelta(days=1))
     return created.key

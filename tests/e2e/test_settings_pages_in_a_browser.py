@@ -18,7 +18,7 @@ from mcp_gateway.keys.services import mcp_key_create
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
-from tests.factories import MessageFactory, OAuthApplicationFactory, make_access_token, pasted_link
+from tests.factories import MessageFactory, OAuthApplicationFactory, UserFactory, make_access_token, pasted_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -164,3 +164,39 @@ def test_a_dev_session_page_and_its_copy_link(server, person, dev_with_chat, wor
     key = mcp_key_create(workspace=workspace, name="e2e").key
     link = f"{server}/acme/p/dev/{dev_with_chat.public_id}"
     open_dev_session(server, "owner@acme.test", "session-dev-page.png", link, key)
+
+
+@browse
+def manage_members_and_read_the_trail(page: Page, server: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{server}/acme/settings/members/")
+    page.get_by_label("Email of their Alloy account").fill("dana@example.com")
+    page.get_by_label("Role", exact=True).select_option("member")
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("status")).to_contain_text("Added dana@example.com as member.")
+    page.get_by_label("Role of dana@example.com").select_option("admin")
+    page.locator("tr", has_text="dana@example.com").get_by_role("button", name="Change").click()
+    expect(page.get_by_role("status")).to_contain_text("dana@example.com is now admin.")
+    page.locator("tr", has_text="dana@example.com").get_by_text("Remove…").click()
+    page.get_by_role("button", name="Remove dana@example.com").click()
+    expect(page.get_by_role("status")).to_contain_text("Removed dana@example.com")
+    assert page.locator("tr", has_text="dana@example.com").count() == 0
+    page.goto(f"{server}/acme/settings/audit-trail/")
+    rows = page.locator("table.audit tbody tr")
+    expect(rows).to_have_count(3)
+    assert [rows.nth(index).locator("td").nth(3).inner_text() for index in range(3)] == [
+        "role: admin → none",
+        "role: member → admin",
+        "role: none → member",
+    ]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture
+def dana():
+    return give_password(UserFactory(email="dana@example.com", name="Dana Reyes"))
+
+
+@pytest.mark.parametrize("width", [1280, 1440, 1920])
+def test_an_owner_adds_promotes_and_removes_a_member_and_the_audit_trail_shows_it(server, person, dana, width):
+    manage_members_and_read_the_trail(server, "owner@acme.test", f"settings-members-{width}.png", width)

@@ -186,6 +186,7 @@ def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
             ("connected-apps", "/acme/settings/connected-apps/"),
             ("mcp-activity", "/acme/settings/mcp/activity/"),
             ("mcp-policy", "/acme/settings/mcp/policy/"),
+            ("audit-trail", "/acme/settings/audit-trail/"),
         ]:
             page.goto(path)
             inspect.check(f"settings-{section}")

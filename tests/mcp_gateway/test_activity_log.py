@@ -285,7 +285,7 @@ def test_prune_deletes_what_is_older_than_the_retention(workspace, settings):
     activity_log.flush()
     out = io.StringIO()
     call_command("prune_mcp_activity", stdout=out)
-    assert "Deleted 1 MCP call(s) older than 90 days" in out.getvalue()
+    assert "Deleted 1 MCP call(s) and 0 audit event(s) older than 90 days" in out.getvalue()
     assert McpCall.objects.count() == 1
 
 
@@ -294,7 +294,7 @@ def test_prune_deletes_what_is_older_than_the_retention(workspace, settings):
 async def test_a_revoked_or_expired_key_in_use_is_recorded_and_shown_on_the_keys_page(http, workspace, owner):
     """A revoked key still configured somewhere left no trace an owner could see."""
     revoked = await run_in_worker(mcp_key_create, workspace=workspace, name="Old laptop", created_by=owner)
-    await run_in_worker(mcp_key_revoke, key=revoked.record)
+    await run_in_worker(mcp_key_revoke, key=revoked.record, by=None)
     guessed = generate_key()  # well formed, but no key's: nothing to record, and nothing is
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     headers = {"accept": "application/json", "content-type": "application/json", "mcp-protocol-version": "2025-11-25"}
@@ -330,7 +330,7 @@ async def test_a_key_revoked_between_calls_is_recorded_refused_with_what_its_cal
     headers = {"accept": "application/json", "content-type": "application/json", "mcp-protocol-version": "2025-11-25"}
     async with http(**headers, **{"X-MCP-API-Key": created.key}) as client:
         assert (await client.post("/mcp", json=body)).status_code == 200  # the key is now known to the process
-        await run_in_worker(mcp_key_revoke, key=created.record)
+        await run_in_worker(mcp_key_revoke, key=created.record, by=None)
         assert (await client.post("/mcp", json=body)).status_code == 401
     await run_in_worker(activity_log.flush)
     rows = await run_in_worker(lambda: list(McpCall.objects.order_by("id").values_list("tool", "outcome", "reason")))

@@ -41,7 +41,7 @@ def get_session(session_id: str) -> dict:
 
 def revoke_all_keys() -> None:
     for key in McpKey.objects.all():
-        mcp_key_revoke(key=key)
+        mcp_key_revoke(key=key, by=None)
 
 
 def delete_all_keys() -> None:

@@ -77,7 +77,7 @@ async def _create(workspace):
 def test_the_settings_page_creates_with_an_expiry_and_lists_every_status(client, owner, workspace):
     client.force_login(owner)
     revoked = mcp_key_create(workspace=workspace, name="old laptop").record
-    mcp_key_revoke(key=revoked)
+    mcp_key_revoke(key=revoked, by=None)
     expired = mcp_key_create(workspace=workspace, name="ci runner", expires_in_days=30).record
     expire(expired)
     response = client.post(f"/{workspace.slug}/settings/mcp/", {"name": "desk", "expires_in_days": "365"})

@@ -88,8 +88,8 @@ def test_every_lookup_asks_the_database_and_a_revoked_key_fails_at_once(workspac
             assert principal_for_key(key=created.key).workspace.slug == "acme"
         assert len([query for query in queries.captured_queries if "mcp_gateway_mcpkey" in query["sql"]]) == 1
         assert len([query for query in queries.captured_queries if "mcp_gateway_mcppolicy" in query["sql"]]) == 1
-    assert mcp_key_revoke(key=created.record) is True
-    assert mcp_key_revoke(key=created.record) is False
+    assert mcp_key_revoke(key=created.record, by=None) is True
+    assert mcp_key_revoke(key=created.record, by=None) is False
     with pytest.raises(InvalidCredential):
         principal_for_key(key=created.key)
 

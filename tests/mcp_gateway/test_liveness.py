@@ -49,7 +49,7 @@ def live(forms: dict[str, bool]) -> bool | None:
 
 KEY_CHANGES = {
     "live": lambda key: None,
-    "revoked": lambda key: mcp_key_revoke(key=key),
+    "revoked": lambda key: mcp_key_revoke(key=key, by=None),
     "expired": lambda key: McpKey.objects.filter(pk=key.pk).update(expires_at=timezone.now() - timedelta(seconds=1)),
     "deleted": lambda key: McpKey.objects.filter(pk=key.pk).delete(),
 }

@@ -201,7 +201,7 @@ async def test_refusals_are_clear_errors(mcp, key, prototype):
 
 
 async def test_a_revoked_key_cannot_read(http, key, prototype):
-    await run_in_worker(lambda: mcp_key_revoke(key=McpKey.objects.get()))
+    await run_in_worker(lambda: mcp_key_revoke(key=McpKey.objects.get(), by=None))
     body = {
         "jsonrpc": "2.0",
         "id": 1,

@@ -72,7 +72,7 @@ def deleted_key(workspace) -> str:
 
 
 def revoke(name: str) -> None:
-    mcp_key_revoke(key=McpKey.objects.get(name=name))
+    mcp_key_revoke(key=McpKey.objects.get(name=name), by=None)
 
 
 async def test_unknown_and_revoked_keys_get_the_same_answer(http, key, deleted_key):

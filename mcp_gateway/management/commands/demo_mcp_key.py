@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except Workspace.DoesNotExist:
             raise CommandError("No demo workspace: run `manage.py seed_demo` first.") from None
         for old in mcp_keys_list(workspace=workspace).unrevoked().filter(name=DEMO_KEY_NAME):
-            mcp_key_revoke(key=old)
+            mcp_key_revoke(key=old, by=None)
         created = mcp_key_create(workspace=workspace, name=DEMO_KEY_NAME)
         url = settings.ALLOY_MCP_RESOURCE
         self.stdout.write(f"Demo MCP key (workspace '{DEMO_WORKSPACE}'): {created.key}")

@@ -45,7 +45,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"No key matches {reference!r}.")
                 elif key not in matched:
                     matched.append(key)
-        revoked = [key for key in matched if mcp_key_revoke(key=key)]
+        revoked = [key for key in matched if mcp_key_revoke(key=key, by=None)]
         for key in revoked:
             self.stdout.write(f"Revoked {key.pk} {key.prefix}… {key.name!r} ({key.workspace.slug})")
         for key in matched:

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             user = user_get_by_email(email=email)
             if user is None:
                 raise CommandError(f"No user {email!r}.")
-        revoked = oauth_tokens_revoke(workspace=target, client_id=client_id, user=user)
+        revoked = oauth_tokens_revoke(workspace=target, by=None, client_id=client_id, user=user)
         if not revoked:
             raise CommandError("No live OAuth tokens matched; nothing was revoked.")
         for access in revoked:

@@ -14,6 +14,7 @@ def test_schema_is_valid_and_complete(db):
         "/api/v1/workspaces/{slug}/connected-apps/",
         "/api/v1/workspaces/{slug}/connected-apps/{client_id}/revoke/",
         "/api/v1/workspaces/{slug}/mcp-policy/",
+        "/api/v1/workspaces/{slug}/audit-trail/",
     }
     policy = schema["paths"]["/api/v1/workspaces/{slug}/mcp-policy/"]
     assert set(policy) >= {"get", "patch"}

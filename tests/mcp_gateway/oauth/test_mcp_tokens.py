@@ -140,7 +140,7 @@ async def test_a_call_records_when_the_token_was_last_used(http, token):
 async def test_a_valid_token_wins_over_a_bad_key_sent_with_it(http, token, workspace):
     # mcp-remote after the person signed in: the stale key from the config travels with the new token.
     stale = await run_in_worker(mcp_key_create, workspace=workspace, name="stale")
-    await run_in_worker(mcp_key_revoke, key=stale.record)
+    await run_in_worker(mcp_key_revoke, key=stale.record, by=None)
     for key in (stale.key, generate_key(), "alloy_mcp_cut-short"):
         async with http(**HEADERS, Authorization=f"Bearer {token}", **{"X-MCP-API-Key": key}) as client:
             response = await client.post("/mcp", json=LIST_TOOLS)

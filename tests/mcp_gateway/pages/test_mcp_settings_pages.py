@@ -122,7 +122,7 @@ def test_a_second_live_key_of_the_same_name_is_refused_and_expiry_is_an_exact_da
     page = client.get("/acme/settings/mcp/").content.decode()
     assert f">{expires:%Y-%m-%d %H:%M} UTC</time>" in page  # "in 2 months" was all it said
     # Once that key is revoked, its name is free again.
-    mcp_key_revoke(key=McpKey.objects.get())
+    mcp_key_revoke(key=McpKey.objects.get(), by=None)
     client.post("/acme/settings/mcp/", {"name": "Claude Desktop"})
     assert McpKey.objects.count() == 2
 

@@ -120,5 +120,5 @@ async def test_a_revoked_key_is_still_a_401_not_a_policy_refusal(http, workspace
         assert (await client.post("/mcp", json=LIST)).status_code == 200
         await set_policy(workspace, tools=["get_session"])
         record = await run_in_worker(McpKey.objects.get)
-        await run_in_worker(mcp_key_revoke, key=record)
+        await run_in_worker(mcp_key_revoke, key=record, by=None)
         assert (await client.post("/mcp", json=LIST)).status_code == 401
