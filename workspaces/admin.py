@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
 from alloy.visible import ShowsInvisibleCharacters
-from workspaces.models import Membership, User, Workspace
+from workspaces.models import AuditEvent, Membership, User, Workspace
+
+# Alloy's roles are memberships (owner, admin, member); Django's groups are never used.
+if admin.site.is_registered(Group):  # registered by django.contrib.auth's admin, which loads first
+    admin.site.unregister(Group)
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,3 +45,22 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "workspace"]
     search_fields = ["user__email", "workspace__slug"]
     autocomplete_fields = ["user", "workspace"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ShowsInvisibleCharacters, admin.ModelAdmin):
+    """The workspace audit trail, read-only: it records what people did."""
+
+    list_display = ["at", "workspace", "actor_label", "action", "target", "change"]
+    list_filter = ["action", "workspace", "at"]
+    search_fields = ["actor_label", "target", "workspace__slug"]
+    list_select_related = ["workspace"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

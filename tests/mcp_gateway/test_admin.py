@@ -8,6 +8,8 @@ from django.urls import reverse
 from mcp_gateway.auth.resolve import InvalidCredential, principal_for_key
 from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpKey
+from mcp_gateway.policy.selectors import mcp_policy_of
+from workspaces.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +89,46 @@ def test_the_admin_refuses_a_second_live_key_of_the_same_name_on_its_form(staff_
     assert response.status_code == 200
     assert "already has a key named" in response.content.decode()
     assert McpKey.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_what_alloy_uses_and_not_what_it_never_does(staff_client):
+    index = staff_client.get("/admin/").content.decode()
+    assert "MCP policies" in index
+    assert "Audit events" in index
+    assert "OAuth ID tokens" not in index  # Alloy issues no ID tokens
+    assert "Groups" not in index  # roles are memberships
+
+
+@pytest.mark.django_db
+def test_a_policy_saved_in_the_admin_goes_through_the_service(staff_client, workspace):
+    response = staff_client.post(
+        "/admin/mcp_gateway/mcppolicy/add/",
+        {
+            "workspace": workspace.pk,
+            "enabled": "on",
+            "accept_keys": "on",
+            "oauth_apps": "[]",
+            "max_key_lifetime_days": "",
+            "tools": '["get_session"]',
+            "key_networks": '["10.0.0.0/33"]',
+        },
+    )
+    assert response.status_code == 200  # refused: the form again, saying why
+    assert "is not a network" in response.content.decode()
+    response = staff_client.post(
+        "/admin/mcp_gateway/mcppolicy/add/",
+        {
+            "workspace": workspace.pk,
+            "enabled": "on",
+            "accept_keys": "on",
+            "oauth_apps": "[]",
+            "max_key_lifetime_days": "",
+            "tools": '["get_session"]',
+            "key_networks": "[]",
+        },
+    )
+    assert response.status_code == 302
+    policy = mcp_policy_of(workspace=workspace)
+    assert (policy.accept_oauth, policy.tools, policy.revision) == (False, frozenset({"get_session"}), 1)
+    assert AuditEvent.objects.get().action == "policy.changed"
