@@ -40,6 +40,11 @@ urlpatterns = [
     path("<slug:slug>/settings/mcp/<int:key_id>/delete/", settings_views.mcp_key_delete_view, name="mcp-key-delete"),
     path("<slug:slug>/settings/mcp/<int:key_id>/revoke/", settings_views.mcp_key_revoke_view, name="mcp-key-revoke"),
     path("<slug:slug>/settings/mcp/activity/", settings_views.mcp_activity_settings, name="mcp-activity"),
+    path(
+        "<slug:slug>/settings/mcp/activity/export/",
+        settings_views.mcp_activity_export,
+        name="mcp-activity-export",
+    ),
     path("<slug:slug>/settings/mcp/policy/", settings_views.mcp_policy_settings, name="mcp-policy-settings"),
     path(
         "<slug:slug>/settings/connected-apps/", settings_views.connected_apps_settings, name="connected-apps-settings"

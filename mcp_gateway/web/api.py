@@ -159,7 +159,8 @@ class McpKeyDetailView(WorkspaceAPIView):
 
 
 class McpActivityView(WorkspaceAPIView):
-    """The workspace's MCP calls, newest first: ?key=<key id>&app=<client id>&session=<id>&before=<id>."""
+    """The workspace's MCP calls, newest first: ?key=<key id>&app=<client id>&session=<id>&outcome=<outcome>
+    &since=<YYYY-MM-DD>&until=<YYYY-MM-DD> (UTC days, both included)&before=<id>."""
 
     permission_classes = [IsAuthenticated, IsWorkspaceManager]
     managed_action = "read the MCP activity"

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mcp_gateway.activity.exports import filtered_calls_as_json_lines
 from mcp_gateway.activity.selectors import ActivityFilters, InvalidActivityFilter, mcp_calls_list
 from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, first_sending, new_form_id
 from mcp_gateway.keys.forms_sent_once import FIELD as FORM_ID_FIELD
@@ -25,7 +27,7 @@ from mcp_gateway.keys.services import (
     mcp_key_delete,
     mcp_key_revoke,
 )
-from mcp_gateway.models import McpKey
+from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.oauth.connected_apps import connected_apps_list, oauth_tokens_revoke
 from mcp_gateway.policy.rules import ALL_TOOLS, TOOL_GROUPS
 from mcp_gateway.policy.selectors import mcp_policy_of, policy_fields
@@ -191,7 +193,6 @@ def mcp_activity_settings(request: HttpRequest, slug: str) -> HttpResponse:
         sessions = selectors.sessions_by_id(
             workspace=membership.workspace, public_ids={call.session_id for call in page.calls if call.session_id}
         )
-    following = {"key": filters.key or "", "app": filters.app, "session": filters.session, "before": page.next_before}
     context = settings_context(
         request,
         membership,
@@ -199,12 +200,29 @@ def mcp_activity_settings(request: HttpRequest, slug: str) -> HttpResponse:
         page=page,
         calls=[(call, sessions.get(call.session_id)) for call in page.calls],
         filters=filters,
-        next_query=urlencode({name: value for name, value in following.items() if value}),
+        next_query=urlencode(filters.query(before=page.next_before)),
+        export_query=urlencode(filters.query(before=None)),
+        outcomes=McpCall.Outcome.choices,
         keys=mcp_keys_list(workspace=membership.workspace),
         apps=connected_apps_list(workspace=membership.workspace),
         retention_days=settings.ALLOY_ACTIVITY_RETENTION_DAYS,
     )
     return render(request, "mcp_gateway/settings/mcp_activity.html", context)
+
+
+@login_required
+def mcp_activity_export(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """MCP activity → Export: every call the page's filters match, as JSON lines (owners and admins)."""
+    membership = member_or_404(request, slug)
+    manager_or_403(membership, "export the MCP activity")
+    try:
+        filters = ActivityFilters.from_query(request.GET)
+    except InvalidActivityFilter as problem:
+        return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+    lines = filtered_calls_as_json_lines(workspace=membership.workspace, filters=filters)
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-mcp-activity.jsonl"'
+    return response
 
 
 @login_required

@@ -18,7 +18,14 @@ from mcp_gateway.keys.services import mcp_key_create
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
-from tests.factories import MessageFactory, OAuthApplicationFactory, UserFactory, make_access_token, pasted_link
+from tests.factories import (
+    MembershipFactory,
+    MessageFactory,
+    OAuthApplicationFactory,
+    UserFactory,
+    make_access_token,
+    pasted_link,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -200,3 +207,38 @@ def dana():
 @pytest.mark.parametrize("width", [1280, 1440, 1920])
 def test_an_owner_adds_promotes_and_removes_a_member_and_the_audit_trail_shows_it(server, person, dana, width):
     manage_members_and_read_the_trail(server, "owner@acme.test", f"settings-members-{width}.png", width)
+
+
+@browse
+def keys_table_fits(page: Page, server: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{server}/acme/settings/mcp/")
+    box = page.locator(".table-box").first
+    assert box.evaluate("element => element.scrollWidth <= element.clientWidth"), "the keys table scrolls sideways"
+    edge = box.bounding_box()
+    actions = box.locator("button, a")
+    assert actions.count() >= 6  # Revoke, Delete and Its calls for each of two keys
+    for index in range(actions.count()):
+        found = actions.nth(index).bounding_box()
+        assert found["x"] >= edge["x"] - 1, actions.nth(index).inner_text()
+        assert found["x"] + found["width"] <= edge["x"] + edge["width"] + 1, actions.nth(index).inner_text()
+    # The creator's email on one line, whole or cut with an ellipsis, never broken mid-word.
+    emails = box.locator("small.email")
+    for index in range(emails.count()):
+        assert emails.nth(index).evaluate("element => element.getClientRects().length") == 1
+
+
+@pytest.fixture
+def long_keys(workspace):
+    creator = UserFactory(email="someone.with.a.rather-long-address@engineering.example.com")
+    MembershipFactory(user=creator, workspace=workspace, role="admin")
+    for n in range(2):
+        mcp_key_create(workspace=workspace, name=f"{n}-{LONG_NAME}"[:100], created_by=creator)
+
+
+LONG_NAME = "Claude-Desktop-on-the-build-machine-in-the-third-floor-lab-" + "x" * 60
+
+
+@pytest.mark.parametrize("width", [1280, 1440, 1920])
+def test_every_action_of_the_keys_table_is_inside_its_box_at_desktop_widths(server, person, long_keys, width):
+    keys_table_fits(server, "owner@acme.test", f"settings-keys-{width}.png", width)

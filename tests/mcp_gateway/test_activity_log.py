@@ -197,11 +197,12 @@ def test_activity_rows_say_why_link_the_session_by_title_and_filter_by_their_key
     record(workspace, session_id=foreign.public_id)  # an id of another workspace's session: never its title
     activity_log.flush()
     page = signed_in(owner).get(f"/{workspace.slug}/settings/mcp/activity/").content.decode()
-    assert f'<a href="{prototype.link()}">Todo app</a>' in page
-    assert '<small class="reason">No session with id gonegonegone0000.</small>' in page
+    assert f'href="{prototype.link()}" title="Todo app (Prototype)">Todo app</a>' in page
+    reason = "No session with id gonegonegone0000."
+    assert f'<small class="reason one-line" title="{reason}">{reason}</small>' in page
     assert '<code>gonegonegone0000</code> <small class="muted">no such session now</small>' in page
     assert "Secret" not in page  # the foreign session's title
-    assert f'<a href="?key={key.pk}" title="Only this key\'s calls">' in page
+    assert f'<a class="one-line" href="?key={key.pk}" title="Only the calls of {key}">' in page
     # The keys table links each key to its calls.
     keys_page = signed_in(owner).get(f"/{workspace.slug}/settings/mcp/").content.decode()
     assert f'href="/{workspace.slug}/settings/mcp/activity/?key={key.pk}">Its calls</a>' in keys_page
@@ -337,3 +338,73 @@ async def test_a_key_revoked_between_calls_is_recorded_refused_with_what_its_cal
     assert rows[0] == ("get_session", "ok", "")
     # The call ran, found the key no longer live and was answered 401: recorded with that sentence.
     assert rows == [("get_session", "ok", ""), ("get_session", "refused", KEY_NOT_LIVE)]
+
+
+@pytest.fixture
+def varied_calls(workspace):
+    """Calls of three outcomes over three days."""
+    today = timezone.now()
+    record(workspace, at=today - dt.timedelta(days=2), session_id="twodaysago00000x")
+    record(workspace, at=today - dt.timedelta(days=1), outcome="refused", reason="MCP is turned off", session_id="")
+    record(workspace, at=today, outcome="error", reason="No file at x.", session_id="today00000000000")
+    record(workspace, at=today, session_id="today11111111111")
+    activity_log.flush()
+    return today
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_activity_filters_by_outcome_and_days_on_the_page_and_in_the_api(owner, workspace, varied_calls):
+    client = signed_in(owner)
+    url = f"/{workspace.slug}/settings/mcp/activity/"
+    refused = client.get(url, {"outcome": "refused"}).content.decode()
+    assert "MCP is turned off" in refused
+    assert "No file at x." not in refused
+    yesterday = (varied_calls - dt.timedelta(days=1)).date().isoformat()
+    api = f"/api/v1/workspaces/{workspace.slug}/mcp-activity/"
+    listed = client.get(api, {"since": yesterday, "until": yesterday}).json()["results"]
+    assert [call["outcome"] for call in listed] == ["refused"]
+    today = varied_calls.date().isoformat()
+    assert [call["session_id"] for call in client.get(api, {"since": today}).json()["results"]] == [
+        "today11111111111",
+        "today00000000000",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ({"outcome": "exploded"}, "The outcome filter is one of ok, error, invalid, refused, unavailable"),
+        ({"since": "2026-13-01"}, "The since filter is a day as YYYY-MM-DD"),
+        ({"since": "2026-12-05", "until": "2026-12-01"}, "is after the until day"),
+        ({"before": "99999999999999999999"}, "must be a whole number"),
+    ],
+)
+def test_a_malformed_activity_filter_is_a_400_that_says_what_is_accepted(owner, workspace, query, says):
+    client = signed_in(owner)
+    for url in (
+        f"/{workspace.slug}/settings/mcp/activity/",
+        f"/{workspace.slug}/settings/mcp/activity/export/",
+        f"/api/v1/workspaces/{workspace.slug}/mcp-activity/",
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 400, url
+        assert says in response.content.decode(), url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_exports_what_its_filters_show_across_pages(owner, member, outsider, workspace, varied_calls):
+    for n in range(1_200):  # more than one export page of 1,000
+        record(workspace, session_id=f"bulk{n:012d}", outcome="error", reason="bulk")
+    activity_log.flush()
+    client = signed_in(owner)
+    page = client.get(f"/{workspace.slug}/settings/mcp/activity/", {"outcome": "error"}).content.decode()
+    assert f'href="/{workspace.slug}/settings/mcp/activity/export/?outcome=error"' in page
+    response = client.get(f"/{workspace.slug}/settings/mcp/activity/export/", {"outcome": "error"})
+    assert response["Content-Disposition"] == f'attachment; filename="{workspace.slug}-mcp-activity.jsonl"'
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert len(lines) == 1_201
+    assert {line["outcome"] for line in lines} == {"error"}
+    assert lines[0]["workspace"] == workspace.slug
+    assert signed_in(member).get(f"/{workspace.slug}/settings/mcp/activity/export/").status_code == 403
+    assert signed_in(outsider).get(f"/{workspace.slug}/settings/mcp/activity/export/").status_code == 404

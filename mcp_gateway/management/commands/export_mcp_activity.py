@@ -7,11 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mcp_gateway.activity.exports import call_record
 from mcp_gateway.models import McpCall
 from sessions_app.tenancy import every_workspace
 from workspaces.commands import workspace_from_argument
-
-FIELDS = ("id", "at", "credential", "mcp_key_id", "application__client_id", "user__email", "tool", "session_id")
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Write to this file instead of standard output.")
 
     def handle(self, *args: Any, workspace: str | None, since: str | None, output: str | None, **options: Any) -> None:
-        calls = McpCall.objects.order_by("id")
+        calls = McpCall.objects.select_related("workspace", "application", "user").order_by("id")
         if workspace:
             calls = calls.filter(workspace=workspace_from_argument(workspace))
         if since:
@@ -32,29 +31,11 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"--since takes a day as YYYY-MM-DD, not {since!r}.") from None
             calls = calls.filter(at__gte=datetime.combine(day, time.min, tzinfo=UTC))
-        rows = calls.values(*FIELDS, "workspace__slug", "outcome", "reason", "duration_ms").iterator(chunk_size=5_000)
         stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
         try:
             with every_workspace():  # the log is behind the wall (mcp_gateway migration 0009)
-                self._write(rows, stream)
+                for call in calls.iterator(chunk_size=5_000):
+                    stream.write(json.dumps(call_record(call, workspace_slug=call.workspace.slug)) + "\n")
         finally:
             if output:
                 stream.close()
-
-    def _write(self, rows: Any, stream: Any) -> None:
-        for row in rows:
-            record = {
-                "id": row["id"],
-                "at": row["at"].isoformat(),
-                "workspace": row["workspace__slug"],
-                "credential": row["credential"],
-                "mcp_key_id": row["mcp_key_id"],
-                "client_id": row["application__client_id"],
-                "person": row["user__email"],
-                "tool": row["tool"],
-                "session_id": row["session_id"],
-                "outcome": row["outcome"],
-                "reason": row["reason"],
-                "duration_ms": row["duration_ms"],
-            }
-            stream.write(json.dumps(record) + "\n")
