@@ -100,7 +100,7 @@ def mcp_key_create(
                     created_by=created_by,
                     expires_at=expires_at,
                 )
-                expiry = {"expires_at": expires_at.isoformat() if expires_at else None}
+                expiry = {"expires": expires_at.isoformat() if expires_at else "never"}
                 _audit(record, created_by, AuditEvent.Action.KEY_CREATED, before=None, after=expiry)
             return CreatedKey(key=key, record=record)
         except IntegrityError:  # the 8-character prefix is taken (about 1 in 10^14): draw again
