@@ -9,6 +9,10 @@ from mcp_gateway.web import settings_views
 from sessions_app.views import home, session_page
 from workspaces import views as workspace_views
 
+# The admin's lists are its pages' point: without the app sidebar beside them, the MCP key list with its filters
+# fits a 1280 px screen (tests/e2e/test_admin_pages.py); every model stays a click away on the admin's index.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),

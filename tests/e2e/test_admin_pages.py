@@ -11,8 +11,9 @@ import httpx2
 import pytest
 from playwright.sync_api import sync_playwright
 
+from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import McpKey
-from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
+from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
 from tests.factories import UserFactory
@@ -71,3 +72,30 @@ def test_create_a_key_see_it_once_use_it_and_revoke_it(server, ops, workspace, t
     assert McpKey.objects.get().revoked_at is not None
     assert McpKey.objects.get().created_by == ops
     assert Path(tmp_path / "key-created.png").stat().st_size > 0
+
+
+@pytest.fixture
+def long_named_keys(workspace):
+    creator = UserFactory(email="someone.with.a.rather-long-address@engineering.example.com")
+    for n in range(3):
+        name = f"{n}-Claude-Desktop-on-the-build-machine-in-the-third-floor-lab-" + "x" * 60
+        mcp_key_create(workspace=workspace, name=name[:100], created_by=creator, expires_in_days=30)
+
+
+def test_the_key_list_fits_at_1280_without_sideways_scrolling(server, ops, long_named_keys):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{server}/admin/login/")
+        page.fill("#id_username", "ops@alloy.test")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.goto(f"{server}/admin/mcp_gateway/mcpkey/")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "admin-keys-1280.png"), full_page=True)
+        results = page.locator(".results")
+        assert results.evaluate("element => element.scrollWidth <= element.clientWidth"), "the list scrolls sideways"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        headers = page.locator("#result_list thead th").all_inner_texts()
+        assert {"STATUS", "EXPIRES AT"} <= {header.strip().upper() for header in headers}
+        browser.close()

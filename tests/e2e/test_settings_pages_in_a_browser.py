@@ -10,11 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import pytest
+from django.utils import timezone
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from playwright.sync_api import Page, expect, sync_playwright
 
 from mcp_gateway.keys.services import mcp_key_create
+from mcp_gateway.models import McpCall
 from tests.e2e.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.conftest import give_password
 from tests.e2e.people import PASSWORD
@@ -242,3 +244,45 @@ LONG_NAME = "Claude-Desktop-on-the-build-machine-in-the-third-floor-lab-" + "x" 
 @pytest.mark.parametrize("width", [1280, 1440, 1920])
 def test_every_action_of_the_keys_table_is_inside_its_box_at_desktop_widths(server, person, long_keys, width):
     keys_table_fits(server, "owner@acme.test", f"settings-keys-{width}.png", width)
+
+
+@pytest.fixture
+def long_calls(workspace, owner, prototype):
+    key = mcp_key_create(workspace=workspace, name=LONG_NAME[:100], created_by=owner).record
+    long_reason = "No file at src/components/" + "deeply/nested/" * 12 + "Widget.tsx in this session; " * 3
+    for n in range(6):
+        McpCall.objects.create(
+            at=timezone.now(),
+            workspace=workspace,
+            mcp_key=key,
+            user=owner,
+            credential=str(key),
+            tool="get_file_content",
+            session_id=prototype.public_id,
+            outcome="error" if n % 2 else "ok",
+            reason=long_reason if n % 2 else "",
+            duration_ms=12.5,
+        )
+
+
+@browse
+def activity_rows_are_compact(page: Page, server: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/acme/settings/mcp/activity/")
+    rows = page.locator("table.activity tbody tr")
+    assert rows.count() == 6
+    for index in range(rows.count()):
+        # At most two lines: the tallest cell's height against its own line height (plus its padding).
+        tallest = rows.nth(index).evaluate(
+            """row => Math.max(...[...row.cells].map(cell => {
+                const style = getComputedStyle(cell);
+                const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+                const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);  // "normal"
+                return (cell.getBoundingClientRect().height - padding) / line;
+            }))"""
+        )
+        assert tallest <= 2.05, f"row {index} is {tallest:.1f} lines"
+
+
+def test_the_activity_pages_rows_are_at_most_two_lines_at_1280(server, person, long_calls):
+    activity_rows_are_compact(server, "owner@acme.test", "settings-activity-1280.png")
