@@ -96,6 +96,21 @@ async def test_mcp_remote_with_a_key_within_and_outside_the_workspaces_networks(
         assert json.loads(found.content[0].text)["title"] == "Todo app"
 
 
+async def test_accepting_only_oauth_refuses_the_key_and_only_keys_the_token(server, person, key):
+    client_id = register(server, name="Either")["client_id"]
+    url, verifier = authorize_url_and_verifier(server, client_id)
+    code = httpx2.URL((await consent(url, email="owner@acme.test", workspace_label="Acme (acme)")).headers["location"])
+    token = exchange(server, client_id, code.params["code"], verifier).json()["access_token"]
+    assert change_policy(server, "owner@acme.test", {"credentials": ["oauth"]}).status_code == 200
+    for _ in range(REQUESTS_ACROSS_WORKERS):
+        assert "accepts OAuth connections only" in forbidden(post(server, key, TOOLS_LIST))
+        assert mcp_status(server, token) == 200
+    assert change_policy(server, "owner@acme.test", {"credentials": ["keys"]}).status_code == 200
+    for _ in range(REQUESTS_ACROSS_WORKERS):
+        assert mcp_status(server, token) == 403
+        assert post(server, key, TOOLS_LIST).status_code == 200
+
+
 async def test_an_app_not_on_the_list_is_refused_at_authorize_and_its_token_at_mcp(server, person):
     client_id = register(server, name="Listed later")["client_id"]
     url, verifier = authorize_url_and_verifier(server, client_id)

@@ -266,8 +266,8 @@ def long_calls(workspace, owner, prototype):
 
 
 @browse
-def activity_rows_are_compact(page: Page, server: str) -> None:
-    page.set_viewport_size({"width": 1280, "height": 900})
+def activity_rows_are_compact(page: Page, server: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{server}/acme/settings/mcp/activity/")
     rows = page.locator("table.activity tbody tr")
     assert rows.count() == 6
@@ -284,5 +284,6 @@ def activity_rows_are_compact(page: Page, server: str) -> None:
         assert tallest <= 2.05, f"row {index} is {tallest:.1f} lines"
 
 
-def test_the_activity_pages_rows_are_at_most_two_lines_at_1280(server, person, long_calls):
-    activity_rows_are_compact(server, "owner@acme.test", "settings-activity-1280.png")
+@pytest.mark.parametrize("width", [1280, 1440, 1920])
+def test_the_activity_pages_rows_are_at_most_two_lines_at_desktop_widths(server, person, long_calls, width):
+    activity_rows_are_compact(server, "owner@acme.test", f"settings-activity-{width}.png", width)
