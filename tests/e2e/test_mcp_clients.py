@@ -19,7 +19,7 @@ from mcp_gateway.auth.key_format import generate_key
 from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
 from mcp_gateway.protocol.workers import run_in_worker
-from tests.e2e.conftest import NODE_MODULES, calls_for, node_tool
+from tests.e2e.conftest import NODE_MODULES, calls_for, free_port, node_tool
 
 pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
@@ -151,9 +151,13 @@ async def test_mcp_remote_with_no_key_or_a_bad_one_connects_through_oauth(
     browser.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{Path(__file__).parent / "browser.py"}" "$@"\n')
     browser.chmod(0o755)
     header = ["--header", f"X-MCP-API-Key:{key}"] if key else []
+    # A callback port known to be free: the one mcp-remote derives from the server's URL can be an ephemeral
+    # port in use, and then it listens one port up while the authorize URL it opened names the first (seen once
+    # in CI: the browser's redirect went nowhere and initialize timed out).
+    callback_port = str(free_port())
     parameters = StdioServerParameters(
         command="node",
-        args=[node_tool("mcp-remote", "dist", "proxy.js"), f"{server}/mcp", *header],
+        args=[node_tool("mcp-remote", "dist", "proxy.js"), f"{server}/mcp", callback_port, *header],
         env={
             "MCP_REMOTE_CONFIG_DIR": str(tmp_path / "auth"),
             "PATH": "/usr/local/bin:/usr/bin:/bin",
