@@ -366,7 +366,7 @@ class CredentialAuth(HttpMiddleware):
             rate_limits.record_refused_credential(address)
         status, kind, description = refusals[0]  # the first credential's: what the client should act on
         if kind == FORBIDDEN:
-            await send_json(send, 403, _rpc_error(FORBIDDEN_BY_POLICY, description, scope.get(REQUEST_ID_SCOPE_KEY)))
+            await _forbidden_answer(send, scope, description)
         else:
             await _refuse(send, status, kind, description)
         return None
@@ -393,7 +393,11 @@ async def forbidden(send: Send, scope: Scope, caller: Caller) -> None:
     sign-in cannot help, and MCP clients start one on a challenge."""
     if not caller.recorded:
         record_forbidden(caller.principal, caller.forbidden)
-    await send_json(send, 403, _rpc_error(FORBIDDEN_BY_POLICY, caller.forbidden, scope.get(REQUEST_ID_SCOPE_KEY)))
+    await _forbidden_answer(send, scope, caller.forbidden)
+
+
+async def _forbidden_answer(send: Send, scope: Scope, sentence: str) -> None:
+    await send_json(send, 403, _rpc_error(FORBIDDEN_BY_POLICY, sentence, scope.get(REQUEST_ID_SCOPE_KEY)))
 
 
 async def _note_refused_key(key: str) -> None:

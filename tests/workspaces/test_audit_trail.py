@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from mcp_gateway.models import McpKey
@@ -95,6 +95,13 @@ def test_export_and_prune(owner, changes):
     call_command("prune_mcp_activity", "--days", "90", stdout=pruned)
     assert "and 1 audit event(s) older than 90 days" in pruned.getvalue()
     assert not AuditEvent.objects.filter(action="key.created").exists()
+
+
+def test_export_refuses_a_day_it_cannot_read(workspace):
+    with pytest.raises(CommandError, match="--since takes a day as YYYY-MM-DD, not '12/07/2026'"):
+        call_command("export_audit_trail", "acme", "--since", "12/07/2026", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No workspace 'nope'"):
+        call_command("export_audit_trail", "nope", stdout=io.StringIO())
 
 
 def test_an_operators_command_is_named_as_such(workspace, owner):

@@ -2,15 +2,14 @@
 JSON lines, oldest first (for a SIEM or an audit), streamed so a large log never sits in memory."""
 
 import json
-from datetime import UTC, datetime, time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from mcp_gateway.activity.exports import call_record
 from mcp_gateway.models import McpCall
 from sessions_app.tenancy import every_workspace
-from workspaces.commands import workspace_from_argument
+from workspaces.commands import day_start_from_argument, workspace_from_argument
 
 
 class Command(BaseCommand):
@@ -26,11 +25,7 @@ class Command(BaseCommand):
         if workspace:
             calls = calls.filter(workspace=workspace_from_argument(workspace))
         if since:
-            try:
-                day = datetime.strptime(since, "%Y-%m-%d").date()
-            except ValueError:
-                raise CommandError(f"--since takes a day as YYYY-MM-DD, not {since!r}.") from None
-            calls = calls.filter(at__gte=datetime.combine(day, time.min, tzinfo=UTC))
+            calls = calls.filter(at__gte=day_start_from_argument(since))
         stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
         try:
             with every_workspace():  # the log is behind the wall (mcp_gateway migration 0009)

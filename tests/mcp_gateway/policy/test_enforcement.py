@@ -9,6 +9,7 @@ from mcp_gateway.activity.log import activity_log
 from mcp_gateway.keys.services import mcp_key_revoke
 from mcp_gateway.models import McpCall, McpKey
 from mcp_gateway.policy.services import mcp_policy_update
+from mcp_gateway.protocol.file_uris import file_uri
 from mcp_gateway.protocol.workers import run_in_worker
 from tests.factories import OAuthApplicationFactory, make_access_token
 
@@ -122,3 +123,25 @@ async def test_a_revoked_key_is_still_a_401_not_a_policy_refusal(http, workspace
         record = await run_in_worker(McpKey.objects.get)
         await run_in_worker(mcp_key_revoke, key=record, by=None)
         assert (await client.post("/mcp", json=LIST)).status_code == 401
+
+
+async def test_file_resources_and_prompts_follow_the_tools_they_need(http, mcp, workspace, key, prototype):
+    uri = file_uri(prototype.public_id, "src/App.jsx")
+    async with mcp(key) as client:
+        listed = [str(resource.uri) for resource in (await client.list_resources()).resources]
+        assert uri in listed
+        await set_policy(workspace, tools=["get_session", "get_chat_history"])
+        listed = [str(resource.uri) for resource in (await client.list_resources()).resources]
+        assert listed == ["ui://alloy/session-view.html"]  # the view stays; the files need get_file_content
+    async with http(**HEADERS, **{"X-MCP-API-Key": key}) as raw:
+        read = {"jsonrpc": "2.0", "id": 3, "method": "resources/read", "params": {"uri": uri}}
+        assert forbidden_sentence(await raw.post("/mcp", json=read)).startswith(
+            "The tool get_file_content is turned off"
+        )
+        prompt = {"jsonrpc": "2.0", "id": 4, "method": "prompts/get"}
+        prompt["params"] = {"name": "review_changes", "arguments": {"session": prototype.public_id}}
+        assert forbidden_sentence(await raw.post("/mcp", json=prompt)).startswith(
+            "The tool list_session_files is turned off"
+        )
+        prompt["params"]["name"] = "summarise_session"  # its tools are on
+        assert (await raw.post("/mcp", json=prompt)).status_code == 200

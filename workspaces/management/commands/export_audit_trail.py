@@ -2,12 +2,11 @@
 JSON lines, oldest first, streamed (the sibling of export_mcp_activity)."""
 
 import json
-from datetime import UTC, datetime, time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from workspaces.commands import workspace_from_argument
+from workspaces.commands import day_start_from_argument, workspace_from_argument
 from workspaces.models import AuditEvent
 
 
@@ -24,11 +23,7 @@ class Command(BaseCommand):
         if workspace:
             events = events.filter(workspace=workspace_from_argument(workspace))
         if since:
-            try:
-                day = datetime.strptime(since, "%Y-%m-%d").date()
-            except ValueError:
-                raise CommandError(f"--since takes a day as YYYY-MM-DD, not {since!r}.") from None
-            events = events.filter(at__gte=datetime.combine(day, time.min, tzinfo=UTC))
+            events = events.filter(at__gte=day_start_from_argument(since))
         fields = ("id", "at", "workspace__slug", "actor_label", "action", "target", "before", "after")
         stream = open(output, "w", encoding="utf-8") if output else self.stdout  # noqa: SIM115
         try:
