@@ -5,10 +5,12 @@ runs an event loop in this thread, where Django refuses ORM calls.
 """
 
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx2
 import pytest
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
 from mcp_gateway.keys.services import mcp_key_create
@@ -80,6 +82,11 @@ def long_named_keys(workspace):
     for n in range(3):
         name = f"{n}-Claude-Desktop-on-the-build-machine-in-the-third-floor-lab-" + "x" * 60
         mcp_key_create(workspace=workspace, name=name[:100], created_by=creator, expires_in_days=30)
+    # The widest dates the list shows ("Sept. 30, 2027, 11:59 p.m."), whatever the time of day the test runs at:
+    # CI once ran it late in the evening, and dates that fit at 9 a.m. pushed Status past the edge.
+    widest = datetime(timezone.now().year, 9, 30, 23, 59, tzinfo=timezone.get_current_timezone())
+    McpKey.objects.update(created_at=widest - timedelta(days=365), last_used_at=widest - timedelta(days=365))
+    McpKey.objects.update(expires_at=widest + timedelta(days=365))
 
 
 def test_the_key_list_fits_at_1280_without_sideways_scrolling(server, ops, long_named_keys):
