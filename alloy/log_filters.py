@@ -6,7 +6,7 @@ One filter on the handler every log line goes through (settings.LOGGING), for th
   refresh token %s"): their DEBUG lines keep the wording and lose every value.
 - The access log writes the query string, where a client may have put its key: the path is kept, the
   query string is not.
-- Anything else that looks like a secret — an MCP key, a bearer credential, a `code=`/`token=`/
+- Anything else that looks like a secret — an MCP or ingestion key, a bearer credential, a `code=`/`token=`/
   `client_secret=`… pair in a URL, a form or a dict — is cut to what identifies it (a key's public
   prefix) or to nothing.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 
-from mcp_gateway.auth.key_format import KEY_PREFIX, LOOKUP_LENGTH
+from mcp_gateway.auth.key_format import INGEST_KEYS, LOOKUP_LENGTH, MCP_KEYS
 
 REDACTED = "[redacted]"
 OAUTH_LOGGERS = ("oauthlib", "oauth2_provider")
@@ -28,8 +28,11 @@ SENSITIVE_FIELDS = (
 
 _FORMAT_SPECIFIER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
 _PATTERNS = [
-    # An MCP key: keep its public prefix (shown in every key list), drop the rest.
-    (re.compile(rf"({re.escape(KEY_PREFIX)}[0-9A-Za-z]{{{LOOKUP_LENGTH}}})[0-9A-Za-z]+"), rf"\1…{REDACTED}"),
+    # An MCP or ingestion key: keep its public prefix (shown in every key list), drop the rest.
+    *(
+        (re.compile(rf"({re.escape(kind.prefix)}[0-9A-Za-z]{{{LOOKUP_LENGTH}}})[0-9A-Za-z]+"), rf"\1…{REDACTED}")
+        for kind in (MCP_KEYS, INGEST_KEYS)
+    ),
     (re.compile(r"(?i)\b(bearer)\s+[^\s'\",;]+"), rf"\1 {REDACTED}"),
     # name=value (query strings, forms) and 'name': 'value' (dicts, headers).
     (re.compile(rf"(?i)(\b(?:{SENSITIVE_FIELDS})=)[^&\s'\",;]+"), rf"\1{REDACTED}"),

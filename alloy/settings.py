@@ -49,6 +49,8 @@ ALLOY_MCP_CHECK_RESULTS = env.bool("ALLOY_MCP_CHECK_RESULTS", default=False)
 ALLOY_MCP_ALLOWED_ORIGINS = env.list("ALLOY_MCP_ALLOWED_ORIGINS", default=[ALLOY_PUBLIC_URL])
 # The largest request body /mcp accepts, in bytes (tool calls are small).
 ALLOY_MCP_MAX_REQUEST_BYTES = env.int("ALLOY_MCP_MAX_REQUEST_BYTES", default=1_000_000)
+# The largest body the ingestion API accepts, in bytes (ingest/api.py): a batch of messages or files.
+ALLOY_INGEST_MAX_REQUEST_BYTES = env.int("ALLOY_INGEST_MAX_REQUEST_BYTES", default=8_000_000)
 # Threads that run tool work (ORM calls) at once, per process; keep it at most the pool's max size.
 ALLOY_MCP_WORKER_THREADS = env.int("ALLOY_MCP_WORKER_THREADS", default=8)
 # Tool calls one credential may have running in a process at once (mcp_gateway/protocol/fair_share.py): half
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
     "workspaces",
     "sessions_app",
     "mcp_gateway",
+    "ingest",
 ]
 
 MIDDLEWARE = [

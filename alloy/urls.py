@@ -22,6 +22,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("mcp_gateway.web.api_urls")),
+    path("api/v1/", include("ingest.urls")),
     path("", home, name="home"),
     path("account/diff-view/", workspace_views.diff_view_preference, name="diff-view-preference"),
     # Session links: https://<host>/<workspace>/p/<id>/edit and https://<host>/<workspace>/p/dev/<id>

@@ -11,10 +11,11 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic_core import ErrorDetails
@@ -22,11 +23,20 @@ from pydantic_core import ErrorDetails
 from sessions_app.errors import plain_problem
 from sessions_app.languages import media_type_for_path
 from sessions_app.links import SESSION_ID_PATTERN
-from sessions_app.models import Blob, Message, MessageRole, Session, SessionFile, SessionKind, SessionStatus
+from sessions_app.models import (
+    MAX_PATH_LENGTH,
+    Blob,
+    Message,
+    MessageRole,
+    Session,
+    SessionFile,
+    SessionKind,
+    SessionStatus,
+)
 from sessions_app.storable import unstorable
 from workspaces.models import WORKSPACE_SLUG_PATTERN
 
-MAX_PATH_LENGTH = 1024
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class DocumentError(Exception):
@@ -68,8 +78,9 @@ class FileDocument(_Strict):
     media_type: str | None = Field(default=None, max_length=100)
 
 
-class SessionDocument(_Strict):
-    workspace: str = Field(pattern=f"^{WORKSPACE_SLUG_PATTERN}$")
+class SessionFields(_Strict):
+    """A session's own fields: the document's, and what the ingestion API starts a session with (ingest/)."""
+
     id: str = Field(pattern=f"^{SESSION_ID_PATTERN}$")
     kind: SessionKind
     title: str = Field(min_length=1, max_length=300)
@@ -77,6 +88,10 @@ class SessionDocument(_Strict):
     created_at: AwareDatetime
     updated_at: AwareDatetime | None = None
     created_by: str | None = Field(default=None, max_length=254)
+
+
+class SessionDocument(SessionFields):
+    workspace: str = Field(pattern=f"^{WORKSPACE_SLUG_PATTERN}$")
     messages: list[MessageDocument] = []
     files: list[FileDocument] = []
     # The files decoded (base64 and all) when the document was checked, so the import decodes them once.
@@ -105,6 +120,11 @@ class FileContent:
         return hashlib.sha256(kind + self.raw).hexdigest()
 
 
+def stored_content(blob: Blob) -> FileContent:
+    """A stored content as the document's side of a file."""
+    return FileContent(data=bytes(blob.data or b"")) if blob.is_binary else FileContent(text=blob.text)
+
+
 @dataclass(frozen=True)
 class FileChange:
     path: str
@@ -122,19 +142,26 @@ def parse_document(decoded: Any) -> SessionDocument:
     """Validate one decoded JSON value; raise `DocumentError` naming the first bad field."""
     if not isinstance(decoded, dict):
         raise DocumentError("", "each line must be a JSON object describing one session")
-    if nesting_depth(decoded) > MAX_DOCUMENT_DEPTH:
-        raise DocumentError("", f"is nested too deeply; a session is at most {MAX_DOCUMENT_DEPTH} levels deep")
-    _check_strings(decoded, "")
-    try:
-        document = SessionDocument.model_validate(decoded)
-    except ValidationError as error:
-        problems = [(_field_name(detail["loc"]), _plain(detail)) for detail in error.errors(include_url=False)]
-        (field, message), *more = problems
-        raise DocumentError(field, message, more=more) from None
+    document = validated(SessionDocument, decoded)
     file_changes(document)  # checks paths and contents against the session's kind
     if document.updated_at and document.updated_at < document.created_at:
         raise DocumentError("updated_at", "must not be earlier than created_at")
     return document
+
+
+def validated(model: type[ModelT], decoded: Any) -> ModelT:
+    """`decoded` (a JSON object) as `model`, or `DocumentError` naming every bad field as this format names it:
+    the depth, the strings PostgreSQL cannot store, then the fields. For the import's lines and the ingestion
+    API's bodies alike."""
+    if nesting_depth(decoded) > MAX_DOCUMENT_DEPTH:
+        raise DocumentError("", f"is nested too deeply; a session is at most {MAX_DOCUMENT_DEPTH} levels deep")
+    _check_strings(decoded, "")
+    try:
+        return model.model_validate(decoded)
+    except ValidationError as error:
+        problems = [(_field_name(detail["loc"]), _plain(detail)) for detail in error.errors(include_url=False)]
+        (field, message), *more = problems
+        raise DocumentError(field, message, more=more) from None
 
 
 def nesting_depth(value: Any) -> int:
@@ -202,20 +229,27 @@ def _side(file: FileDocument, text_field: str, base64_field: str, where: str) ->
 def file_changes(document: SessionDocument) -> list[FileChange]:
     """The document's files as decoded changes, checked against the session's kind (decoded once)."""
     if document._changes is None:
-        document._changes = _decoded_changes(document)
+        document._changes = decoded_changes(kind=document.kind, files=document.files)
     return document._changes
 
 
-def _decoded_changes(document: SessionDocument) -> list[FileChange]:
+def decoded_changes(
+    *, kind: str, files: list[FileDocument], kept_before: Mapping[str, FileContent | None] | None = None
+) -> list[FileChange]:
+    """Files as a document (or the ingestion API) lists them, decoded and checked against the session's kind.
+
+    `kept_before`: a running dev session's files that it changed already, with the content each had when it first
+    did (sessions_app/live.py). Such a file is sent as its `after` alone (neither side: deleted), and its change
+    may be none (before and after the same: changed back)."""
     seen: set[str] = set()
     changes = []
-    for position, file in enumerate(document.files):
+    for position, file in enumerate(files):
         where = f"files[{position}]"
         check_path(file.path, f"{where}.path")
         if file.path in seen:
             raise DocumentError(f"{where}.path", f"{file.path} appears twice in this session")
         seen.add(file.path)
-        if document.kind == "prototype":
+        if kind == "prototype":
             if any(v is not None for v in (file.before, file.after, file.before_base64, file.after_base64)):
                 raise DocumentError(f"{where}", "prototype files have content (or content_base64), not before/after")
             before, after = None, _side(file, "content", "content_base64", where)
@@ -224,12 +258,21 @@ def _decoded_changes(document: SessionDocument) -> list[FileChange]:
         else:
             if file.content is not None or file.content_base64 is not None:
                 raise DocumentError(f"{where}", "dev session files have before and/or after, not content")
-            before = _side(file, "before", "before_base64", where)
-            after = _side(file, "after", "after_base64", where)
-            if before is None and after is None:
-                raise DocumentError(f"{where}", "needs before (deleted), after (added) or both (modified)")
-            if before == after:
-                raise DocumentError(f"{where}", "before and after are the same; list only changed files")
+            if kept_before is not None and file.path in kept_before:
+                if file.before is not None or file.before_base64 is not None:
+                    raise DocumentError(
+                        f"{where}.before",
+                        "is kept: the session changed this file already, and its before stays the content it had "
+                        "then; send after (or after_base64) alone, or neither if the file was deleted",
+                    )
+                before, after = kept_before[file.path], _side(file, "after", "after_base64", where)
+            else:
+                before = _side(file, "before", "before_base64", where)
+                after = _side(file, "after", "after_base64", where)
+                if before is None and after is None:
+                    raise DocumentError(f"{where}", "needs before (deleted), after (added) or both (modified)")
+                if before == after:
+                    raise DocumentError(f"{where}", "before and after are the same; list only changed files")
         binary = (before is not None and before.is_binary) or (after is not None and after.is_binary)
         if file.media_type and not binary:
             raise DocumentError(f"{where}.media_type", "is only for binary (base64) files")

@@ -181,6 +181,8 @@ class SessionFile(models.Model):
     similarity = models.PositiveSmallIntegerField(null=True, blank=True)
     # Where a reviewer reads it (sessions_app/review_order.py; dev sessions): get_file_diff's order.
     review_order = models.BigIntegerField(default=0)
+    # When a write to the running session last changed it (sessions_app/live.py); empty: as imported.
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -83,7 +83,7 @@ def session_import(*, document: SessionDocument) -> ImportOutcome:
             session = Session.objects.select_for_update().get(pk=session.pk)
             if session.imported_digest == resolved.digest:
                 return ImportOutcome.UNCHANGED
-            replaced_blob_ids = _blob_ids_of(session)
+            replaced_blob_ids = blob_ids_of(session)
             session.messages.all().delete()
             session.files.all().delete()
         outcome = ImportOutcome.CREATED if session is None else ImportOutcome.UPDATED
@@ -92,16 +92,16 @@ def session_import(*, document: SessionDocument) -> ImportOutcome:
         if (files := _create_files(session, file_changes(document))) != session.file_count:
             session.file_count = files  # renames folded two of the document's files into one
             session.save(update_fields=["file_count"])
-        _delete_unreferenced_blobs(session.workspace, replaced_blob_ids)
+        delete_unreferenced_blobs(session.workspace, replaced_blob_ids)
     return outcome
 
 
 def session_delete(*, session: Session) -> None:
     """Delete the session with its chat and files, and the contents of its workspace no file uses now."""
     with every_workspace():  # a transaction
-        blob_ids = _blob_ids_of(session)
+        blob_ids = blob_ids_of(session)
         session.delete()
-        _delete_unreferenced_blobs(session.workspace, blob_ids)
+        delete_unreferenced_blobs(session.workspace, blob_ids)
 
 
 def _save_session(resolved: ResolvedDocument, session: Session) -> Session:
@@ -143,48 +143,51 @@ def _create_messages(session: Session, document: SessionDocument) -> None:
 def _create_files(session: Session, changes: list[FileChange]) -> int:
     """The session's file rows; returns how many (a rename is one file, of a deleted and an added one)."""
     contents = [side for change in changes for side in (change.before, change.after) if side is not None]
-    blob_ids = _blob_ids_for(session.workspace, contents)
-    dev = session.kind == Session.Kind.DEV
-    if dev:
+    blob_ids = blob_ids_for(session.workspace, contents)
+    renamed: dict[str, Rename] = {}
+    if session.kind == Session.Kind.DEV:
         changes, renamed = _with_renames(changes)
-    rows = []
-    for change in changes:
-        additions = deletions = None
-        binary = any(side is not None and side.is_binary for side in (change.before, change.after))
-        if dev and not binary:
-            additions, deletions = count_changes(
-                before=(change.before.text or "") if change.before else "",
-                after=(change.after.text or "") if change.after else "",
-            ) or (None, None)
-        rename = renamed.get(change.path) if dev else None
-        current = change.after or change.before
-        rows.append(
-            SessionFile(
-                session=session,
-                workspace_id=session.workspace_id,
-                path=change.path,
-                language=language_for_path(change.path),
-                media_type=change.media_type,
-                status=SessionFile.Status.RENAMED if rename else _status(session, change),
-                renamed_from=rename.old_path if rename else "",
-                similarity=rename.similarity if rename else None,
-                before_id=blob_ids[change.before.digest] if change.before else None,
-                after_id=blob_ids[change.after.digest] if change.after else None,
-                additions=additions,
-                deletions=deletions,
-                review_order=review_order(
-                    change.path,
-                    binary=binary,
-                    generated=generated_kind(change.path, None if binary or current is None else current.text)
-                    is not None,
-                    changed_lines=(additions or 0) + (deletions or 0),
-                )
-                if dev
-                else 0,
-            )
-        )
+    rows = [file_row(session, change, blob_ids, rename=renamed.get(change.path)) for change in changes]
     SessionFile.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     return len(rows)
+
+
+def file_row(
+    session: Session, change: FileChange, blob_ids: dict[str, int], *, rename: Rename | None = None
+) -> SessionFile:
+    """The row of one file of the session (not saved): its contents by `blob_ids` (digest → id), and for a dev
+    session its status, line counts and place in review order."""
+    dev = session.kind == Session.Kind.DEV
+    additions = deletions = None
+    binary = any(side is not None and side.is_binary for side in (change.before, change.after))
+    if dev and not binary:
+        additions, deletions = count_changes(
+            before=(change.before.text or "") if change.before else "",
+            after=(change.after.text or "") if change.after else "",
+        ) or (None, None)
+    current = change.after or change.before
+    return SessionFile(
+        session=session,
+        workspace_id=session.workspace_id,  # what the trigger would look up, row by row
+        path=change.path,
+        language=language_for_path(change.path),
+        media_type=change.media_type,
+        status=SessionFile.Status.RENAMED if rename else _status(session, change),
+        renamed_from=rename.old_path if rename else "",
+        similarity=rename.similarity if rename else None,
+        before_id=blob_ids[change.before.digest] if change.before else None,
+        after_id=blob_ids[change.after.digest] if change.after else None,
+        additions=additions,
+        deletions=deletions,
+        review_order=review_order(
+            change.path,
+            binary=binary,
+            generated=generated_kind(change.path, None if binary or current is None else current.text) is not None,
+            changed_lines=(additions or 0) + (deletions or 0),
+        )
+        if dev
+        else 0,
+    )
 
 
 def _with_renames(changes: list[FileChange]) -> tuple[list[FileChange], dict[str, Rename]]:
@@ -226,7 +229,7 @@ def _status(session: Session, change: FileChange) -> str:
     return SessionFile.Status.MODIFIED
 
 
-def _blob_ids_for(workspace: Workspace, contents: Iterable[FileContent]) -> dict[str, int]:
+def blob_ids_for(workspace: Workspace, contents: Iterable[FileContent]) -> dict[str, int]:
     """The workspace's blob ids by digest, creating the blobs it does not store yet (once per workspace)."""
     by_digest = {content.digest: content for content in contents}
     ids = _existing_blob_ids(workspace, list(by_digest))
@@ -260,14 +263,14 @@ def _existing_blob_ids(workspace: Workspace, digests: list[str]) -> dict[str, in
     return ids
 
 
-def _blob_ids_of(session: Session) -> set[int]:
+def blob_ids_of(session: Session) -> set[int]:
     ids: set[int] = set()
     for before_id, after_id in session.files.values_list("before_id", "after_id"):
         ids.update(blob_id for blob_id in (before_id, after_id) if blob_id is not None)
     return ids
 
 
-def _delete_unreferenced_blobs(workspace: Workspace, blob_ids: set[int]) -> None:
+def delete_unreferenced_blobs(workspace: Workspace, blob_ids: set[int]) -> None:
     """Drop those of the workspace's blobs (a replaced or deleted session's) that no file points at now."""
     if not blob_ids:
         return

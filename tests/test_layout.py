@@ -1,4 +1,5 @@
-"""How the code depends on itself: imports run one way (alloy → mcp_gateway → sessions_app → workspaces), and
+"""How the code depends on itself: imports run one way (alloy → ingest → mcp_gateway → sessions_app →
+workspaces), and
 what answers MCP requests (tools, resources, prompts) reports to the caller and never imports the transport
 that authenticates it."""
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["alloy", "mcp_gateway", "sessions_app", "workspaces"]  # each may import only those after it
+LAYERS = ["alloy", "ingest", "mcp_gateway", "sessions_app", "workspaces"]  # each may import only those after it
 # The project's own infrastructure, below every app: what a database outage looks like to a caller, which
 # database a unit of reads goes to, the window both rate limiters count in, the metrics, and how a log line
 # carries its fields.

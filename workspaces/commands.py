@@ -4,8 +4,8 @@ from datetime import UTC, datetime, time
 
 from django.core.management.base import CommandError
 
-from workspaces.models import Workspace
-from workspaces.selectors import workspace_get
+from workspaces.models import User, Workspace
+from workspaces.selectors import membership_get, user_get_by_email, workspace_get
 
 
 def workspace_from_argument(slug: str) -> Workspace:
@@ -14,6 +14,17 @@ def workspace_from_argument(slug: str) -> Workspace:
         return workspace_get(slug=slug)
     except Workspace.DoesNotExist:
         raise CommandError(f"No workspace {slug!r}.") from None
+
+
+def manager_from_argument(workspace: Workspace, email: str | None) -> User | None:
+    """The owner or admin of `workspace` that `--created-by EMAIL` names (None without one), or a CommandError."""
+    if not email:
+        return None
+    person = user_get_by_email(email=email)
+    membership = membership_get(workspace=workspace, user=person) if person else None
+    if person is None or membership is None or not membership.can_manage:
+        raise CommandError(f"{email} is not an owner or admin of {workspace.slug}.")
+    return person
 
 
 def day_start_from_argument(since: str) -> datetime:

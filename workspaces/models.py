@@ -114,8 +114,8 @@ class Membership(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One change someone made to how a workspace is governed: its MCP keys, connected apps, members and MCP
-    policy — who, when, what, before → after. Only added to (the serving role may not change or delete a row:
+    """One change someone made to how a workspace is governed: its MCP and ingestion keys, connected apps, members
+    and MCP policy — who, when, what, before → after. Only added to (the serving role may not change or delete a row:
     workspaces migration 0004); pruned with the activity log (ALLOY_ACTIVITY_RETENTION_DAYS)."""
 
     class Action(models.TextChoices):
@@ -127,6 +127,8 @@ class AuditEvent(models.Model):
         MEMBER_ROLE_CHANGED = "member.role_changed", "Member's role changed"
         MEMBER_REMOVED = "member.removed", "Member removed"
         POLICY_CHANGED = "policy.changed", "MCP policy changed"
+        INGEST_KEY_CREATED = "ingest_key.created", "Ingestion key created"
+        INGEST_KEY_REVOKED = "ingest_key.revoked", "Ingestion key revoked"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from alloy import metrics
 from mcp_gateway.auth.caller import Caller
-from mcp_gateway.auth.key_format import MalformedKey, hash_key, looks_like_key, parse_key
+from mcp_gateway.auth.key_format import INGEST_KEYS, MalformedKey, hash_key, looks_like_key, parse_key
 from mcp_gateway.auth.principal import Principal
 from mcp_gateway.auth.resolve import (
     KEY_NOT_LIVE,
@@ -95,6 +95,13 @@ class PrincipalCache:
 principals = PrincipalCache()
 
 
+# An ingestion key is write-only (ingest/): it never reads a session, here or anywhere.
+INGEST_KEY_REFUSED = (
+    "That is an ingestion key: it writes sessions through Alloy's API and cannot read them. Connect with an MCP key "
+    "(alloy_mcp_…) or with OAuth."
+)
+
+
 def authenticate(credential: str, *, credential_fingerprint: str = "") -> Principal:
     """The full check (a worker thread, one query): an MCP key or an OAuth access token;
     `credential_fingerprint` is its `fingerprint`, when the caller has computed it already.
@@ -102,6 +109,8 @@ def authenticate(credential: str, *, credential_fingerprint: str = "") -> Princi
     Runs when the credential is not cached, so at most once a minute per credential and process;
     that is also when its last use is recorded (at most one write a minute, see auth/services.py).
     """
+    if INGEST_KEYS.looks_like(credential):
+        raise InvalidCredential(INGEST_KEY_REFUSED)
     if looks_like_key(credential):
         principal = principal_for_key(key=credential, key_hash=credential_fingerprint or None)
     else:

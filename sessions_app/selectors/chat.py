@@ -38,7 +38,7 @@ class ChatMessage:
 # A chat page and its session in one query (each row carries the session's columns first); only
 # a page past the end, or an empty chat, needs a second query to tell "no messages" from "no session".
 # What a chat page shows of its session (it comes with every row: no dates or creator to decode).
-_CHAT_SESSION_COLUMNS = ("pk", "public_id", "kind", "title", "message_count")
+_CHAT_SESSION_COLUMNS = ("pk", "public_id", "kind", "title", "status", "message_count")
 ROLE_PLACEHOLDER = "\x00role"
 
 
@@ -94,6 +94,7 @@ class ChatSession:
     public_id: str
     kind: str
     title: str
+    status: str
     message_count: int
 
     def link(self) -> str:
@@ -110,7 +111,7 @@ def message_page(
     opening_chars: int | None = None,
 ) -> tuple[ChatSession, Page[ChatMessage]]:
     """A page of the chat, oldest → newest, from message `start_index` (keyset on the index), in one
-    query that brings the session's id, kind, title and message count with the messages. `role`: only
+    query that brings the session's id, kind, title, status and message count with the messages. `role`: only
     that role's messages; `opening_chars`: each message's first characters only (its `length` says how
     long it is whole)."""
     check_limit(limit, maximum=MAX_MESSAGES_PAGE)
@@ -124,9 +125,11 @@ def message_page(
     rows = query.rows(**arguments, limit=limit + 1)
     if not rows:  # past the last message, or no such session (which says so)
         found = session_get(workspace=workspace, ref=session_id)
-        empty = ChatSession(found.pk, workspace, found.public_id, found.kind, found.title, found.message_count)
+        empty = ChatSession(
+            found.pk, workspace, found.public_id, found.kind, found.title, found.status, found.message_count
+        )
         return empty, Page(items=[], following=None)
     width = len(_CHAT_SESSION_COLUMNS)
-    pk, public_id, kind, title, message_count = rows[0][:width]
-    session = ChatSession(pk, workspace, public_id, kind, title, message_count)
+    pk, public_id, kind, title, status, message_count = rows[0][:width]
+    session = ChatSession(pk, workspace, public_id, kind, title, status, message_count)
     return session, Page.from_rows([ChatMessage(*row[width:]) for row in rows], limit)

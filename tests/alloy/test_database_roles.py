@@ -18,6 +18,7 @@ from django.utils import timezone
 from oauth2_provider.models import set_token_value
 
 from alloy.database_roles import REACHED_THROUGH_FUNCTIONS, grant_serving_privileges
+from ingest.keys import ingest_key_create
 from mcp_gateway.auth.key_format import hash_key, parse_key
 from mcp_gateway.keys.services import mcp_key_create
 from mcp_gateway.models import (
@@ -87,6 +88,13 @@ def keys(workspace, other_workspace, owner, outsider):
 
 
 @pytest.fixture
+def ingest_keys(workspace, other_workspace, owner, outsider):
+    return ingest_key_create(workspace=workspace, name="ours", created_by=owner), ingest_key_create(
+        workspace=other_workspace, name="theirs", created_by=outsider
+    )
+
+
+@pytest.fixture
 def oauth(workspace, other_workspace, owner, outsider, settings):
     """A code, an access token and a refresh token in each workspace, and a client's registration access token
     (RFC 7592), which belongs to none: the secrets, by row."""
@@ -131,7 +139,7 @@ def activity(workspace, other_workspace):
 
 
 def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(
-    prototype, foreign, activity, keys, oauth, policies
+    prototype, foreign, activity, keys, ingest_keys, oauth, policies
 ):
     tables = workspace_tables()
     assert {"sessions_app_session", "sessions_app_message", "mcp_gateway_mcpcall", *REACHED_THROUGH_FUNCTIONS} <= set(
@@ -144,7 +152,7 @@ def test_the_walled_tables_are_found_and_hold_rows_of_both_workspaces(
 
 
 def test_the_serving_role_reads_no_row_without_a_workspace_only_its_own_with_one_and_none_by_asking_for_all(
-    workspace, prototype, foreign, activity, keys, oauth, policies
+    workspace, prototype, foreign, activity, keys, ingest_keys, oauth, policies
 ):
     # Rows that belong to no workspace (a client's registration access token) may show: none of a workspace's.
     tables = workspace_tables()
@@ -186,6 +194,15 @@ def test_a_presented_key_shows_that_key_alone(keys):
         live = "SELECT mcp_gateway_key_is_live(%s, now(), 0), workspaces_is_member(%s, %s)"
         key = ours.record
         assert cursor.execute(live, [key.pk, key.workspace_id, key.created_by_id]).fetchone() == (True, True)
+
+
+def test_a_presented_ingestion_key_shows_that_key_alone(ingest_keys):
+    ours, theirs = ingest_keys
+    with serving_connection() as serving, serving.cursor() as cursor:
+        cursor.execute("SELECT set_config('alloy.presented_key', %s, true)", [hash_key(theirs.key)])
+        assert cursor.execute("SELECT id FROM ingest_ingestkey").fetchall() == [(theirs.record.pk,)]
+        cursor.execute("SELECT set_config('alloy.presented_key', %s, true)", [hash_key(ours.key)])
+        assert cursor.execute("SELECT id FROM ingest_ingestkey").fetchall() == [(ours.record.pk,)]
 
 
 def test_a_credential_is_live_only_at_its_workspaces_current_policy_revision(workspace, keys, oauth, policies):

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mcp_gateway.keys.services import InvalidKeyRequest, lifetime_from_text, mcp_key_create
 from mcp_gateway.models import McpKey
-from workspaces.commands import workspace_from_argument
-from workspaces.selectors import membership_get, user_get_by_email
+from workspaces.commands import manager_from_argument, workspace_from_argument
 
 
 class Command(BaseCommand):
@@ -29,12 +28,7 @@ class Command(BaseCommand):
         self, *args: Any, workspace: str, name: str, created_by: str | None, expires_in: str, **options: Any
     ) -> None:
         target = workspace_from_argument(workspace)
-        creator = None
-        if created_by:
-            creator = user_get_by_email(email=created_by)
-            membership = membership_get(workspace=target, user=creator) if creator else None
-            if membership is None or not membership.can_manage:
-                raise CommandError(f"{created_by} is not an owner or admin of {target.slug}.")
+        creator = manager_from_argument(target, created_by)
         try:
             created = mcp_key_create(
                 workspace=target,

@@ -1,6 +1,7 @@
 """get_chat_history: a session's chat, oldest to newest, in pages that fit the result budget; whole, or as
 an outline (a line a message) to skim a long chat; of every role, or only the person's prompts."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
@@ -13,11 +14,19 @@ from mcp_gateway.auth.principal import Principal
 from mcp_gateway.protocol.cursors import decode_cursor, encode_cursor
 from mcp_gateway.protocol.tools.budget import BYTES_PER_TOKEN, cut_to_fit, json_len, result_tokens
 from mcp_gateway.protocol.tools.calls import run_tool
-from mcp_gateway.protocol.tools.results import MessageView, PagedResult, SessionRefView, message_view, session_ref_view
+from mcp_gateway.protocol.tools.results import (
+    MessageView,
+    PagedResult,
+    SessionRefView,
+    live_note,
+    message_view,
+    session_ref_view,
+)
 from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import MessageRole
+from sessions_app.pagination import Page
 
 Detail = Literal["full", "outline"]
 # An outline line shows a message's first OPENING_CHARS characters, or a person's message whole up to
@@ -51,6 +60,9 @@ class ChatHistoryResult(PagedResult):
     messages: list[MessageView] | None = None
     outline: list[str] | None = None
     read_whole: str | None = None
+    live: str | None = Field(
+        default=None, description="On the last page of a running session: more may come, and how to read it."
+    )
 
 
 async def get_chat_history(
@@ -123,10 +135,12 @@ def chat_history(
     def cursor_at(index: int, char: int = 0) -> str:
         return encode_cursor("messages", index, char, detail, role or "")
 
+    # Room for the note a running session's last page ends with, kept from the start: a page may be the last.
+    reserved = _tokens(note) if (note := live_note(found.status, found.message_count)) else 0
     if outline:
         result["read_whole"] = READ_WHOLE
         result["outline"] = lines = []
-        room = _room(result)
+        room = _room(result) - reserved
         day = None
         for message in page.items:
             line = _outline_line(message, by_role=role is not None, same_day=day == _day(message.created_at))
@@ -137,12 +151,11 @@ def chat_history(
             lines.append(line)
             room -= cost
             day = _day(message.created_at)
-        if page.following is not None:
-            result["next_cursor"] = cursor_at(page.following.index)
+        _go_on(result, page, cursor_at, note)
         return result
 
     result["messages"] = messages = []
-    room = _room(result)
+    room = _room(result) - reserved
     for message in page.items:
         offset = start_char if message.index == start_index else 0
         view = message_view(message, content=message.content[offset:], starts_at_char=offset, brief=role is not None)
@@ -164,9 +177,19 @@ def chat_history(
         else:
             result["next_cursor"] = cursor_at(message.index)
         return result
+    _go_on(result, page, cursor_at, note)
+    return result
+
+
+def _go_on(
+    result: dict[str, Any], page: Page[selectors.ChatMessage], cursor_at: Callable[[int], str], note: str | None
+) -> None:
+    """Where the next page starts; on the last page of a running session, that more may come (a cursor is a
+    message index, so one minted before an append goes on from there: nothing skipped or read twice)."""
     if page.following is not None:
         result["next_cursor"] = cursor_at(page.following.index)
-    return result
+    elif note is not None:
+        result["live"] = note
 
 
 def _tokens(value: Any) -> int:

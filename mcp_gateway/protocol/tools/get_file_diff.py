@@ -16,6 +16,7 @@ from mcp_gateway.protocol.tools.calls import run_tool
 from mcp_gateway.protocol.tools.results import Continuation, PagedResult, SessionRefView, session_ref_view
 from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
+from sessions_app.documents import format_time
 from sessions_app.errors import InvalidArgument
 from sessions_app.models import MAX_PATH_LENGTH, FileStatus
 from sessions_app.selectors import DiffEntry, DiffSummary
@@ -54,6 +55,9 @@ class DiffView(BaseModel):
     packages: PackagesView | None = None
     diff: str | None = None
     starts_at_line: int | None = Field(default=None, description="Set when this continues a diff: its first line.")
+    changed_at: str | None = Field(
+        default=None, description="When a write to the running session last changed it; absent: as imported."
+    )
     truncated: Continuation | None = None
 
 
@@ -168,6 +172,8 @@ def _view(entry: DiffEntry, skip_lines: int) -> dict[str, Any]:
         view["diff"] = ""
     if skip_lines:
         view["starts_at_line"] = skip_lines + 1
+    if file.changed_at is not None:
+        view["changed_at"] = format_time(file.changed_at)
     return view
 
 

@@ -41,6 +41,9 @@ class SessionView(BaseModel):
     created_by: PersonView | None = None
     workspace: WorkspaceView | None = Field(default=None, description="Left out in lists: the list says it once.")
     counts: CountsView
+    live: str | None = Field(
+        default=None, description="Set while the session runs: more may come, and how to read what is new."
+    )
 
 
 class SessionRefView(BaseModel):
@@ -81,6 +84,18 @@ def session_view(session: Session, *, in_list: bool = False) -> SessionView:
         created_by=PersonView(name=creator.display_name, email=None if in_list else creator.email) if creator else None,
         workspace=None if in_list else workspace_view(session.workspace),
         counts=CountsView(messages=session.message_count, files=session.file_count),
+        live=None if in_list else live_note(session.status, session.message_count),
+    )
+
+
+def live_note(status: str, message_count: int) -> str | None:
+    """What a result says of a running (active) session: more may come, and how to read only what is new."""
+    if status != Session.Status.ACTIVE:
+        return None
+    last = f"message {message_count - 1} is the last so far" if message_count else "no message yet"
+    return (
+        f"Still running: more messages and file changes may come ({last}). For what comes after: "
+        f"get_chat_history with start_index={message_count}; files show changed_at."
     )
 
 
@@ -134,6 +149,9 @@ class FileView(BaseModel):
     )
     more_symbols: int | None = None
     content: str | None = Field(default=None, description="With with_content: the whole text.")
+    changed_at: str | None = Field(
+        default=None, description="When a write to the running session last changed it; absent: as imported."
+    )
 
 
 def file_view(file: SessionFile) -> FileView:
@@ -147,4 +165,5 @@ def file_view(file: SessionFile) -> FileView:
         status=cast(FileStatus, file.status) if file.status else None,
         additions=file.additions,
         deletions=file.deletions,
+        changed_at=format_time(file.changed_at),
     )

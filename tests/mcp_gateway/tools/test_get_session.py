@@ -28,6 +28,10 @@ async def test_by_link_returns_the_session(call, key, dev, mode):
         "created_by": {"name": "Olive Owner", "email": "owner@acme.test"},
         "workspace": {"slug": "acme", "name": "Acme"},
         "counts": {"messages": 0, "files": 3},
+        "live": (
+            "Still running: more messages and file changes may come (no message yet). For what comes after: "
+            "get_chat_history with start_index=0; files show changed_at."
+        ),
     }
     assert json.loads(result.content[0].text) == session
 
