@@ -125,16 +125,22 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
-    """Pydantic's JSON schema with its `$defs` references written in place (OpenAPI 3.0 has no `$defs`)."""
+    """Pydantic's JSON schema in OpenAPI 3.0's dialect: its `$defs` references written in place (3.0 has no
+    `$defs`), and an optional field's `anyOf: [X, {"type": "null"}]` as X with `nullable` (3.0 has no null type)."""
     definitions = schema.pop("$defs", {})
 
     def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                return walk(definitions[node["$ref"].rsplit("/", 1)[-1]])
-            return {key: walk(value) for key, value in node.items()}
         if isinstance(node, list):
             return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            return walk(definitions[node["$ref"].rsplit("/", 1)[-1]])
+        node = {key: walk(value) for key, value in node.items()}
+        choices = node.get("anyOf", [])
+        if {"type": "null"} in choices and len(choices) == 2:
+            (kept,) = [choice for choice in choices if choice != {"type": "null"}]
+            node = {**{key: value for key, value in node.items() if key != "anyOf"}, **kept, "nullable": True}
         return node
 
     return walk(schema)

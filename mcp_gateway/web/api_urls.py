@@ -21,7 +21,10 @@ urlpatterns = [
         get_schema_view(
             title="Alloy API",
             version="1",
-            description="A workspace's MCP keys, MCP activity, connected apps, MCP policy and audit trail.",
+            description=(
+                "A workspace's MCP keys, MCP activity, connected apps, MCP policy and audit trail; and its sessions,"
+                " written as they run with an ingestion key."
+            ),
             renderer_classes=[JSONOpenAPIRenderer],
             public=True,
         ),

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ingest.keys import ingest_key_create
 from mcp_gateway.keys.services import mcp_key_create, mcp_key_revoke
 from mcp_gateway.models import McpKey
 from mcp_gateway.protocol.workers import run_in_worker
@@ -62,6 +63,23 @@ async def test_malformed_credentials_are_refused_clearly(http, credential, says)
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
     assert says in response.json()["error_description"]
+
+
+@pytest.fixture
+def ingest_key(workspace, owner) -> str:
+    return ingest_key_create(workspace=workspace, name="builder-api", created_by=owner).key
+
+
+@pytest.mark.parametrize("header", ["X-MCP-API-Key", "Authorization"])
+async def test_an_ingestion_key_reads_nothing(http, ingest_key, header):
+    value = f"Bearer {ingest_key}" if header == "Authorization" else ingest_key
+    async with http(**LEGACY, **{header: value}) as client:
+        response = await client.post("/mcp", json=LIST_TOOLS)
+    assert response.status_code == 401
+    assert response.json()["error_description"] == (
+        "That is an ingestion key: it writes sessions through Alloy's API and cannot read them. Connect with an MCP "
+        "key (alloy_mcp_…) or with OAuth."
+    )
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from pydantic import ValidationError
 
 from mcp_gateway.protocol.cursors import encode_cursor
 from mcp_gateway.protocol.tools.budget import result_tokens
+from sessions_app.documents import MessageDocument
+from sessions_app.live import IndexedMessage, session_messages_append, session_update
 from sessions_app.models import Message
 from tests.factories import SessionFactory, add_chat, pasted_link
 
@@ -223,3 +225,36 @@ def test_an_outline_page_is_one_query_wherever_it_starts(tool, key, workspace, q
         page = tool(key, "get_chat_history", {"session": session.public_id, "detail": "outline", "start_index": 2_900})
     assert page.structured_content["outline"][0].startswith("#2900 ")
     assert queries.count() == 1
+
+
+def test_a_running_sessions_last_page_says_more_may_come_and_where_to_read_it(tool, key, workspace):
+    session = SessionFactory(workspace=workspace, status="active")
+    session_messages_append(session=session, messages=[message_at(n) for n in range(3)])
+    last = tool(key, "get_chat_history", {"session": session.public_id}).structured_content
+    assert "next_cursor" not in last
+    assert last["live"] == (
+        "Still running: more messages and file changes may come (message 2 is the last so far). For what comes "
+        "after: get_chat_history with start_index=3; files show changed_at."
+    )
+    first = tool(key, "get_chat_history", {"session": session.public_id, "limit": 2}).structured_content
+    assert "live" not in first  # not the last page: its cursor goes on
+    session_update(session=session, status="completed")
+    assert "live" not in tool(key, "get_chat_history", {"session": session.public_id}).structured_content
+
+
+def test_a_cursor_minted_before_an_append_goes_on_without_skipping_or_repeating(tool, key, workspace):
+    session = SessionFactory(workspace=workspace)
+    session_messages_append(session=session, messages=[message_at(n) for n in range(4)])
+    page = tool(key, "get_chat_history", {"session": session.public_id, "limit": 2}).structured_content
+    session_messages_append(session=session, messages=[message_at(n) for n in range(4, 7)])
+    seen = [m["index"] for m in page["messages"]]
+    while cursor := page.get("next_cursor"):
+        page = tool(key, "get_chat_history", {"session": session.public_id, "cursor": cursor, "limit": 2})
+        page = page.structured_content
+        seen += [m["index"] for m in page["messages"]]
+    assert seen == list(range(7))
+    assert "start_index=7" in page["live"]
+
+
+def message_at(index: int) -> IndexedMessage:
+    return IndexedMessage(index=index, message=MessageDocument(role="user", content=f"said {index}"))

@@ -3,6 +3,8 @@
 import pytest
 
 from sessions_app.diff_cache import diffs_in_memory
+from sessions_app.documents import FileDocument
+from sessions_app.live import session_files_record
 from tests.factories import SessionFactory, add_file, pasted_link
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,17 @@ def test_query_count_does_not_grow_with_the_session(tool, key, many_changes, que
         counts.append(log.count())
     # The session, the files, the texts of the diffs not computed yet (sessions_app/diff_cache.py).
     assert counts == [3, 3]
+
+
+def test_a_file_changed_while_the_session_runs_says_when_and_its_diff_follows(tool, key, workspace):
+    session = SessionFactory(workspace=workspace, kind="dev")
+    session_files_record(session=session, files=[FileDocument(path="app.py", before="a\n", after="a\nb\n")])
+    first = tool(key, "get_file_diff", {"session": session.public_id}).structured_content["diffs"][0]
+    session_files_record(session=session, files=[FileDocument(path="app.py", after="a\nc\n")])
+    later = tool(key, "get_file_diff", {"session": session.public_id}).structured_content["diffs"][0]
+    assert "+b" in first["diff"]
+    assert "+c" in later["diff"]
+    assert "+b" not in later["diff"]  # a new content is a new diff: nothing stale from the cache
+    assert later["changed_at"] >= first["changed_at"]
+    listed = tool(key, "list_session_files", {"session": session.public_id}).structured_content["files"]
+    assert listed[0]["changed_at"] == later["changed_at"]
