@@ -25,7 +25,7 @@ from mcp_gateway.protocol.tools.results import (
 from mcp_gateway.protocol.tools.spec import CursorArgument, SessionArgument, ToolSpec, read_only
 from sessions_app import selectors
 from sessions_app.errors import InvalidArgument
-from sessions_app.models import MessageRole
+from sessions_app.models import MessageRole, Session
 from sessions_app.pagination import Page
 
 Detail = Literal["full", "outline"]
@@ -121,7 +121,9 @@ def chat_history(
         # A little past what a line shows, to cut at a word.
         opening_chars=WHOLE_PROMPT_CHARS + 40 if outline else None,
     )
-    if not page.items and start_index and start_index >= found.message_count:
+    # The next message of a running session is where its last page said to go on: nothing new yet is no error.
+    awaited = start_index == found.message_count and found.status == Session.Status.ACTIVE
+    if not page.items and start_index and start_index >= found.message_count and not awaited:
         raise InvalidArgument(
             f"start_index {start_index} is past the chat's last message, {found.message_count - 1}"
             f" (it has {found.message_count}); indexes start at 0."

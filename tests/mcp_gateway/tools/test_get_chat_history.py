@@ -258,3 +258,17 @@ def test_a_cursor_minted_before_an_append_goes_on_without_skipping_or_repeating(
 
 def message_at(index: int) -> IndexedMessage:
     return IndexedMessage(index=index, message=MessageDocument(role="user", content=f"said {index}"))
+
+
+def test_the_next_message_of_a_running_session_is_no_error_before_it_is_said(tool, key, workspace):
+    session = SessionFactory(workspace=workspace, status="active")
+    session_messages_append(session=session, messages=[message_at(n) for n in range(2)])
+    waiting = tool(key, "get_chat_history", {"session": session.public_id, "start_index": 2}).structured_content
+    assert waiting["messages"] == []
+    assert "start_index=2" in waiting["live"]
+    past = tool(key, "get_chat_history", {"session": session.public_id, "start_index": 3})
+    assert past.is_error
+    assert "start_index 3 is past the chat's last message, 1" in past.content[0].text
+    session_update(session=session, status="completed")
+    finished = tool(key, "get_chat_history", {"session": session.public_id, "start_index": 2})
+    assert finished.is_error
