@@ -128,9 +128,9 @@ def test_start_index_with_a_cursor_or_past_the_end_says_what_is_accepted(tool, k
     both = tool(key, "get_chat_history", {"session": prototype.public_id, "cursor": cursor, "start_index": 1})
     assert both.is_error
     assert both.content[0].text == "Pass cursor or start_index, not both: a cursor already says where to go on."
-    past = tool(key, "get_chat_history", {"session": prototype.public_id, "start_index": 5})
+    past = tool(key, "get_chat_history", {"session": prototype.public_id, "start_index": 6})
     assert past.is_error
-    assert past.content[0].text == "start_index 5 is past the chat's last message, 4 (it has 5); indexes start at 0."
+    assert past.content[0].text == "start_index 6 is past the chat's last message, 4 (it has 5); indexes start at 0."
     with pytest.raises(ValidationError):
         tool(key, "get_chat_history", {"session": prototype.public_id, "start_index": -1})
 
