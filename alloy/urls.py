@@ -6,7 +6,7 @@ from django.views.generic.base import RedirectView
 
 from alloy.health import healthz, metrics_view
 from mcp_gateway.web import settings_views
-from sessions_app.views import home, session_page
+from sessions_app.views import home, session_events, session_page
 from workspaces import views as workspace_views
 
 # The admin's lists are its pages' point: without the app sidebar beside them, the MCP key list with its filters
@@ -34,6 +34,7 @@ urlpatterns = [
         "<slug:slug>/p/<str:session_id>/edit/",
         RedirectView.as_view(pattern_name="prototype-session", query_string=True),
     ),
+    path("<slug:slug>/sessions/<str:session_id>/events", session_events, name="session-events"),
     path("<slug:slug>/settings/", workspace_views.settings_general, name="workspace-settings-general"),
     path("<slug:slug>/settings/members/", workspace_views.settings_members, name="workspace-settings-members"),
     path(

@@ -10,6 +10,7 @@ SQLite) nothing is announced, and pages follow by polling.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -22,28 +23,40 @@ CHANNEL = "alloy_session_changes"
 
 @dataclass(frozen=True)
 class SessionChange:
-    """What an announcement says: the session's row id, and its counts and status after the write."""
+    """What an announcement says: the session's row id, and its counts, status and last change after the write
+    (`updated`: every write moves it, so a page tells a file recorded anew from nothing new)."""
 
     session: int
     messages: int
     files: int
     status: str
+    updated: str = ""
 
     def payload(self) -> str:
-        return json.dumps(
-            {"session": self.session, "messages": self.messages, "files": self.files, "status": self.status}
-        )
+        return json.dumps(dataclasses.asdict(self))
 
     @classmethod
     def from_payload(cls, payload: str) -> SessionChange:
         fields = json.loads(payload)
-        return cls(int(fields["session"]), int(fields["messages"]), int(fields["files"]), str(fields["status"]))
+        return cls(
+            int(fields["session"]),
+            int(fields["messages"]),
+            int(fields["files"]),
+            str(fields["status"]),
+            str(fields.get("updated", "")),
+        )
+
+    @classmethod
+    def of(cls, session: Session) -> SessionChange:
+        return cls(
+            session.pk, session.message_count, session.file_count, session.status, session.updated_at.isoformat()
+        )
 
 
 def announce_change(session: Session) -> None:
     """Announce the session as it now is, when the enclosing transaction commits."""
     if connection.vendor != "postgresql":
         return
-    change = SessionChange(session.pk, session.message_count, session.file_count, session.status)
+    change = SessionChange.of(session)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, change.payload()])

@@ -8,14 +8,18 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from alloy.replicas import on_a_replica
 from sessions_app import selectors
+from sessions_app.announce import SessionChange
 from sessions_app.diff_view import DiffLayout, diff_layout
 from sessions_app.errors import InvalidArgument, SessionContextError
 from sessions_app.file_tree import TreeEntry, file_tree
+from sessions_app.following import session_change_events
 from sessions_app.forms import SessionFilterForm, page_key
 from sessions_app.highlight import highlighted_lines, lexer_for_path, stylesheet
 from sessions_app.markdown import chat_html
@@ -170,6 +174,8 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     elif session.kind == Session.Kind.DEV:
         context |= _changes_context(request, workspace, session, files)
     context["tree"] = file_tree([_tree_entry(file, context, params, file_links) for file in files.items])
+    if params.get(PANE_PARAMETER) == "messages":  # a running chat's new messages, for its page to add
+        return render(request, "sessions_app/chat_messages.html", _chat_context(request, workspace, session))
     if params.get(PANE_PARAMETER) == "files" or wide:  # the pane alone, or across the page: no chat read
         return render(request, "sessions_app/session.html" if wide else "sessions_app/files_pane.html", context)
     if query := params.get(SEARCH_PARAMETER, "").strip():
@@ -177,6 +183,38 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     else:
         context |= _chat_context(request, workspace, session)
     return render(request, "sessions_app/session.html", context)
+
+
+@login_required
+def session_events(request: HttpRequest, slug: str, session_id: str) -> HttpResponseBase:
+    """Server-sent events for a running session's page (sessions_app/following.py): its state, then each change
+    (counts and status) as it commits. 204 for a session that is not running: nothing to follow, and a browser's
+    EventSource does not reconnect after it."""
+    workspace = member_or_404(request, slug).workspace
+
+    def read() -> SessionChange:
+        try:
+            with only_workspace(workspace.pk):
+                session = selectors.session_get(workspace=workspace, ref=session_id)
+        except SessionContextError:
+            return SessionChange(0, 0, 0, status="gone")
+        return SessionChange.of(session)
+
+    def read_afresh() -> SessionChange:  # in a thread of its own, which gives its connection back
+        try:
+            return read()
+        finally:
+            connection.close()
+
+    first = read()
+    if first.status == "gone":
+        raise Http404("No such session.")
+    if first.status != Session.Status.ACTIVE:
+        return HttpResponse(status=204)
+    response = StreamingHttpResponse(session_change_events(first, read_afresh), content_type="text/event-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # a proxy in front must pass each event on at once
+    return response
 
 
 def message_address(params: QueryDict, index: int) -> str:

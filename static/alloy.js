@@ -186,3 +186,53 @@ function unifiedWhenNarrow() {
   openInPane(address.href, false, true);
 }
 unifiedWhenNarrow();
+
+// A running session's page follows it (sessions_app/following.py): each change the server announces adds the
+// new messages to the chat's last page, refreshes the files pane in place, and keeps the counts and the status
+// true; when the session stops running, the page says so and stops listening.
+var live = document.querySelector("[data-live]");
+if (live && window.EventSource && window.fetch) {
+  var stream = new EventSource(live.dataset.live);
+  var shown = { messages: null, updated: null };
+  var counted = function (number, word) { return number + " " + word + (number === 1 ? "" : "s"); };
+  var addMessages = function (total) {
+    var chat = document.querySelector("[data-chat-end]");
+    if (!chat || Number(chat.dataset.chatEnd) >= total) { return Promise.resolve(); }
+    var address = new URL(window.location.href);
+    address.searchParams.set("pane", "messages");
+    address.searchParams.set("from", chat.dataset.chatEnd);
+    address.hash = "";
+    return fetch(address, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    }).then(function (html) {
+      var before = chat.children.length;
+      chat.insertAdjacentHTML("beforeend", html);
+      var added = chat.children.length - before;
+      chat.dataset.chatEnd = String(Number(chat.dataset.chatEnd) + added);
+      chat.dataset.count = String(total);
+      var empty = document.querySelector("[data-chat-empty]");
+      if (empty && added) { empty.remove(); }
+    });
+  };
+  var follow = function (event) {
+    var state = JSON.parse(event.data);
+    document.querySelector("[data-message-count]").textContent = counted(state.messages, "message");
+    document.querySelector("[data-file-count]").textContent = counted(state.files, "file");
+    addMessages(state.messages);
+    // A write that moved the session but not its chat recorded files: the pane shows them afresh.
+    if (shown.updated !== null && state.updated !== shown.updated && state.messages === shown.messages && filesPane) {
+      openInPane(window.location.href, false, true);
+    }
+    shown = state;
+    if (state.status !== "active") {
+      stream.close();
+      var status = document.querySelector("[data-status]");
+      status.textContent = state.status.charAt(0).toUpperCase() + state.status.slice(1);
+      status.className = "status status-" + state.status;
+      live.textContent = "This session has stopped running; reload for its final state.";
+    }
+  };
+  stream.addEventListener("state", follow);
+  stream.addEventListener("change", follow);
+}
