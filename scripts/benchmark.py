@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -636,7 +637,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3, help="Seconds of load per round (default 3).")
     parser.add_argument("--reuse", action="store_true", help="Keep the database of the previous run.")
+    parser.add_argument("--only", choices=["live"], help="Measure one section alone (live: live sessions).")
     options = parser.parse_args()
+    if options.only == "live":
+        key, _ = prepare(reuse=options.reuse)
+        with Server("alloy.asgi:application", ALLOY_PORT):
+            cookie = manage("shell", "-v0", "-c", SESSION_SCRIPT).strip()
+            url = f"http://127.0.0.1:{ALLOY_PORT}/mcp"
+            report_live(live_sessions(ensure_wrk(), url, {"X-MCP-API-Key": key}, cookie, options.seconds))
+        return
     rows_to_measure = 3 * 2 * 2  # builds (Alloy with each credential, plain), eras, connections; each beside the floor
     seconds = options.seconds * (rows_to_measure * 2 * ROUNDS + 2 * 16)
     print(
@@ -707,8 +716,10 @@ def main() -> None:
             second = measure_page(wrk, base_url, compared, session, options.seconds)
             comparisons.append((claim, reference.label, first, compared.label, second))
             print(f"  {claim}: {first.calls_per_second / second.calls_per_second:.2f}x", flush=True)
+        live = live_sessions(wrk, url, with_key, session, options.seconds)
         rss = memory_after(wrk, url, chat_page, with_key, alloy)
     report(rows, heavy, comparisons, rss)
+    report_live(live)
 
 
 def heavy_diffs(url: str, key: dict[str, str]) -> list[tuple[str, float]]:
@@ -778,6 +789,129 @@ def memory_after(wrk: str, url: str, call: Call, credential: dict[str, str], all
             calls += measure(wrk, url, call, MODERN, credential, 32, 2, warm_up=False).requests
         readings.append((calls, alloy.rss_mb()))
     return readings
+
+
+# Live sessions: eight writers, each appending to a session of its own at a product's pace (a message every
+# 0.1 s, as an AI's answer streams in), while wrk's 32 connections read a chat page; then the same writers flat
+# out, alone; then one session page's event stream, timed from each of 20 appends to the event that tells of it.
+LIVE_WRITERS, LIVE_PACE_SECONDS, LIVE_DELAYS = 8, 0.1, 20
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    readers_alone: Measured
+    readers_beside_writers: Measured
+    paced_appends_per_second: float
+    flat_out_appends_per_second: float
+    write_errors: int
+    delays_ms: list[float]
+
+
+def live_sessions(wrk: str, url: str, key: dict[str, str], cookie: str, seconds: int) -> LiveFigures:
+    name = f"bench writer {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    ingest = manage("create_ingest_key", "bench", "--name", name).strip().splitlines()[-1]
+    api = f"http://127.0.0.1:{ALLOY_PORT}/api/v1/workspaces/bench/sessions/"
+    run = time.strftime("%H%M%S")
+    chat_page = Call("get_chat_history, 20 messages", "tools/call", "get_chat_history", {"session": CHAT, "limit": 20})
+    errors = [0]
+
+    def said(index: int) -> dict:
+        return {"messages": [{"index": index, "role": "assistant", "content": f"Live answer {index}: " + "word " * 30}]}
+
+    def writing(stop: threading.Event, pace: float, tag: str) -> tuple[float, list[int], list[threading.Thread]]:
+        """LIVE_WRITERS writers started, each appending to its own new session until `stop`; when they started,
+        their counts of appends, their threads."""
+        counts = [0] * LIVE_WRITERS
+
+        def writer(number: int) -> None:
+            session = f"benchLive{run}{tag}{number:02}"
+            with httpx2.Client(headers={"Authorization": f"Bearer {ingest}"}, timeout=30) as client:
+                client.post(api, json={"id": session, "kind": "prototype", "title": "Live"}).raise_for_status()
+                while not stop.is_set():
+                    started = time.perf_counter()
+                    if client.post(f"{api}{session}/messages/", json=said(counts[number])).status_code == 200:
+                        counts[number] += 1
+                    else:
+                        errors[0] += 1
+                    if pace:
+                        time.sleep(max(0.0, pace - (time.perf_counter() - started)))
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(LIVE_WRITERS)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        return started, counts, threads
+
+    def stopped(stop: threading.Event, started: float, counts: list[int], threads: list[threading.Thread]) -> float:
+        """Appends per second of the writers, stopped."""
+        stop.set()
+        for thread in threads:
+            thread.join()
+        return sum(counts) / (time.perf_counter() - started)
+
+    # The writers run on the load's core, as wrk does: what they cost the server is what is measured.
+    os.sched_setaffinity(0, {int(LOAD_CORE)})
+    alone = measure(wrk, url, chat_page, MODERN, key, 32, seconds)
+    stop = threading.Event()
+    begun = writing(stop, LIVE_PACE_SECONDS, "p")
+    time.sleep(0.5)  # the writers under way
+    beside = measure(wrk, url, chat_page, MODERN, key, 32, seconds, warm_up=False)
+    paced = stopped(stop, *begun)
+    stop = threading.Event()
+    begun = writing(stop, 0.0, "f")
+    time.sleep(seconds)
+    flat_out = stopped(stop, *begun)
+    print(
+        f"  live: readers {beside.calls_per_second / alone.calls_per_second:.2f} of alone beside {paced:.0f} "
+        f"appends/s; flat out {flat_out:.0f} appends/s",
+        flush=True,
+    )
+    return LiveFigures(alone, beside, paced, flat_out, errors[0], event_delays(api, ingest, cookie, run))
+
+
+def event_delays(api: str, ingest: str, cookie: str, run: str) -> list[float]:
+    """Milliseconds from each of LIVE_DELAYS appends (sent) to the session page's event that tells of it."""
+    session = f"benchLiveEvents{run}"
+    events = f"http://127.0.0.1:{ALLOY_PORT}/bench/sessions/{session}/events"
+    delays = []
+    with (
+        httpx2.Client(headers={"Authorization": f"Bearer {ingest}"}, timeout=30) as writer,
+        httpx2.Client(cookies={"sessionid": cookie}, timeout=30) as page,
+    ):
+        writer.post(api, json={"id": session, "kind": "prototype", "title": "Live"}).raise_for_status()
+        with page.stream("GET", events) as stream:
+            lines = stream.iter_lines()
+            next(line for line in lines if line.startswith("event: state"))
+            for index in range(LIVE_DELAYS):
+                sent = time.perf_counter()
+                writer.post(
+                    f"{api}{session}/messages/",
+                    json={"messages": [{"index": index, "role": "user", "content": f"message {index}"}]},
+                ).raise_for_status()
+                for line in lines:
+                    if line.startswith("data: ") and json.loads(line[6:])["messages"] == index + 1:
+                        break
+                delays.append((time.perf_counter() - sent) * 1000)
+    print(f"  live: page event p50 {statistics.median(delays):.0f} ms", flush=True)
+    return delays
+
+
+def report_live(live: LiveFigures) -> None:
+    print("\nLive sessions: 32 connections reading a chat page, alone and beside 8 writers appending a message every")
+    print(f"{LIVE_PACE_SECONDS} s each; the writers flat out, alone; a session page's event after each append:")
+    print("\n| what | calls/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|")
+    readers = (("readers alone", live.readers_alone), ("readers beside the writers", live.readers_beside_writers))
+    for label, measured in readers:
+        figures = f"{measured.calls_per_second:.0f} | {measured.p50_ms:.1f} | {measured.p99_ms:.1f} | {measured.errors}"
+        print(f"| {label} | {figures} |")
+    ratio = live.readers_beside_writers.calls_per_second / live.readers_alone.calls_per_second
+    delays = sorted(live.delays_ms)
+    p95 = delays[max(0, round(0.95 * len(delays)) - 1)]
+    appends = f"{live.paced_appends_per_second:.0f} paced, {live.flat_out_appends_per_second:.0f} flat out"
+    print(f"\nReaders beside the writers: {ratio:.2f} of their calls/s alone. Appends/s: {appends}", end=" ")
+    print(f"({live.write_errors} refused). A page's event after each of {len(delays)} appends:", end=" ")
+    print(f"p50 {statistics.median(delays):.0f} ms, p95 {p95:.0f} ms, max {delays[-1]:.0f} ms.")
 
 
 def report(rows, heavy, comparisons, rss) -> None:
