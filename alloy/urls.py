@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 
 from alloy.health import healthz, metrics_view
+from ingest import views as ingest_views
 from mcp_gateway.web import settings_views
 from sessions_app.views import home, session_events, session_page
 from workspaces import views as workspace_views
@@ -52,6 +53,12 @@ urlpatterns = [
         name="mcp-activity-export",
     ),
     path("<slug:slug>/settings/mcp/policy/", settings_views.mcp_policy_settings, name="mcp-policy-settings"),
+    path("<slug:slug>/settings/ingest-keys/", ingest_views.ingest_keys_settings, name="ingest-keys-settings"),
+    path(
+        "<slug:slug>/settings/ingest-keys/<int:key_id>/revoke/",
+        ingest_views.ingest_key_revoke_view,
+        name="ingest-key-revoke",
+    ),
     path(
         "<slug:slug>/settings/connected-apps/", settings_views.connected_apps_settings, name="connected-apps-settings"
     ),

@@ -187,6 +187,7 @@ def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
             ("mcp-activity", "/acme/settings/mcp/activity/"),
             ("mcp-policy", "/acme/settings/mcp/policy/"),
             ("audit-trail", "/acme/settings/audit-trail/"),
+            ("ingest-keys", "/acme/settings/ingest-keys/"),
         ]:
             page.goto(path)
             inspect.check(f"settings-{section}")
@@ -198,6 +199,11 @@ def test_every_page_fits_and_passes_axe(server, tour, width, scheme):
         page.get_by_role("link", name="Delete").first.click()
         expect(page.get_by_role("button", name="Delete key")).to_be_visible()
         inspect.check("key-delete-confirmation")
+        page.goto("/acme/settings/ingest-keys/")
+        page.get_by_label("What writes with it").fill(LONG_KEY_NAME)
+        page.get_by_role("button", name="Create ingestion key").click()
+        expect(page.get_by_label("New ingestion key")).to_have_value(re.compile(r"alloy_ingest_\w{44}"))
+        inspect.check("ingest-key-created")
         page.goto(authorize_url(server, tour["client_id"]))
         expect(page.locator("h1")).to_have_text("Allow Claude to read a workspace?")
         inspect.check("consent")
