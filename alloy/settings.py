@@ -126,6 +126,10 @@ DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=5)
 # So no statements are kept prepared, and the statement budget is not sent: the pooler sets it
 # (connect_query, README "How it scales"). Unnamed server-side statements and pipelines still work.
 DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+# Where each process LISTENs for running sessions' changes (sessions_app/following.py): one connection a
+# process, held open. Default: DATABASE_URL. Behind a pooler in transaction mode, PostgreSQL itself (a LISTEN
+# through the pooler hears nothing, and pages would follow only by their own reads every 15 s).
+ALLOY_LISTEN_DATABASE_URL = env.str("ALLOY_LISTEN_DATABASE_URL", default="")
 
 
 def _database(url: str) -> dict:

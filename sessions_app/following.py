@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.db import connections
 from psycopg.conninfo import make_conninfo
 
@@ -69,15 +70,18 @@ class ChangeListener:
 
 
 def _conninfo() -> str:
-    """The default database's, as psycopg takes them (its own connection: a pooled one cannot wait on LISTEN)."""
-    settings = connections["default"].settings_dict
-    options = settings.get("OPTIONS", {})
+    """ALLOY_LISTEN_DATABASE_URL, or the default database's parameters, as psycopg takes them (a connection of
+    its own: a pooled one cannot wait on LISTEN)."""
+    if settings.ALLOY_LISTEN_DATABASE_URL:
+        return settings.ALLOY_LISTEN_DATABASE_URL
+    database = connections["default"].settings_dict
+    options = database.get("OPTIONS", {})
     parameters: dict[str, Any] = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "password": settings["PASSWORD"] or None,
-        "host": settings["HOST"] or None,
-        "port": settings["PORT"] or None,
+        "dbname": database["NAME"],
+        "user": database["USER"],
+        "password": database["PASSWORD"] or None,
+        "host": database["HOST"] or None,
+        "port": database["PORT"] or None,
         "sslmode": options.get("sslmode"),
         "application_name": "alloy-session-changes",
     }
