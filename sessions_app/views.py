@@ -166,6 +166,8 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
         "pygments_css": stylesheet(),
         "wide": wide,
         "wide_link": _query(params, **{WIDE_PARAMETER: None if wide else "1"}),
+        # The page with the chat hidden, as the person chose it: a split diff unified for want of room gets it.
+        "roomy_link": _query(params, **{WIDE_PARAMETER: "1", PANE_PARAMETER: None, LAYOUT_PARAMETER: None}),
         # A search keeps the file that is open.
         "open_file_parameters": [(name, params[name]) for name in FILE_PARAMETERS if params.get(name)],
     }

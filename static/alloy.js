@@ -176,11 +176,13 @@ function keepTreeFolded() {
 }
 keepTreeFolded();
 
-// A split diff on a screen too narrow to read two columns: the same pane asked for unified
-// (the person's choice is kept; a wider screen shows it split again).
-var narrow = window.matchMedia("(max-width: 999px)");
+// A split diff where the pane gives its two columns too little room (a phone; a laptop with the chat beside
+// it): the same pane asked for unified. The room is the diff's own width, not the screen's; the person's choice
+// is kept, and a page with more room (the chat hidden, a wider window) shows it split again.
+var SPLIT_MIN_WIDTH = 760;
 function unifiedWhenNarrow() {
-  if (!filesPane || !window.fetch || !narrow.matches || !filesPane.querySelector("table.diff-table.split")) { return; }
+  var split = filesPane && window.fetch && filesPane.querySelector("table.diff-table.split");
+  if (!split || split.parentElement.clientWidth >= SPLIT_MIN_WIDTH) { return; }
   var address = new URL(window.location.href);
   address.searchParams.set("layout", "unified");
   openInPane(address.href, false, true);

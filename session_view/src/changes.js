@@ -11,6 +11,9 @@ import { newNumbering, parseUnified } from "./diff.js";
 const SLICE = 300;
 const SIGNS = { add: "+", del: "-", context: " " };
 let layout = "unified"; // or "split"; one choice for every diff in the view
+// Two columns of code need room: below this panel width a split diff is shown unified (and says so).
+const SPLIT_MIN_WIDTH = 640;
+let roomForSplit = true;
 const shownDiffs = new Set();
 let firstScreenMeasured = false;
 
@@ -31,8 +34,20 @@ export async function renderChanges(panel, { session, first }) {
       ),
     );
   }
+  const note = h("p", { class: "layout-note muted", role: "status" });
   const list = h("ul", { class: "changes", "aria-label": "Changed files" });
-  panel.append(toolbar, list);
+  panel.append(toolbar, note, list);
+  // The space the diffs actually have, not the screen's: the panel's width, followed as the host resizes it.
+  const fit = () => {
+    const room = panel.clientWidth >= SPLIT_MIN_WIDTH;
+    note.textContent = layout === "split" && !room ? "A split diff needs a wider view: shown unified (full screen gives it room)." : "";
+    if (room === roomForSplit) return;
+    roomForSplit = room;
+    for (const diff of shownDiffs) diff.rerender();
+  };
+  toolbar.addEventListener("click", fit);
+  new ResizeObserver(fit).observe(panel);
+  roomForSplit = panel.clientWidth >= SPLIT_MIN_WIDTH;
   const given = first?.diffs ? new Map(first.diffs.map((diff) => [diff.path, diff])) : new Map();
   if (given.size) {
     // The tool's own diffs first, open, before the list of every changed file arrives.
@@ -163,11 +178,12 @@ class FileDiff {
   }
 
   build(rows) {
-    this.table.classList.toggle("split", layout === "split");
-    const lines = layout === "split" ? splitRows(rows) : rows;
+    const split = layout === "split" && roomForSplit;
+    this.table.classList.toggle("split", split);
+    const lines = split ? splitRows(rows) : rows;
     return inSlices(lines, SLICE, (slice, offset) => {
       const block = h("div", { class: "diff-slice" });
-      for (const line of slice) block.append(layout === "split" ? this.splitRow(line) : this.unifiedRow(line));
+      for (const line of slice) block.append(split ? this.splitRow(line) : this.unifiedRow(line));
       this.table.append(block);
       if (offset === 0) markFirstScreen();
     });

@@ -9,17 +9,15 @@ const SLICE = 400;
 /** Show a get_file_content result in `container`, with a button for the rest when it was cut. */
 export async function showFileContent(container, result) {
   clear(container);
+  // A binary file has no lines (get_file_content leaves total_lines out): its size instead. A window of a
+  // longer file is headed by the lines it shows, as more of them are shown.
+  const extent = h("span", { class: "muted" }, result.binary ? `${result.size.toLocaleString()} bytes` : "");
   const heading = h(
     "div",
     { class: "code-heading" },
-    h("span", { class: "path" }, visible(result.path)),
+    h("h2", { class: "path", tabindex: -1 }, visible(result.path)),
     result.version === "before" ? h("span", { class: "badge" }, "before the change") : null,
-    // A binary file has no lines (get_file_content leaves total_lines out): its size instead.
-    h(
-      "span",
-      { class: "muted" },
-      result.binary ? `${result.size.toLocaleString()} bytes` : `${result.total_lines.toLocaleString()} lines`,
-    ),
+    extent,
   );
   container.append(heading);
   if (result.binary) {
@@ -30,7 +28,13 @@ export async function showFileContent(container, result) {
   const footer = h("div", { class: "more" });
   container.append(h("div", { class: "code-scroll", tabindex: 0 }, lines), footer);
   const language = languageOf(result.path, result.language);
+  const total = result.total_lines;
   const addPage = async (page) => {
+    const last = page.end_line ?? total;
+    extent.textContent =
+      result.start_line <= 1 && last >= total
+        ? `${total.toLocaleString()} lines`
+        : `Lines ${result.start_line.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`;
     const text = page.content ?? "";
     const pageLines = text.split("\n");
     if (pageLines.at(-1) === "" && text.endsWith("\n")) pageLines.pop();

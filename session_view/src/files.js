@@ -18,19 +18,36 @@ export async function allFiles(session, first) {
 }
 
 export async function renderFiles(panel, { session, first }) {
-  const viewer = h("div", { class: "viewer", "aria-live": "polite" });
+  // Beside the tree where the panel has room; in its place on a narrow one, with a way back to it.
+  const viewer = h("div", { class: "viewer", "aria-live": "polite" }, h("p", { class: "muted hint" }, "Choose a file to read it."));
+  const back = h("button", { type: "button", class: "button link back" }, "← All files");
+  const viewerBox = h("div", { class: "viewer-box" }, back, viewer);
   const treeBox = h("nav", { class: "tree", "aria-label": "Files" });
-  panel.append(treeBox, viewer);
+  const layout = h("div", { class: "files-layout" }, treeBox, viewerBox);
+  panel.append(layout);
+  back.addEventListener("click", () => {
+    layout.classList.remove("file-open");
+    treeBox.querySelector("[aria-current]")?.focus();
+  });
+  const shown = async (result) => {
+    layout.classList.add("file-open");
+    await showFileContent(viewer, result);
+    openTreeTo(treeBox, result.path);
+    // Into sight within the view (never the host's page): the file's heading at the top of the panel.
+    panel.scrollTop = viewerBox.offsetTop - panel.offsetTop;
+    viewer.querySelector("h2")?.focus({ preventScroll: true });
+  };
   const open = async (path) => {
+    layout.classList.add("file-open");
     viewer.replaceChildren(h("p", { class: "muted" }, `Opening ${visible(path)}…`));
     try {
-      await showFileContent(viewer, await callTool("get_file_content", { session: session.id, path }));
+      await shown(await callTool("get_file_content", { session: session.id, path }));
     } catch (error) {
       viewer.replaceChildren(h("p", { class: "problem", role: "alert" }, error.message));
     }
   };
-  if (first?.content !== undefined) await showFileContent(viewer, first);
-  const { files, complete } = await allFiles(session, first);
+  if (first?.content !== undefined) await shown(first);
+  const { files, complete } = await allFiles(session, first?.files ? first : null);
   clear(treeBox);
   if (!files.length) {
     treeBox.append(h("p", { class: "muted" }, "This session has no files."));
@@ -38,6 +55,20 @@ export async function renderFiles(panel, { session, first }) {
   }
   treeBox.append(tree(files, open));
   if (!complete) treeBox.append(h("p", { class: "muted" }, `The first ${files.length.toLocaleString()} files are shown.`));
+  if (first?.content !== undefined) openTreeTo(treeBox, first.path);
+}
+
+/** The tree opened to `path` (its folders unfolded), the file marked as the one shown. */
+function openTreeTo(treeBox, path) {
+  for (const button of treeBox.querySelectorAll(".file-button")) {
+    const current = button.dataset.path === path;
+    if (current) {
+      button.setAttribute("aria-current", "true");
+      for (let folder = button.closest("details"); folder; folder = folder.parentElement.closest("details")) folder.open = true;
+    } else {
+      button.removeAttribute("aria-current");
+    }
+  }
 }
 
 function tree(files, open) {
@@ -66,7 +97,11 @@ function folderList(folder, open, depth) {
       h(
         "li",
         { class: "tree-file" },
-        h("button", { type: "button", class: "file-button", title: visible(file.path), onclick: () => open(file.path) }, visible(name)),
+        h(
+          "button",
+          { type: "button", class: "file-button", title: visible(file.path), "data-path": file.path, onclick: () => open(file.path) },
+          visible(name),
+        ),
         status,
         file.binary ? h("span", { class: "muted" }, "binary") : null,
       ),

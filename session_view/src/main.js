@@ -9,6 +9,7 @@ import { renderFiles } from "./files.js";
 import { app, callTool, openLink, structuredOf, textOf } from "./host.js";
 
 const root = document.getElementById("app");
+const INLINE_HEIGHT = 720; // px: the tallest frame the view asks an inline host for
 
 const view = {
   input: {}, // the tool's arguments
@@ -67,7 +68,8 @@ function render() {
   const tabList = h("div", { class: "tabs", role: "tablist", "aria-label": "Session" });
   const main = h("main", { class: "session" }, h("header", { id: "header", class: "header" }), tabList);
   for (const [name, label] of tabs) {
-    const panel = h("section", { id: `panel-${name}`, class: "panel", role: "tabpanel", "aria-labelledby": `tab-${name}` });
+    // Focusable, as a tab panel is (WAI-ARIA): it scrolls, and a keyboard must reach what it holds.
+    const panel = h("section", { id: `panel-${name}`, class: "panel", role: "tabpanel", tabindex: 0, "aria-labelledby": `tab-${name}` });
     view.panels[name] = { element: panel, loaded: false };
     tabList.append(
       h(
@@ -167,6 +169,11 @@ function applyHostContext(context) {
     }
   }
   document.documentElement.dataset.displayMode = context.displayMode ?? "inline";
+  // A bounded height (styles.css, .session): the whole screen in full screen, else what the host offers, at most
+  // INLINE_HEIGHT; the panels scroll within it.
+  const offered = Number(context.containerDimensions?.maxHeight ?? context.containerDimensions?.height) || INLINE_HEIGHT;
+  const height = context.displayMode === "fullscreen" ? "100vh" : `${Math.min(offered, INLINE_HEIGHT)}px`;
+  document.documentElement.style.setProperty("--view-height", height);
   if (view.session) renderHeader();
 }
 
