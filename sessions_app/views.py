@@ -178,8 +178,10 @@ def _session_page(request: HttpRequest, workspace: Workspace, session_id: str, k
     context["tree"] = file_tree([_tree_entry(file, context, params, file_links) for file in files.items])
     if params.get(PANE_PARAMETER) == "messages":  # a running chat's new messages, for its page to add
         return render(request, "sessions_app/chat_messages.html", _chat_context(request, workspace, session))
-    if params.get(PANE_PARAMETER) == "files" or wide:  # the pane alone, or across the page: no chat read
-        return render(request, "sessions_app/session.html" if wide else "sessions_app/files_pane.html", context)
+    if params.get(PANE_PARAMETER) == "files":  # the pane alone, to swap in place (wide or not)
+        return render(request, "sessions_app/files_pane.html", context)
+    if wide:  # the pane across the page: no chat read
+        return render(request, "sessions_app/session.html", context)
     if query := params.get(SEARCH_PARAMETER, "").strip():
         context |= _search_context(workspace, session, query, params)
     else:
@@ -384,6 +386,8 @@ def _changes_context(request: HttpRequest, workspace: Workspace, session: Sessio
         "ignore_whitespace": ignore_whitespace,
         # Where the layout buttons come back to: the whole page (never the pane alone), the person's choice.
         "page_address": request.path + _query(params, **{LAYOUT_PARAMETER: None}),
+        # What the person chose (the toggle shows it), and what this page shows: unified where it lacks room.
+        "chosen_split": user.diff_view == User.DiffView.SPLIT,
         "split": user.diff_view == User.DiffView.SPLIT and params.get(LAYOUT_PARAMETER) != "unified",
         # The tree's page holds every changed file unless it was paged: add them up here, else ask the database.
         "totals": selectors.ChangeTotals.of(files.items)

@@ -316,3 +316,12 @@ def test_a_renamed_file_says_where_it_came_from_and_shows_only_its_edits(member,
     assert "from <code>api/old_handlers.py</code>, 96% similar" in page
     assert "twelve" in page
     assert "Moved without a change to its text." in page
+
+
+def test_the_files_pane_alone_is_the_pane_even_on_the_wide_page(owner, dev):
+    # The page's script asks for the pane alone to swap it in place; on the wide page it once got the whole
+    # page back, and drew a page inside the pane.
+    path = dev.link().replace("https://mcp.alloy.test", "")
+    pane = signed_in(owner).get(f"{path}?wide=1&pane=files&layout=unified").content.decode()
+    assert "<html" not in pane
+    assert 'class="review' not in pane
