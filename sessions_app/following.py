@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 FALLBACK_SECONDS = 15.0
 POLL_SECONDS = 1.0  # without announcements (SQLite): how often a stream reads its session's counts
 RECONNECT_SECONDS = 1.0
+# A stream ends after this, and the browser opens the next one (EventSource reconnects by itself, `retry`):
+# each opening checks the person and the session afresh, and a restarting worker is never held open by a page
+# past gunicorn's graceful timeout (30 s).
+STREAM_SECONDS = 25.0
 
 
 class ChangeListener:
@@ -42,8 +46,9 @@ class ChangeListener:
     def follow(self, session: int) -> asyncio.Queue[SessionChange]:
         queue: asyncio.Queue[SessionChange] = asyncio.Queue(maxsize=100)
         self._followers.setdefault(session, set()).add(queue)
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._listen())
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:  # a new loop: a test's
+            self._task = loop.create_task(self._listen())
         return queue
 
     def unfollow(self, session: int, queue: asyncio.Queue[SessionChange]) -> None:
@@ -97,21 +102,23 @@ def event(name: str, change: SessionChange) -> str:
 
 
 async def session_change_events(first: SessionChange, read: Callable[[], SessionChange]) -> AsyncIterator[str]:
-    """The stream a session page follows: its state now, then each change, until the session stops running.
-    `read` reads the session's state afresh (in a thread: it queries the database)."""
-    yield "retry: 2000\n\n"
+    """The stream a session page follows: its state now, then each change, until the session stops running (or
+    the person may no longer read it: `read` says "gone"), or for STREAM_SECONDS. `read` reads the session's state
+    afresh, the person's membership checked (in a thread: it queries the database)."""
+    yield "retry: 1000\n\n"
     yield event("state", first)
     announced = connections["default"].vendor == "postgresql"
     queue = listener.follow(first.session) if announced else None
     last = first
+    ends = asyncio.get_running_loop().time() + STREAM_SECONDS
     try:
-        while last.status == "active":
+        while last.status == "active" and (left := ends - asyncio.get_running_loop().time()) > 0:
             change: SessionChange | None = None
             if queue is not None:
                 with contextlib.suppress(TimeoutError):
-                    change = await asyncio.wait_for(queue.get(), timeout=FALLBACK_SECONDS)
+                    change = await asyncio.wait_for(queue.get(), timeout=min(FALLBACK_SECONDS, left))
             else:
-                await asyncio.sleep(POLL_SECONDS)
+                await asyncio.sleep(min(POLL_SECONDS, left))
             if change is None:  # no announcement: read it ourselves (and keep the connection open)
                 change = await asyncio.to_thread(read)
                 if change == last:

@@ -27,10 +27,10 @@ from sessions_app.models import Session, SessionFile
 from sessions_app.page_search import HitLink, hit_key, hit_position, marked
 from sessions_app.pagination import Page
 from sessions_app.search.in_session import session_search
-from sessions_app.tenancy import only_workspace
+from sessions_app.tenancy import as_person, only_workspace
 from workspaces.access import member_or_404, person_of
 from workspaces.models import User, Workspace
-from workspaces.selectors import workspaces_for_user
+from workspaces.selectors import membership_for_slug, workspaces_for_user
 
 SESSIONS_PER_PAGE = 20
 # The home page counts a list's sessions up to this many ("more than 1,000" past it).
@@ -195,9 +195,14 @@ def session_events(request: HttpRequest, slug: str, session_id: str) -> HttpResp
     (counts and status) as it commits. 204 for a session that is not running: nothing to follow, and a browser's
     EventSource does not reconnect after it."""
     workspace = member_or_404(request, slug).workspace
+    person = person_of(request)
 
     def read() -> SessionChange:
+        """The session as it is, while the person still belongs to its workspace; "gone" otherwise."""
         try:
+            with as_person(person.pk):  # memberships are behind the wall (workspaces migration 0003)
+                if membership_for_slug(user=person, slug=slug) is None:
+                    raise SessionContextError("No longer a member.")
             with only_workspace(workspace.pk):
                 session = selectors.session_get(workspace=workspace, ref=session_id)
         except SessionContextError:

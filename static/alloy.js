@@ -219,6 +219,11 @@ if (live && window.EventSource && window.fetch) {
   };
   var follow = function (event) {
     var state = JSON.parse(event.data);
+    if (state.status === "gone") {  // removed from the workspace, or the session deleted: nothing to show
+      stream.close();
+      live.textContent = "This session can no longer be followed from here; reload the page.";
+      return;
+    }
     document.querySelector("[data-message-count]").textContent = counted(state.messages, "message");
     document.querySelector("[data-file-count]").textContent = counted(state.files, "file");
     addMessages(state.messages);

@@ -83,6 +83,9 @@ def test_split_is_unified_on_request_and_the_buttons_come_back_to_the_whole_page
     narrow = client.get(path_of(dev), {"layout": "unified", "pane": "files", "w": "1"}).content.decode()
     assert 'class="code diff-table split"' not in narrow
     assert 'class="code diff-table unified"' in narrow
-    assert "a split diff needs a wider screen" in narrow
+    assert "a split diff needs more room than this pane has" in narrow
+    assert 'aria-pressed="true">Split</button>' in narrow  # the person's choice, kept
+    # The way to the room: the page with the chat hidden, as the person chose it (not the pane, not unified).
+    assert '<a href="?w=1&amp;wide=1">Hide the chat</a>' in narrow
     # The Unified/Split form returns to the page, not to the pane alone nor to the override.
     assert '<input type="hidden" name="next" value="' + path_of(dev) + '?w=1">' in narrow

@@ -1,10 +1,16 @@
 """The events a running session's page follows (/<workspace>/sessions/<id>/events): members only, nothing to
 follow for a finished session, and the stream's first event its state as it is."""
 
+import asyncio
+import json
+
 import pytest
 
+from sessions_app import following
 from sessions_app.live import session_update
 from tests.factories import signed_in
+from workspaces.models import Membership
+from workspaces.services import member_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +59,26 @@ def test_new_messages_come_as_a_fragment_of_the_chat(owner, prototype):
     assert 'id="m3"' in fragment
     assert 'id="m4"' in fragment
     assert "<html" not in fragment
+
+
+async def _events(response) -> list[str]:
+    return [chunk if isinstance(chunk, str) else chunk.decode() async for chunk in response.streaming_content]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_removed_from_the_workspace_is_told_nothing_more(owner, member, prototype, monkeypatch):
+    monkeypatch.setattr(following, "FALLBACK_SECONDS", 0.2)  # the stream's own read comes at once
+    response = signed_in(member).get(events_url(prototype))
+    member_remove(membership=Membership.objects.get(user=member), by=Membership.objects.get(user=owner))
+    events = asyncio.run(_events(response))
+    assert events[1].startswith("event: state\n")
+    assert events[-1].startswith("event: change\n")
+    assert json.loads(events[-1].split("data: ", 1)[1])["status"] == "gone"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_ends_after_its_time_and_the_browser_opens_the_next(owner, prototype, monkeypatch):
+    monkeypatch.setattr(following, "STREAM_SECONDS", 0.3)
+    events = asyncio.run(_events(signed_in(owner).get(events_url(prototype))))
+    assert events[0] == "retry: 1000\n\n"  # EventSource reconnects after a second
+    assert [event.split("\n", 1)[0] for event in events[1:] if event.startswith("event:")] == ["event: state"]
