@@ -85,7 +85,7 @@ def test_an_opened_file_is_shown_at_once_the_tree_open_to_it_and_headed_by_its_l
         assert client.problems == []
 
 
-# A window of the 3,000-line file: "Lines 1 to 1,988 of 3,000" with an en dash (where it ends depends on the result budget).
+# A window of the 3,000-line file, "Lines 1\u20131,988 of 3,000" (where it ends depends on the result budget).
 WINDOW = re.compile(r"^Lines 1\u2013[0-9,]+ of 3,000$")
 
 
