@@ -43,7 +43,7 @@ from sessions_app.live import (
     session_update,
 )
 from sessions_app.models import Session, new_session_id
-from sessions_app.tenancy import only_workspace
+from sessions_app.tenancy import walled_reads
 
 
 class IngestKeyAuthentication(BaseAuthentication):
@@ -186,7 +186,8 @@ class IngestView(APIView):
 
     def session(self, request: Request, session_id: str) -> Session:
         key = self.key(request)
-        with only_workspace(key.workspace_id):
+        # One round trip behind the wall (sessions_app/tenancy.py), not a transaction's three: every write asks.
+        with walled_reads(workspace_id=key.workspace_id):
             found = Session.objects.filter(workspace_id=key.workspace_id, public_id=session_id).first()
         if found is None:
             raise NotFound(
