@@ -45,6 +45,8 @@ from sessions_app.live import (
 from sessions_app.models import Session, new_session_id
 from sessions_app.tenancy import walled_reads
 
+SEND_A_KEY = "Send an ingestion key of the workspace as Authorization: Bearer alloy_ingest_…."
+
 
 class IngestKeyAuthentication(BaseAuthentication):
     """`Authorization: Bearer <ingestion key>`; the key becomes `request.auth`."""
@@ -53,7 +55,7 @@ class IngestKeyAuthentication(BaseAuthentication):
         header = request.headers.get("Authorization", "")
         scheme, _, credential = header.partition(" ")
         if not header:
-            raise NotAuthenticated("Send an ingestion key of the workspace as Authorization: Bearer alloy_ingest_….")
+            raise NotAuthenticated(SEND_A_KEY)
         if scheme.lower() != "bearer" or not credential.strip():
             raise AuthenticationFailed("Send the ingestion key as Authorization: Bearer alloy_ingest_….")
         try:
@@ -71,7 +73,7 @@ class WritesToItsWorkspace(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         key = request.auth
         if not isinstance(key, IngestKey):
-            raise NotAuthenticated("Send an ingestion key of the workspace as Authorization: Bearer alloy_ingest_….")
+            raise NotAuthenticated(SEND_A_KEY)
         if key.workspace.slug != view.kwargs.get("slug"):
             raise PermissionDenied(f"This ingestion key writes to workspace {key.workspace.slug} only.")
         return True
@@ -172,7 +174,7 @@ class IngestView(APIView):
 
     def checked(self, request: Request, model: type[BaseModel]) -> Any:
         if not isinstance(request.data, dict):
-            raise BadBody(DocumentError("", f"the body must be a JSON object, e.g. {_example(model)}"))
+            raise BadBody(DocumentError("", f"The body must be a JSON object, e.g. {_example(model)}"))
         try:
             return validated(model, request.data)
         except DocumentError as error:

@@ -82,6 +82,12 @@ def ingest_keys_list(*, workspace: Workspace) -> list[IngestKey]:
         return list(IngestKey.objects.filter(workspace=workspace).select_related("created_by"))
 
 
+def ingest_key_of(*, workspace: Workspace, key_id: int) -> IngestKey | None:
+    """The workspace's key `key_id`; None for another workspace's or none (the page answers both with 404)."""
+    with only_workspace(workspace.pk):
+        return IngestKey.objects.filter(workspace=workspace, pk=key_id).select_related("workspace").first()
+
+
 NOT_LIVE = "This ingestion key is invalid or was revoked; ask a workspace owner for a new one."
 
 

@@ -9,7 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ingest.keys import InvalidIngestKeyRequest, ingest_key_create, ingest_key_revoke, ingest_keys_list
+from ingest.keys import (
+    InvalidIngestKeyRequest,
+    ingest_key_create,
+    ingest_key_of,
+    ingest_key_revoke,
+    ingest_keys_list,
+)
 from mcp_gateway.keys.forms_sent_once import ALREADY_SENT, first_sending, new_form_id
 from mcp_gateway.keys.forms_sent_once import FIELD as FORM_ID_FIELD
 from workspaces.access import manager_or_403, member_or_404, person_of
@@ -52,7 +58,7 @@ def ingest_keys_settings(request: HttpRequest, slug: str) -> HttpResponse:
 def ingest_key_revoke_view(request: HttpRequest, slug: str, key_id: int) -> HttpResponse:
     membership = member_or_404(request, slug)
     manager_or_403(membership, "revoke ingestion keys")
-    key = next((key for key in ingest_keys_list(workspace=membership.workspace) if key.pk == key_id), None)
+    key = ingest_key_of(workspace=membership.workspace, key_id=key_id)
     if key is None:
         raise Http404("No such key.")
     ingest_key_revoke(key=key, by=person_of(request))

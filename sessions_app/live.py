@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from sessions_app.announce import announce_change
 from sessions_app.documents import (
-    DocumentError,
     FileChange,
     FileDocument,
     MessageDocument,
@@ -31,9 +30,9 @@ from sessions_app.documents import (
     stored_content,
 )
 from sessions_app.models import Message, Session, SessionFile, SessionStatus
-from sessions_app.services import blob_ids_for, delete_unreferenced_blobs, file_row
+from sessions_app.services import blob_ids_for, delete_unreferenced_blobs, file_row, member_by_email
 from sessions_app.tenancy import only_workspace
-from workspaces.models import Membership, User, Workspace
+from workspaces.models import Workspace
 
 MAX_MESSAGES_PER_APPEND = 500
 MAX_FILES_PER_RECORD = 200
@@ -90,7 +89,7 @@ def session_start(*, workspace: Workspace, fields: SessionFields) -> StartedSess
             kind=fields.kind,
             title=fields.title,
             status=fields.status,
-            created_by=_member(workspace, fields.created_by),
+            created_by=member_by_email(workspace, fields.created_by),
             created_at=fields.created_at,
             updated_at=fields.updated_at or fields.created_at,
         )
@@ -102,18 +101,6 @@ def session_start(*, workspace: Workspace, fields: SessionFields) -> StartedSess
             raise SessionIdTaken(f"Session id {fields.id} is taken; choose another.") from None
         announce_change(session)
     return StartedSession(session, created=True)
-
-
-def _member(workspace: Workspace, email: str | None) -> User | None:
-    if email is None:
-        return None
-    membership = Membership.objects.select_related("user").filter(
-        workspace=workspace, user__email=email.strip().lower()
-    )
-    found = membership.first()
-    if found is None:
-        raise DocumentError("created_by", f"{email.strip().lower()} is not a member of this workspace")
-    return found.user
 
 
 def session_messages_append(*, session: Session, messages: Sequence[IndexedMessage]) -> AppendResult:

@@ -60,17 +60,22 @@ def _resolve(document: SessionDocument) -> ResolvedDocument:
     workspace = Workspace.objects.filter(slug=document.workspace).first()
     if workspace is None:
         raise DocumentError("workspace", f"no workspace {document.workspace!r}; create it first")
-    created_by = None
-    if document.created_by is not None:
-        email = document.created_by.strip().lower()
-        membership = Membership.objects.select_related("user").filter(workspace=workspace, user__email=email).first()
-        if membership is None:
-            raise DocumentError("created_by", f"{email} is not a member of workspace {workspace.slug}")
-        created_by = membership.user
+    created_by = member_by_email(workspace, document.created_by)
     existing = Session.objects.filter(public_id=document.id).first()
     if existing is not None and existing.workspace_id != workspace.id:
         raise DocumentError("id", f"session {document.id} already belongs to another workspace")
     return ResolvedDocument(document, workspace, created_by, existing, document_digest(document))
+
+
+def member_by_email(workspace: Workspace, email: str | None) -> User | None:
+    """The member of `workspace` a session's `created_by` names (None for none), or DocumentError naming the field."""
+    if email is None:
+        return None
+    email = email.strip().lower()
+    membership = Membership.objects.select_related("user").filter(workspace=workspace, user__email=email).first()
+    if membership is None:
+        raise DocumentError("created_by", f"{email} is not a member of workspace {workspace.slug}")
+    return membership.user
 
 
 def session_import(*, document: SessionDocument) -> ImportOutcome:
